@@ -1,0 +1,79 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every target builds in the Swift 6 language mode, with strict concurrency.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "kho",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "kho", targets: ["kho"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // The domain model, vocabularies, identifiers and text rules: no I/O policy.
+        .target(
+            name: "KhoCore",
+            resources: [
+                .embedInCode("Vocabularies/kinds.json"),
+                .embedInCode("Vocabularies/platforms.json"),
+                .embedInCode("Vocabularies/languages.json"),
+                .embedInCode("Vocabularies/topics.json"),
+                .embedInCode("Vocabularies/content-lines.json"),
+                .embedInCode("Vocabularies/provinces.json"),
+                .embedInCode("Vocabularies/funding.json"),
+            ],
+            swiftSettings: strict
+        ),
+        // libmagic, wrapped as a system library (Debian: libmagic-dev).
+        .systemLibrary(
+            name: "CMagic",
+            pkgConfig: "libmagic",
+            providers: [.apt(["libmagic-dev"])]
+        ),
+        // The content store (content-addressed objects, streaming SHA-256) and file identification.
+        .target(
+            name: "KhoFiles",
+            dependencies: [
+                "KhoCore", "CMagic",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The catalogue: one façade over GRDB and the system SQLite.
+        .target(
+            name: "KhoStore",
+            dependencies: ["KhoCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // A repository on disk: opening, locking, recovery, and ingest of files, folders and manifests.
+        .target(
+            name: "KhoRepository",
+            dependencies: [
+                "KhoCore", "KhoFiles", "KhoStore",
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // The command-line interface: parses, calls and prints.
+        .target(
+            name: "KhoCLI",
+            dependencies: [
+                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "kho", dependencies: ["KhoCLI"], swiftSettings: strict),
+        .testTarget(name: "KhoCoreTests", dependencies: ["KhoCore"], swiftSettings: strict),
+        .testTarget(name: "KhoFilesTests", dependencies: ["KhoFiles"], swiftSettings: strict),
+        .testTarget(name: "KhoStoreTests", dependencies: ["KhoStore"], swiftSettings: strict),
+        .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "kho"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,47 @@
+import Foundation
+
+/// The catalogue: products, their files and events. Commands talk to this façade only,
+/// so that a national-tier backend (PostgreSQL) can stand beside the SQLite one.
+///
+/// Every method that writes runs in one transaction: it happens completely or not at all.
+public protocol Catalogue: Sendable {
+    /// The identifier of this repository, recorded as the origin of the products it registers.
+    var repositoryID: String { get }
+
+    /// Registers a product with its files and event. Fails if the id or ingest key exists.
+    func register(_ product: NewProduct) throws -> Product
+
+    /// Adds a digital file to a product and records the event.
+    func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product
+
+    /// Replaces a product's metadata and records the event.
+    func update(_ id: ProductID, metadata: ProductMetadata, event: NewEvent) throws -> Product
+
+    func product(_ id: ProductID) throws -> Product?
+
+    /// Products matching the filter, oldest first.
+    func products(matching filter: ProductFilter, limit: Int?) throws -> [Product]
+
+    func count(matching filter: ProductFilter) throws -> Int
+
+    /// Products whose title, description or agency hold every word of `query`, ignoring case,
+    /// diacritics, NFC/NFD and `đ`/`d`; best first.
+    func search(_ query: String, filter: ProductFilter, limit: Int) throws -> [SearchHit]
+
+    /// The products that hold the object with this SHA-256.
+    func products(holding sha256: String) throws -> [ProductID]
+
+    /// The product an earlier ingest registered under this key.
+    func product(ingestKey: String) throws -> ProductID?
+
+    /// Events of one product, or of all products, oldest first.
+    func events(for id: ProductID?) throws -> [ProductEvent]
+
+    /// Notes that an object is about to enter the store, so that an interrupted ingest can be undone.
+    func markPending(_ sha256: String) throws
+
+    /// Objects marked pending, with whether any product refers to them yet.
+    func pendingObjects() throws -> [(sha256: String, referenced: Bool)]
+
+    func clearPending(_ sha256s: [String]) throws
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// A communication product in the catalogue: its metadata, its digital files and provenance.
+public struct Product: Sendable, Equatable {
+    public var id: ProductID
+    public var metadata: ProductMetadata
+    public var files: [StoredFile]
+    /// The repository that first registered the product (kept when bundles are merged).
+    public var originRepository: String
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        id: ProductID, metadata: ProductMetadata, files: [StoredFile], originRepository: String, createdAt: Date,
+        updatedAt: Date
+    ) {
+        self.id = id
+        self.metadata = metadata
+        self.files = files
+        self.originRepository = originRepository
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What happened to a product, named after the PREMIS event types where one fits.
+public enum EventType: String, Codable, Sendable, CaseIterable {
+    /// A product registered in the catalogue with no digital file yet.
+    case accession
+    /// A digital file taken into the store for a product (by `ingest` or `attach`).
+    case ingestion
+    /// Descriptive metadata changed (by `edit`).
+    case metadataModification = "metadata modification"
+}
+
+/// Whether the action an event records succeeded.
+public enum EventOutcome: String, Codable, Sendable {
+    case success
+    case failure
+}
+
+/// An event about to be recorded.
+public struct NewEvent: Sendable {
+    public var type: EventType
+    public var at: Date
+    public var agent: String
+    public var outcome: EventOutcome
+    /// Facts about the event, stored as a JSON object with sorted keys.
+    public var detail: [String: String]
+
+    public init(type: EventType, at: Date, agent: String, outcome: EventOutcome = .success, detail: [String: String] = [:]) {
+        self.type = type
+        self.at = at
+        self.agent = agent
+        self.outcome = outcome
+        self.detail = detail
+    }
+}
+
+/// A recorded event.
+public struct ProductEvent: Codable, Sendable, Equatable {
+    public var sequence: Int64
+    public var productID: ProductID
+    public var type: EventType
+    public var at: Date
+    public var agent: String
+    public var outcome: EventOutcome
+    public var detail: [String: String]
+
+    public init(
+        sequence: Int64, productID: ProductID, type: EventType, at: Date, agent: String, outcome: EventOutcome,
+        detail: [String: String]
+    ) {
+        self.sequence = sequence
+        self.productID = productID
+        self.type = type
+        self.at = at
+        self.agent = agent
+        self.outcome = outcome
+        self.detail = detail
+    }
+}

@@ -1,0 +1,100 @@
+extension Vocabulary {
+    /// Checks every field of `input` and returns the metadata, or every problem found (not just the first).
+    ///
+    /// - Parameter fieldName: how to name a field in messages, from its manifest column name
+    ///   (e.g. `kind` → `--kind` on the command line).
+    public func validate(
+        _ input: MetadataInput, fieldName: (String) -> String = { $0 }
+    ) -> Result<ProductMetadata, FieldProblems> {
+        var problems: [FieldProblem] = []
+        func attempt<T>(_ field: String, _ body: (String) throws(VocabularyError) -> T) -> T? {
+            do { return try body(fieldName(field)) } catch {
+                problems.append(FieldProblem(field: field, message: error.description))
+                return nil
+            }
+        }
+        func text(_ value: String?) -> String? {
+            guard let value else { return nil }
+            let clean = TextFolding.singleLine(value)
+            return clean.isEmpty ? nil : clean
+        }
+        func date(_ field: String, _ value: String?) -> PartialDate? {
+            guard let value = text(value) else { return nil }
+            guard let date = PartialDate(parsing: value) else {
+                problems.append(
+                    FieldProblem(
+                        field: field,
+                        message: VocabularyError.invalidValue(
+                            field: fieldName(field), value: value,
+                            expected: "a date as YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2024-03-02)"
+                        ).description))
+                return nil
+            }
+            return date
+        }
+        func unique<T: Hashable>(_ values: [T]) -> [T] {
+            var seen = Set<T>()
+            return values.filter { seen.insert($0).inserted }
+        }
+        func list(_ values: [String]) -> [String] {
+            values.map { TextFolding.normalized($0) }.filter { !$0.isEmpty }
+        }
+
+        let title = text(input.title)
+        if title == nil {
+            problems.append(
+                FieldProblem(field: "title", message: "\(fieldName("title")): missing; every product needs a title"))
+        }
+        var kind: String?
+        if let value = text(input.kind) {
+            kind = attempt("kind") { field throws(VocabularyError) in try self.kind(value, field: field).code }
+        } else {
+            problems.append(
+                FieldProblem(
+                    field: "kind",
+                    message: "\(fieldName("kind")): missing; give one of the kinds of `kho vocab kinds`, e.g. article, book, radio-report"))
+        }
+        let languages = list(input.languages).compactMap { value in
+            attempt("languages") { field throws(VocabularyError) in try productLanguage(value, field: field) }
+        }
+        var seenLanguages = Set<String>()
+        for language in languages where !seenLanguages.insert(language.code).inserted {
+            problems.append(
+                FieldProblem(
+                    field: "languages", message: "\(fieldName("languages")): '\(language.code)' is given twice"))
+        }
+        let platforms = list(input.platforms).compactMap { value in
+            attempt("platforms") { field throws(VocabularyError) in try platform(value, field: field).code }
+        }
+        let topics = list(input.topics).compactMap { value in
+            attempt("topics") { field throws(VocabularyError) in try topic(value, field: field).code }
+        }
+        let contentLine = text(input.contentLine).flatMap { value in
+            attempt("content_line") { field throws(VocabularyError) in try self.contentLine(value, field: field).code }
+        }
+        let funding = text(input.funding).flatMap { value in
+            attempt("funding") { field throws(VocabularyError) in try fundingSource(value, field: field).code }
+        }
+        let produced = date("produced", input.produced)
+        let published = date("published", input.published)
+        if let produced, let published, published.lastDay < produced.firstDay {
+            problems.append(
+                FieldProblem(
+                    field: "published",
+                    message: "\(fieldName("published")): \(published) is before the production date \(produced)"))
+        }
+        let province = text(input.province).flatMap { value in
+            attempt("province") { field throws(VocabularyError) in
+                try self.province(value, date: published ?? produced, field: field)
+            }
+        }
+        guard problems.isEmpty, let title, let kind else { return .failure(FieldProblems(problems)) }
+        return .success(
+            ProductMetadata(
+                title: title,
+                description: input.description.map(TextFolding.normalized).flatMap { $0.isEmpty ? nil : $0 },
+                kind: kind, languages: languages, platforms: unique(platforms), topics: unique(topics),
+                contentLine: contentLine, agency: text(input.agency), province: province, produced: produced,
+                published: published, funding: funding, rights: text(input.rights)))
+    }
+}

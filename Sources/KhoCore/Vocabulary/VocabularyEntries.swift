@@ -1,0 +1,70 @@
+import Foundation
+
+/// The role a language plays in a product, which decides the target groups it counts in.
+public enum LanguageRole: String, Codable, Sendable, CaseIterable {
+    case national
+    case ethnic
+    case foreign
+}
+
+/// A kind of communication product (`kinds.json`).
+public struct Kind: Codable, Sendable, Hashable {
+    public var code: String
+    public var label: String
+    public var labelVi: String
+    /// The kind is inherently digital (e-book, social-media post, MOOC lesson).
+    public var digital: Bool
+    /// The kind counts as a book title for the 1,000-title target.
+    public var bookTitle: Bool
+}
+
+/// A platform or channel (`platforms.json`).
+public struct Platform: Codable, Sendable, Hashable {
+    public var code: String
+    public var label: String
+    public var labelVi: String
+    /// Whether a product on this platform counts as on a digital platform.
+    public var digital: Bool
+}
+
+/// A language, as a BCP 47 tag with its default role (`languages.json`).
+public struct Language: Codable, Sendable, Hashable {
+    public var code: String
+    public var iso639_3: String?
+    public var label: String
+    public var labelVi: String
+    public var role: LanguageRole
+}
+
+/// A topic, with the agency that leads content on it (`topics.json`).
+public struct Topic: Codable, Sendable, Hashable {
+    public var code: String
+    public var label: String
+    public var labelVi: String
+    public var leadAgency: String
+    public var leadAgencyVi: String
+}
+
+/// A plain coded term: content lines and funding sources.
+public struct Term: Codable, Sendable, Hashable {
+    public var code: String
+    public var label: String
+    public var labelVi: String
+}
+
+/// The two sets of provincial units: before and after the merger of 1 July 2025.
+public enum ProvinceSet: String, Codable, Sendable, CaseIterable {
+    case units2022 = "2022"
+    case units2025 = "2025"
+}
+
+/// A provincial-level unit of 2022 or of 2025 (`provinces.json`).
+public struct ProvinceUnit: Codable, Sendable, Hashable {
+    public var code: String
+    public var name: String
+    /// For a 2022 unit: the 2025 unit it belongs to now.
+    public var successor: String?
+    /// For a 2025 unit: the 2022 units it was formed from.
+    public var formerUnits: [String]?
+    public var aliases: [String]?
+}

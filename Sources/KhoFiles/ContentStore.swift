@@ -1,0 +1,188 @@
+import Crypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file copied into the store's temporary folder and hashed, not yet in place.
+public struct StagedFile: Sendable {
+    public let temporaryPath: String
+    public let sha256: String
+    public let size: Int64
+}
+
+/// The content-addressed object store: each distinct content is stored once, read-only, at
+/// `objects/ab/cd/<sha256>`. Files arrive through `stage` (one streaming read that copies and
+/// hashes, then fsync) and `commit` (rename into place, fsync the folder), so a crash leaves
+/// either nothing or a complete object, never a partial one under an object name.
+public struct ContentStore: Sendable {
+    public let objectsDirectory: String
+    public let temporaryDirectory: String
+    /// The size of each read: large enough for sequential throughput, small enough for constant memory.
+    public static let chunkSize = 4 << 20
+
+    /// The store inside a repository folder.
+    public init(repository: String) {
+        objectsDirectory = repository + "/objects"
+        temporaryDirectory = repository + "/tmp"
+    }
+
+    /// Where the object with this hash lives, whether or not it exists.
+    public func path(for sha256: String) -> String {
+        let hex = Array(sha256)
+        return "\(objectsDirectory)/\(String(hex[0..<2]))/\(String(hex[2..<4]))/\(sha256)"
+    }
+
+    /// True when an object with this hash is in place.
+    public func contains(_ sha256: String) -> Bool {
+        var info = stat()
+        return stat(path(for: sha256), &info) == 0
+    }
+
+    /// Creates the store's folders.
+    public func create() throws(FilesError) {
+        for directory in [objectsDirectory, temporaryDirectory] {
+            if mkdir(directory, 0o755) != 0, errno != EEXIST { throw .writeFailed(path: directory, errno: errno) }
+        }
+    }
+
+    /// Copies `source` into a new temporary file while hashing it, in one read, then fsyncs it.
+    /// `progress` receives the bytes of each chunk as they are read.
+    public func stage(_ source: String, progress: (Int) -> Void = { _ in }) throws(FilesError) -> StagedFile {
+        let input = try openRegularFile(source)
+        defer { close(input.descriptor) }
+        let temporary = "\(temporaryDirectory)/\(UUID().uuidString).part"
+        let output = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw .writeFailed(path: temporary, errno: errno) }
+        var finished = false
+        defer {
+            close(output)
+            if !finished { unlink(temporary) }
+        }
+        let (sha256, size) = try Self.stream(input.descriptor, path: source, expected: input.size, progress: progress) {
+            (chunk) throws(FilesError) in
+            var offset = 0
+            while offset < chunk.count {
+                let written = write(output, chunk.baseAddress! + offset, chunk.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw .writeFailed(path: temporary, errno: errno)
+                }
+                offset += written
+            }
+        }
+        guard fchmod(output, 0o444) == 0, fsync(output) == 0 else { throw .writeFailed(path: temporary, errno: errno) }
+        finished = true
+        return StagedFile(temporaryPath: temporary, sha256: sha256, size: size)
+    }
+
+    /// Hashes a file without copying it: SHA-256 and size.
+    public func hash(_ source: String, progress: (Int) -> Void = { _ in }) throws(FilesError) -> (sha256: String, size: Int64) {
+        let input = try openRegularFile(source)
+        defer { close(input.descriptor) }
+        return try Self.stream(input.descriptor, path: source, expected: input.size, progress: progress) { _ throws(FilesError) in }
+    }
+
+    /// Moves a staged file into place under its hash. Returns false when the object was already
+    /// stored, in which case the staged copy is dropped.
+    @discardableResult
+    public func commit(_ staged: StagedFile) throws(FilesError) -> Bool {
+        let destination = path(for: staged.sha256)
+        if contains(staged.sha256) {
+            unlink(staged.temporaryPath)
+            return false
+        }
+        let second = (destination as NSString).deletingLastPathComponent
+        let first = (second as NSString).deletingLastPathComponent
+        for directory in [first, second] where mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw .writeFailed(path: directory, errno: errno)
+        }
+        guard rename(staged.temporaryPath, destination) == 0 else {
+            let code = errno
+            unlink(staged.temporaryPath)
+            throw .writeFailed(path: destination, errno: code)
+        }
+        Self.syncDirectory(second)
+        return true
+    }
+
+    /// Drops a staged file that will not be committed.
+    public func discard(_ staged: StagedFile) {
+        unlink(staged.temporaryPath)
+    }
+
+    /// Removes an object (used only to undo an interrupted ingest).
+    public func remove(_ sha256: String) {
+        unlink(path(for: sha256))
+    }
+
+    /// Removes temporary files left by an interrupted run. Call only while holding the repository lock.
+    @discardableResult
+    public func sweepTemporaryFiles() -> Int {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory) else { return 0 }
+        var removed = 0
+        for name in names where name.hasSuffix(".part") && unlink("\(temporaryDirectory)/\(name)") == 0 {
+            removed += 1
+        }
+        return removed
+    }
+
+    private func openRegularFile(_ path: String) throws(FilesError) -> (descriptor: Int32, size: Int64) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { throw .notRegularFile(path: path) }
+            throw .cannotOpen(path: path, errno: errno)
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw .cannotOpen(path: path, errno: code)
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw .notRegularFile(path: path)
+        }
+        #if canImport(Glibc)
+            _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        #endif
+        return (descriptor, Int64(info.st_size))
+    }
+
+    /// Reads a descriptor to its end in fixed chunks, hashing each and handing it to `sink`.
+    private static func stream(
+        _ descriptor: Int32, path: String, expected: Int64, progress: (Int) -> Void,
+        sink: (UnsafeRawBufferPointer) throws(FilesError) -> Void
+    ) throws(FilesError) -> (String, Int64) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        var hasher = SHA256()
+        var total: Int64 = 0
+        while true {
+            let count = read(descriptor, buffer.baseAddress!, chunkSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .readFailed(path: path, errno: errno)
+            }
+            if count == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            hasher.update(bufferPointer: chunk)
+            try sink(chunk)
+            total += Int64(count)
+            progress(count)
+        }
+        guard total == expected else { throw .changedWhileReading(path: path) }
+        let digest = hasher.finalize()
+        return (digest.map { String(format: "%02x", $0) }.joined(), total)
+    }
+
+    private static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import KhoCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension Ingestor {
+    /// Plans an ingest of files and folders, each file a product described by `defaults`
+    /// (a file's title defaults to its name without the extension).
+    public func plan(paths: [String], defaults: MetadataInput, role: FileRole) throws -> IngestPlan {
+        var notes: [String] = []
+        var files: [(path: String, shown: String, size: Int64)] = []
+        var problems: [String] = []
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                problems.append("\(path): no such file or folder")
+                continue
+            }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                walk(folder: path, shownAs: path, into: &files, notes: &notes)
+            } else if (info.st_mode & S_IFMT) == S_IFREG {
+                files.append((Self.realPath(path) ?? path, path, Int64(info.st_size)))
+            } else {
+                problems.append("\(path): not a regular file or a folder")
+            }
+        }
+        guard problems.isEmpty else { throw RepositoryError.invalidInput(summary: "nothing was ingested:", problems: problems) }
+        if files.isEmpty {
+            throw RepositoryError.invalidInput(
+                summary: "no files to ingest in " + paths.joined(separator: ", ")
+                    + (notes.isEmpty ? "" : " (\(notes.count) passed over: hidden files or links)"), problems: [])
+        }
+        if defaults.title != nil, files.count > 1 {
+            throw RepositoryError.invalidInput(
+                summary: "--title names one product, but \(files.count) files were given; leave --title out "
+                    + "(each product takes its file's name) or describe each file in a manifest", problems: [])
+        }
+        // The shared metadata is checked once, so that a bad flag is reported once, not per file.
+        var probe = defaults
+        probe.title = probe.title ?? "-"
+        if case .failure(let failure) = vocabulary.validate(probe, fieldName: Self.flagName) {
+            throw RepositoryError.invalidInput(
+                summary: "nothing was ingested; fix these and run the command again:", problems: failure.problems.map(\.message))
+        }
+        var seen = Set<String>()
+        let items = files.compactMap { file -> IngestItem? in
+            guard seen.insert(file.path).inserted else { return nil }
+            var input = defaults
+            input.title = defaults.title ?? Self.titleFromName(file.shown)
+            guard case .success(let metadata) = vocabulary.validate(input, fieldName: Self.flagName) else { return nil }
+            return IngestItem(source: file.path, origin: file.shown, metadata: metadata, role: role, rowKey: nil, size: file.size)
+        }
+        return IngestPlan(items: items, notes: notes)
+    }
+
+    /// Plans an ingest from a manifest. Paths in it are relative to `folder` if given, else to the
+    /// manifest's folder, and must stay inside it. Flags in `defaults` fill fields a row leaves empty.
+    /// Every row is checked; any problem stops the ingest before anything is written.
+    public func plan(manifest manifestPath: String, folder: String?, defaults: MetadataInput, role: FileRole) throws
+        -> IngestPlan
+    {
+        let manifest = try Manifest.read(manifestPath)
+        let base = folder ?? (manifestPath as NSString).deletingLastPathComponent
+        guard let realBase = Self.realPath(base.isEmpty ? "." : base) else {
+            throw RepositoryError.invalidInput(summary: "\(base): no such folder", problems: [])
+        }
+        let manifestName = (manifestPath as NSString).lastPathComponent
+        var problems: [String] = []
+        var items: [IngestItem] = []
+        var rowsByPath: [String: Int] = [:]
+        for row in manifest.rows {
+            let origin = "\(manifestName) \(manifest.unit) \(row.number)"
+            var input = row.input
+            Self.fill(&input, from: defaults)
+            var source: String?
+            var size: Int64 = 0
+            if let path = row.path {
+                switch Self.resolve(path, inside: realBase) {
+                case .failure(let reason):
+                    problems.append("\(origin), path '\(path)': \(reason)")
+                case .success(let resolved):
+                    if let earlier = rowsByPath[resolved.path] {
+                        problems.append("\(origin), path '\(path)': the same file is on \(manifest.unit) \(earlier)")
+                    }
+                    rowsByPath[resolved.path] = row.number
+                    source = resolved.path
+                    size = resolved.size
+                }
+                if input.title == nil { input.title = Self.titleFromName(path) }
+            }
+            switch vocabulary.validate(input) {
+            case .failure(let failure):
+                problems += failure.problems.map { "\(origin): \($0.message)" }
+            case .success(let metadata):
+                items.append(
+                    IngestItem(
+                        source: source, origin: source == nil ? origin : "\(origin) (\(row.path ?? ""))",
+                        metadata: metadata, role: role,
+                        rowKey: source == nil ? "manifest:\(manifest.sha256):\(manifest.unit):\(row.number)" : nil,
+                        size: size))
+            }
+        }
+        guard problems.isEmpty else {
+            throw RepositoryError.invalidInput(
+                summary: "\(manifestPath): \(problems.count) problem(s); nothing was ingested. Fix them and run the command again:",
+                problems: problems)
+        }
+        if manifest.rows.isEmpty {
+            throw RepositoryError.invalidInput(summary: "\(manifestPath): the manifest lists no products", problems: [])
+        }
+        var notes: [String] = []
+        if folder != nil {
+            var present: [(path: String, shown: String, size: Int64)] = []
+            walk(folder: realBase, shownAs: base, into: &present, notes: &notes)
+            let manifestReal = Self.realPath(manifestPath)
+            for file in present where rowsByPath[file.path] == nil && file.path != manifestReal {
+                notes.append("\(file.shown): not in the manifest, not ingested")
+            }
+        }
+        return IngestPlan(items: items, notes: notes)
+    }
+
+    /// How a manifest field is named on the command line.
+    static func flagName(_ field: String) -> String {
+        switch field {
+        case "languages": "--lang"
+        case "platforms": "--platform"
+        case "topics": "--topic"
+        case "content_line": "--content-line"
+        default: "--\(field)"
+        }
+    }
+
+    static func fill(_ input: inout MetadataInput, from defaults: MetadataInput) {
+        input.kind = input.kind ?? defaults.kind
+        if input.languages.isEmpty { input.languages = defaults.languages }
+        if input.platforms.isEmpty { input.platforms = defaults.platforms }
+        if input.topics.isEmpty { input.topics = defaults.topics }
+        input.contentLine = input.contentLine ?? defaults.contentLine
+        input.agency = input.agency ?? defaults.agency
+        input.province = input.province ?? defaults.province
+        input.produced = input.produced ?? defaults.produced
+        input.published = input.published ?? defaults.published
+        input.funding = input.funding ?? defaults.funding
+        input.rights = input.rights ?? defaults.rights
+        input.description = input.description ?? defaults.description
+    }
+
+    /// A title from a file name: the name without its extension, NFC, `_` read as a space.
+    static func titleFromName(_ path: String) -> String {
+        let file = (path as NSString).lastPathComponent
+        let stem = TextFolding.normalized((file as NSString).deletingPathExtension.replacingOccurrences(of: "_", with: " "))
+        return stem.isEmpty ? TextFolding.normalized(file) : stem
+    }
+
+    /// Checks a path from a manifest: relative, no `..`, no NUL or backslash, and once links are
+    /// resolved still inside `base`, naming a regular file.
+    static func resolve(_ path: String, inside base: String) -> Result<(path: String, size: Int64), ResolveFailure> {
+        if path.contains("\0") { return .failure(.init("contains a NUL character")) }
+        if path.contains("\\") { return .failure(.init("contains a backslash; separate folders with '/'")) }
+        if path.hasPrefix("/") { return .failure(.init("is absolute; give it relative to the manifest's folder")) }
+        if path.split(separator: "/").contains("..") {
+            return .failure(.init("contains '..'; files must be inside the manifest's folder"))
+        }
+        let joined = base + "/" + path
+        guard let real = realPath(joined) else { return .failure(.init("no such file")) }
+        guard real.hasPrefix(base + "/") else {
+            return .failure(.init("leads outside the manifest's folder through a link; copy the file in instead"))
+        }
+        var info = stat()
+        guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            return .failure(.init("is not a regular file"))
+        }
+        guard access(real, R_OK) == 0 else { return .failure(.init("cannot be read; check its permissions")) }
+        return .success((real, Int64(info.st_size)))
+    }
+
+    struct ResolveFailure: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Every regular file under `folder`, sorted by path; hidden files and links are noted and passed over.
+    func walk(folder: String, shownAs shown: String, into files: inout [(path: String, shown: String, size: Int64)], notes: inout [String]) {
+        let real = Self.realPath(folder) ?? folder
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: real) else {
+            notes.append("\(shown): cannot be read, passed over")
+            return
+        }
+        for name in names.sorted() {
+            let path = real + "/" + name
+            let shownPath = (shown as NSString).appendingPathComponent(name)
+            if name.hasPrefix(".") {
+                notes.append("\(shownPath): hidden, passed over")
+                continue
+            }
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: walk(folder: path, shownAs: shownPath, into: &files, notes: &notes)
+            case S_IFREG: files.append((path, shownPath, Int64(info.st_size)))
+            case S_IFLNK: notes.append("\(shownPath): a link, passed over (give its target instead)")
+            default: notes.append("\(shownPath): not a regular file, passed over")
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import KhoCore
+import KhoFiles
+
+/// Takes files and metadata into a repository: stores each file once (streaming copy and SHA-256,
+/// fsync, rename), identifies it with libmagic, and registers the product in one transaction.
+///
+/// Crash safety: an object is marked pending in the catalogue before it is renamed into the store,
+/// and the mark is cleared in the transaction that registers its product. A run that is killed
+/// leaves at most a temporary file or a pending object, which the next command that writes removes
+/// (`Repository.lockForWriting`). Re-running the same ingest finishes the job: files already
+/// ingested from the same path with the same content, and manifest rows already registered, are
+/// recognised by their ingest key and not registered twice.
+public final class Ingestor {
+    let repository: Repository
+    let identifier: FileIdentifier
+    let agent: String
+    let now: () -> Date
+    let software: String
+    var vocabulary: Vocabulary { repository.vocabulary }
+    private var random = SystemRandomNumberGenerator()
+
+    public init(repository: Repository, agent: String, software: String, now: @escaping () -> Date) throws {
+        self.repository = repository
+        self.identifier = try FileIdentifier()
+        self.agent = agent
+        self.software = software
+        self.now = now
+    }
+
+    /// Carries out a plan. With `dryRun`, reads and hashes the files to say what would happen,
+    /// and writes nothing.
+    public func run(
+        _ plan: IngestPlan, policy: DuplicatePolicy, dryRun: Bool, progress: (any IngestProgress)? = nil
+    ) throws -> [IngestOutcome] {
+        let catalogue = repository.catalogue
+        let store = repository.store
+        progress?.begin(files: plan.items.count, bytes: plan.totalBytes)
+        defer { progress?.end() }
+        if dryRun { return try preview(plan, policy: policy, progress: progress) }
+        try repository.lockForWriting()
+        if policy == .error { try refuseDuplicates(plan) }
+
+        var outcomes: [IngestOutcome] = []
+        for item in plan.items {
+            do {
+                guard let source = item.source else {
+                    outcomes.append(try registerWithoutFile(item))
+                    progress?.finishedItem()
+                    continue
+                }
+                let staged = try store.stage(source) { progress?.advance(bytes: $0) }
+                let key = Self.fileKey(sha256: staged.sha256, source: source)
+                if let existing = try catalogue.product(ingestKey: key) {
+                    store.discard(staged)
+                    outcomes.append(.alreadyIngested(origin: item.origin, existing))
+                    progress?.finishedItem()
+                    continue
+                }
+                let holders = try catalogue.products(holding: staged.sha256)
+                if !holders.isEmpty {
+                    switch policy {
+                    case .skip:
+                        store.discard(staged)
+                        outcomes.append(.duplicate(origin: item.origin, sha256: staged.sha256, existing: holders))
+                        progress?.finishedItem()
+                        continue
+                    case .error:
+                        store.discard(staged)
+                        throw RepositoryError.duplicate(path: item.origin, existing: holders)
+                    case .link:
+                        break
+                    }
+                }
+                let identity = identifier.identify(staged.temporaryPath)
+                let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
+                try catalogue.markPending(staged.sha256)
+                try store.commit(staged)
+                let name = TextFolding.normalized((source as NSString).lastPathComponent)
+                let at = now()
+                let product = try catalogue.register(
+                    NewProduct(
+                        id: ProductID.generate(at: at, using: &random), metadata: item.metadata,
+                        files: [NewFile(object: object, role: item.role, originalName: name)], ingestKey: key,
+                        event: NewEvent(
+                            type: .ingestion, at: at, agent: agent,
+                            detail: fileDetail(object, name: name, origin: item.origin, role: item.role))))
+                outcomes.append(
+                    holders.isEmpty
+                        ? .ingested(product, origin: item.origin)
+                        : .linked(product, origin: item.origin, sharedWith: holders))
+                progress?.finishedItem()
+            } catch {
+                throw IngestInterrupted(completed: outcomes, failure: error)
+            }
+        }
+        return outcomes
+    }
+
+    /// Registers one product with no digital file.
+    public func register(_ metadata: ProductMetadata) throws -> Product {
+        try repository.lockForWriting()
+        let at = now()
+        return try repository.catalogue.register(
+            NewProduct(
+                id: ProductID.generate(at: at, using: &random), metadata: metadata, files: [], ingestKey: nil,
+                event: NewEvent(type: .accession, at: at, agent: agent, detail: ["software": software])))
+    }
+
+    /// Adds a file to an existing product. Returns the product and whether the content was already stored.
+    public func attach(_ source: String, to id: ProductID, role: FileRole, progress: (any IngestProgress)? = nil) throws
+        -> (product: Product, alreadyStored: Bool)
+    {
+        let catalogue = repository.catalogue
+        guard let product = try catalogue.product(id) else { throw RepositoryError.unknownProduct(id.rawValue) }
+        try repository.lockForWriting()
+        var info = stat()
+        progress?.begin(files: 1, bytes: stat(source, &info) == 0 ? Int64(info.st_size) : 0)
+        defer { progress?.end() }
+        let staged = try repository.store.stage(source) { progress?.advance(bytes: $0) }
+        if product.files.contains(where: { $0.object.sha256 == staged.sha256 }) {
+            repository.store.discard(staged)
+            throw RepositoryError.invalidInput(
+                summary: "\(source): product \(id) already has this file (SHA-256 \(staged.sha256)); nothing was written",
+                problems: [])
+        }
+        let identity = identifier.identify(staged.temporaryPath)
+        let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
+        let alreadyStored = repository.store.contains(staged.sha256)
+        try catalogue.markPending(staged.sha256)
+        try repository.store.commit(staged)
+        let name = TextFolding.normalized((source as NSString).lastPathComponent)
+        let at = now()
+        var detail = fileDetail(object, name: name, origin: source, role: role)
+        detail["action"] = "attach"
+        let updated = try catalogue.attach(
+            NewFile(object: object, role: role, originalName: name), to: id,
+            event: NewEvent(type: .ingestion, at: at, agent: agent, detail: detail))
+        progress?.finishedItem()
+        return (updated, alreadyStored)
+    }
+
+    // MARK: -
+
+    /// The key that recognises a file ingested before: the same content from the same path.
+    static func fileKey(sha256: String, source: String) -> String { "file:\(sha256):\(source)" }
+
+    private func fileDetail(_ object: ObjectInfo, name: String, origin: String, role: FileRole) -> [String: String] {
+        [
+            "file": name, "sha256": object.sha256, "size": String(object.size), "mime": object.mime,
+            "format": object.format, "source": origin, "role": role.rawValue, "software": software,
+        ]
+    }
+
+    private func registerWithoutFile(_ item: IngestItem) throws -> IngestOutcome {
+        if let key = item.rowKey, let existing = try repository.catalogue.product(ingestKey: key) {
+            return .alreadyIngested(origin: item.origin, existing)
+        }
+        let at = now()
+        let product = try repository.catalogue.register(
+            NewProduct(
+                id: ProductID.generate(at: at, using: &random), metadata: item.metadata, files: [], ingestKey: item.rowKey,
+                event: NewEvent(
+                    type: .accession, at: at, agent: agent, detail: ["source": item.origin, "software": software])))
+        return .registered(product, origin: item.origin)
+    }
+
+    /// `--on-duplicate error`: hashes every file first, and refuses the whole ingest if any is
+    /// already stored for another product or appears twice in the batch.
+    private func refuseDuplicates(_ plan: IngestPlan) throws {
+        var problems: [String] = []
+        var firstSeen: [String: String] = [:]
+        for item in plan.items {
+            guard let source = item.source else { continue }
+            let (sha256, _) = try repository.store.hash(source)
+            if try repository.catalogue.product(ingestKey: Self.fileKey(sha256: sha256, source: source)) != nil { continue }
+            let holders = try repository.catalogue.products(holding: sha256)
+            if !holders.isEmpty {
+                problems.append("\(item.origin): already stored as " + holders.map(\.rawValue).joined(separator: ", "))
+            } else if let earlier = firstSeen[sha256] {
+                problems.append("\(item.origin): the same content as \(earlier)")
+            }
+            firstSeen[sha256] = firstSeen[sha256] ?? item.origin
+        }
+        guard problems.isEmpty else {
+            throw RepositoryError.invalidInput(
+                summary: "--on-duplicate error: \(problems.count) duplicate(s); nothing was written:", problems: problems)
+        }
+    }
+
+    private func preview(_ plan: IngestPlan, policy: DuplicatePolicy, progress: (any IngestProgress)?) throws
+        -> [IngestOutcome]
+    {
+        var outcomes: [IngestOutcome] = []
+        var batch: [String: String] = [:]
+        for item in plan.items {
+            guard let source = item.source else {
+                let existing = try item.rowKey.flatMap { try repository.catalogue.product(ingestKey: $0) }
+                outcomes.append(
+                    .planned(
+                        item, sha256: nil, action: existing == nil ? "register" : "already ingested",
+                        existing: existing.map { [$0] } ?? []))
+                progress?.finishedItem()
+                continue
+            }
+            let (sha256, _) = try repository.store.hash(source) { progress?.advance(bytes: $0) }
+            let action: String
+            var existing: [ProductID] = []
+            if let already = try repository.catalogue.product(ingestKey: Self.fileKey(sha256: sha256, source: source)) {
+                action = "already ingested"
+                existing = [already]
+            } else {
+                existing = try repository.catalogue.products(holding: sha256)
+                let duplicate = !existing.isEmpty || batch[sha256] != nil
+                action = duplicate ? (policy == .link ? "ingest (link duplicate)" : "duplicate: \(policy.rawValue)") : "ingest"
+            }
+            batch[sha256] = batch[sha256] ?? item.origin
+            outcomes.append(.planned(item, sha256: sha256, action: action, existing: existing))
+            progress?.finishedItem()
+        }
+        return outcomes
+    }
+}

@@ -1,0 +1,176 @@
+import CSV
+import Crypto
+import Foundation
+import KhoCore
+
+/// One product of a manifest, as written: a row of a CSV file or an entry of a JSON file.
+public struct ManifestRow: Sendable {
+    /// The row as a spreadsheet numbers it (the header is row 1), or the JSON entry's 1-based index.
+    public var number: Int
+    public var path: String?
+    public var input: MetadataInput
+}
+
+/// A manifest: a CSV (UTF-8, header row, `;` between list items) or JSON file describing
+/// many products, with the fields of `MetadataInput.manifestFields`.
+public struct Manifest: Sendable {
+    public var file: String
+    /// The SHA-256 of the manifest's bytes: with a row number, it makes re-runs idempotent.
+    public var sha256: String
+    public var rows: [ManifestRow]
+    /// How messages name a row: `row` for CSV, `entry` for JSON.
+    public var unit: String
+
+    /// Reads and checks the manifest's shape; every problem found is reported at once.
+    public static func read(_ file: String) throws -> Manifest {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw RepositoryError.invalidInput(
+                summary: "\(file): cannot read the manifest; check the path", problems: [])
+        }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard var text = String(validating: data, as: UTF8.self) else {
+            throw RepositoryError.invalidInput(
+                summary: "\(file): the manifest is not UTF-8 text; save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
+                problems: [])
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let isJSON = file.lowercased().hasSuffix(".json") || trimmed.hasPrefix("[") || trimmed.hasPrefix("{")
+        let rows = try isJSON ? readJSON(text, file: file) : readCSV(text, file: file)
+        return Manifest(file: file, sha256: digest, rows: rows, unit: isJSON ? "entry" : "row")
+    }
+
+    static func readCSV(_ text: String, file: String) throws -> [ManifestRow] {
+        let reader: CSVReader
+        do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
+            throw RepositoryError.invalidInput(summary: "\(file): no header row; the first line names the columns", problems: [])
+        }
+        let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var problems: [String] = []
+        if header.count == 1, header[0].contains(";") {
+            problems.append(
+                "row 1: the columns are separated by ';'; kho manifests separate columns with ',' and list items with ';'")
+        }
+        let known = Set(MetadataInput.manifestFields)
+        for (index, column) in header.enumerated() where !known.contains(column) {
+            problems.append(
+                "row 1, column \(index + 1): unknown column '\(column)'; the columns are "
+                    + MetadataInput.manifestFields.joined(separator: ","))
+        }
+        var seen = Set<String>()
+        for column in header where !seen.insert(column).inserted {
+            problems.append("row 1: column '\(column)' appears twice")
+        }
+        guard problems.isEmpty else {
+            throw RepositoryError.invalidInput(summary: "\(file): the header row is not valid:", problems: problems)
+        }
+        var rows: [ManifestRow] = []
+        var number = 1
+        while let fields = reader.next() {
+            number += 1
+            if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if fields.count > header.count {
+                problems.append(
+                    "row \(number): \(fields.count) fields but the header has \(header.count) columns; quote values that contain commas")
+                continue
+            }
+            var values: [String: String] = [:]
+            for (index, value) in fields.enumerated() where !value.isEmpty { values[header[index]] = value }
+            rows.append(row(number: number, values))
+        }
+        if let error = reader.error {
+            problems.append("row \(number + 1): the CSV cannot be read past this point (\(error))")
+        }
+        guard problems.isEmpty else {
+            throw RepositoryError.invalidInput(summary: "\(file): the manifest is not valid CSV:", problems: problems)
+        }
+        return rows
+    }
+
+    static func readJSON(_ text: String, file: String) throws -> [ManifestRow] {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
+            throw RepositoryError.invalidInput(
+                summary: "\(file): not valid JSON (\(error.localizedDescription)); expected an array of objects",
+                problems: [])
+        }
+        let entries: [Any]
+        if let array = object as? [Any] {
+            entries = array
+        } else if let products = (object as? [String: Any])?["products"] as? [Any] {
+            entries = products
+        } else {
+            throw RepositoryError.invalidInput(
+                summary: "\(file): expected a JSON array of objects, or {\"products\": [ … ]}", problems: [])
+        }
+        let known = Set(MetadataInput.manifestFields)
+        let lists: Set<String> = ["languages", "platforms", "topics"]
+        var problems: [String] = []
+        var rows: [ManifestRow] = []
+        for (index, entry) in entries.enumerated() {
+            let number = index + 1
+            guard let fields = entry as? [String: Any] else {
+                problems.append("entry \(number): expected an object with the fields \(MetadataInput.manifestFields.joined(separator: ", "))")
+                continue
+            }
+            var values: [String: String] = [:]
+            var listValues: [String: [String]] = [:]
+            for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+                guard known.contains(key) else {
+                    problems.append(
+                        "entry \(number): unknown field '\(key)'; the fields are " + MetadataInput.manifestFields.joined(separator: ", "))
+                    continue
+                }
+                switch value {
+                case is NSNull: continue
+                case let text as String: values[key] = text
+                case let array as [Any] where lists.contains(key):
+                    guard let strings = array as? [String] else {
+                        problems.append("entry \(number), field \(key): expected an array of strings")
+                        continue
+                    }
+                    listValues[key] = strings
+                default:
+                    problems.append(
+                        "entry \(number), field \(key): expected " + (lists.contains(key) ? "an array of strings or a string" : "a string"))
+                }
+            }
+            rows.append(row(number: number, values).merging(lists: listValues))
+        }
+        guard problems.isEmpty else {
+            throw RepositoryError.invalidInput(summary: "\(file): the manifest is not valid:", problems: problems)
+        }
+        return rows
+    }
+
+    /// A row from its fields by column name; list fields are split at `;`.
+    private static func row(number: Int, _ values: [String: String]) -> ManifestRow {
+        func split(_ text: String) -> [String] { text.split(separator: ";").map(String.init) }
+        var input = MetadataInput()
+        input.title = values["title"]
+        input.kind = values["kind"]
+        input.languages = values["languages"].map(split) ?? []
+        input.platforms = values["platforms"].map(split) ?? []
+        input.topics = values["topics"].map(split) ?? []
+        input.contentLine = values["content_line"]
+        input.agency = values["agency"]
+        input.province = values["province"]
+        input.produced = values["produced"]
+        input.published = values["published"]
+        input.funding = values["funding"]
+        input.description = values["description"]
+        input.rights = values["rights"]
+        let path = values["path"]?.trimmingCharacters(in: .whitespaces)
+        return ManifestRow(number: number, path: path?.isEmpty == false ? path : nil, input: input)
+    }
+}
+
+extension ManifestRow {
+    fileprivate func merging(lists: [String: [String]]) -> ManifestRow {
+        var copy = self
+        if let languages = lists["languages"] { copy.input.languages = languages }
+        if let platforms = lists["platforms"] { copy.input.platforms = platforms }
+        if let topics = lists["topics"] { copy.input.topics = topics }
+        return copy
+    }
+}

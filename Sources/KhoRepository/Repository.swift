@@ -1,0 +1,121 @@
+import Foundation
+import KhoCore
+import KhoFiles
+import KhoStore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A kho repository on disk: the catalogue, the content store and the local vocabulary extensions.
+///
+///     storage/
+///       catalogue.sqlite   products, files, events (SQLite, WAL)
+///       objects/ab/cd/…    stored files, named by SHA-256, read-only
+///       tmp/               files being copied in; emptied after an interrupted run
+///       vocabulary/        optional extensions of the built-in vocabularies
+///       .lock              held by a command that writes
+public final class Repository {
+    public let path: String
+    public let vocabulary: Vocabulary
+    public let catalogue: SQLiteCatalogue
+    public let store: ContentStore
+    private var lockDescriptor: Int32 = -1
+
+    public static let catalogueFile = "catalogue.sqlite"
+
+    /// Opens an existing repository.
+    public init(path: String) throws {
+        let catalogueFile = "\(path)/\(Self.catalogueFile)"
+        guard FileManager.default.fileExists(atPath: catalogueFile) else { throw RepositoryError.notARepository(path: path) }
+        self.path = path
+        vocabulary = try Self.loadVocabulary(path)
+        catalogue = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)
+        store = ContentStore(repository: path)
+    }
+
+    deinit {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    /// Creates a repository at `path` (the folder may exist). Returns false when one is already there.
+    @discardableResult
+    public static func create(at path: String, now: Date) throws -> Bool {
+        let catalogueFile = "\(path)/\(Self.catalogueFile)"
+        if FileManager.default.fileExists(atPath: catalogueFile) { return false }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: "\(path)/vocabulary", withIntermediateDirectories: true)
+            try ContentStore(repository: path).create()
+            let readme = "\(path)/vocabulary/README.md"
+            if !FileManager.default.fileExists(atPath: readme) {
+                try Data(Self.vocabularyReadme.utf8).write(to: URL(fileURLWithPath: readme))
+            }
+        } catch let error as FilesError {
+            throw RepositoryError.cannotCreate(path: path, reason: error.description)
+        } catch {
+            throw RepositoryError.cannotCreate(path: path, reason: error.localizedDescription)
+        }
+        _ = try SQLiteCatalogue.create(
+            path: catalogueFile, vocabulary: try Vocabulary.builtIn(), repositoryID: UUID().uuidString.lowercased(),
+            now: now)
+        return true
+    }
+
+    /// Takes the repository's write lock, waiting for another kho process that holds it, then
+    /// undoes whatever an interrupted run left: temporary files, and objects stored for a product
+    /// that was never registered.
+    public func lockForWriting(waiting: (String) -> Void = { _ in }) throws {
+        guard lockDescriptor < 0 else { return }
+        let lockPath = "\(path)/.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw RepositoryError.cannotCreate(path: lockPath, reason: String(cString: strerror(errno)))
+        }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            waiting("another kho command is writing to \(path); waiting for it to finish…")
+            while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        lockDescriptor = descriptor
+        try recover()
+    }
+
+    private func recover() throws {
+        store.sweepTemporaryFiles()
+        let pending = try catalogue.pendingObjects()
+        for object in pending where !object.referenced {
+            store.remove(object.sha256)
+        }
+        try catalogue.clearPending(pending.map(\.sha256))
+    }
+
+    static func loadVocabulary(_ path: String) throws -> Vocabulary {
+        var extensions: [String: Data] = [:]
+        for name in Vocabulary.extensibleNames {
+            let file = "\(path)/vocabulary/\(name).json"
+            if let data = FileManager.default.contents(atPath: file) { extensions[name] = data }
+        }
+        do { return try Vocabulary(extensions: extensions) } catch {
+            guard case .invalidFile(let name, let reason) = error else { throw error }
+            throw VocabularyError.invalidFile(name: "\(path)/\(name)", reason: "\(reason); fix or remove the file")
+        }
+    }
+
+    static let vocabularyReadme = """
+        # Local vocabulary extensions
+
+        Files here extend kho's built-in vocabularies for this repository only. Name a file after
+        the vocabulary it extends (`kinds.json`, `platforms.json`, `languages.json`, `topics.json`,
+        `content-lines.json`, `funding.json`) and shape it like the built-in one:
+
+            {"vocabulary": "platforms", "version": "local-1",
+             "entries": [{"code": "zalo-oa", "label": "Zalo official account",
+                          "labelVi": "Zalo OA", "digital": true}]}
+
+        An entry with a new code adds it; an entry with an existing code replaces it.
+        `kho vocab NAME --json` prints the built-in entries to start from.
+
+        """
+}

@@ -1,0 +1,116 @@
+import GRDB
+
+/// The catalogue's schema, as GRDB migrations. Constraints live here, in SQL: SQLite enforces
+/// them whatever code writes. `catalogue-schema/CATALOGUE.md` documents every table.
+enum CatalogueMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: products, files, events, search") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE repository (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    ) STRICT;
+
+                    CREATE TABLE product (
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE
+                            CHECK (length(id) = 16 AND id NOT GLOB '*[^0-9ABCDEFGHJKMNPQRSTVWXYZ]*'),
+                        title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+                        description TEXT,
+                        kind TEXT NOT NULL CHECK (length(kind) > 0),
+                        content_line TEXT,
+                        agency TEXT,
+                        province TEXT CHECK (province IS NULL OR province GLOB '?*@2022' OR province GLOB '?*@2025'),
+                        province_current TEXT,
+                        produced TEXT CHECK (produced IS NULL OR produced GLOB '[0-9][0-9][0-9][0-9]*'),
+                        published TEXT CHECK (published IS NULL OR published GLOB '[0-9][0-9][0-9][0-9]*'),
+                        published_first TEXT,
+                        funding TEXT,
+                        rights TEXT,
+                        origin_repository TEXT NOT NULL,
+                        ingest_key TEXT UNIQUE,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        CHECK ((province IS NULL) = (province_current IS NULL)),
+                        CHECK ((published IS NULL) = (published_first IS NULL))
+                    ) STRICT;
+                    CREATE INDEX product_kind ON product(kind);
+                    CREATE INDEX product_province_current ON product(province_current);
+                    CREATE INDEX product_province ON product(province);
+                    CREATE INDEX product_published ON product(published_first);
+                    CREATE INDEX product_agency ON product(agency);
+
+                    CREATE TABLE product_language (
+                        product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL CHECK (position >= 0),
+                        code TEXT NOT NULL CHECK (length(code) > 0),
+                        role TEXT NOT NULL CHECK (role IN ('national', 'ethnic', 'foreign')),
+                        role_override INTEGER NOT NULL CHECK (role_override IN (0, 1)),
+                        PRIMARY KEY (product_id, code)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX product_language_code ON product_language(code, product_id);
+                    CREATE INDEX product_language_role ON product_language(role, product_id);
+
+                    CREATE TABLE product_platform (
+                        product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL CHECK (position >= 0),
+                        code TEXT NOT NULL CHECK (length(code) > 0),
+                        PRIMARY KEY (product_id, code)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX product_platform_code ON product_platform(code, product_id);
+
+                    CREATE TABLE product_topic (
+                        product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL CHECK (position >= 0),
+                        code TEXT NOT NULL CHECK (length(code) > 0),
+                        PRIMARY KEY (product_id, code)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX product_topic_code ON product_topic(code, product_id);
+
+                    CREATE TABLE object (
+                        sha256 TEXT PRIMARY KEY NOT NULL
+                            CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+                        size INTEGER NOT NULL CHECK (size >= 0),
+                        mime TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        stored_at TEXT NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+
+                    CREATE TABLE product_file (
+                        product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                        sha256 TEXT NOT NULL REFERENCES object(sha256),
+                        role TEXT NOT NULL CHECK (role IN ('master', 'access', 'derivative')),
+                        original_name TEXT NOT NULL,
+                        added_at TEXT NOT NULL,
+                        PRIMARY KEY (product_id, sha256)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX product_file_sha256 ON product_file(sha256);
+
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY,
+                        product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                        type TEXT NOT NULL
+                            CHECK (type IN ('accession', 'ingestion', 'metadata modification')),
+                        at TEXT NOT NULL,
+                        agent TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+                        detail TEXT NOT NULL CHECK (json_valid(detail))
+                    ) STRICT;
+                    CREATE INDEX event_product ON event(product_id, seq);
+
+                    CREATE TABLE pending_object (
+                        sha256 TEXT PRIMARY KEY NOT NULL,
+                        since TEXT NOT NULL
+                    ) STRICT, WITHOUT ROWID;
+
+                    CREATE VIRTUAL TABLE product_fts USING fts5(
+                        title, description, agency,
+                        tokenize = 'unicode61 remove_diacritics 2'
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import KhoCore
+
+extension SQLiteCatalogue {
+    public func product(_ id: ProductID) throws -> Product? {
+        try read { db in try Self.loadProducts(db, where: "p.id = ?", arguments: [id.rawValue], suffix: "").first }
+    }
+
+    public func products(matching filter: ProductFilter, limit: Int?) throws -> [Product] {
+        let (condition, arguments) = Self.sql(for: filter)
+        var suffix = "ORDER BY p.seq"
+        if let limit { suffix += " LIMIT \(max(0, limit))" }
+        return try read { db in try Self.loadProducts(db, where: condition, arguments: arguments, suffix: suffix) }
+    }
+
+    public func count(matching filter: ProductFilter) throws -> Int {
+        let (condition, arguments) = Self.sql(for: filter)
+        return try read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM product p WHERE \(condition)", arguments: arguments) ?? 0
+        }
+    }
+
+    public func search(_ query: String, filter: ProductFilter, limit: Int) throws -> [SearchHit] {
+        let terms = TextFolding.searchTerms(query)
+        guard !terms.isEmpty else { return [] }
+        let prefixLast = query.trimmingCharacters(in: .whitespaces).hasSuffix("*")
+        let match = terms.enumerated().map { index, term in
+            "\"\(term)\"" + (prefixLast && index == terms.count - 1 ? "*" : "")
+        }.joined(separator: " ")
+        let (condition, filterArguments) = Self.sql(for: filter)
+        return try read { db in
+            // Title words weigh most, then agency, then description.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.id, bm25(product_fts, 10.0, 1.0, 3.0) AS rank
+                    FROM product_fts JOIN product p ON p.seq = product_fts.rowid
+                    WHERE product_fts MATCH ? AND \(condition)
+                    ORDER BY rank, p.seq LIMIT ?
+                    """,
+                arguments: StatementArguments([match]) + filterArguments + [limit])
+            let ids: [String] = rows.map { $0["id"] }
+            guard !ids.isEmpty else { return [] }
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let products = try Self.loadProducts(
+                db, where: "p.id IN (\(placeholders))", arguments: StatementArguments(ids), suffix: "")
+            let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
+            return rows.compactMap { row in
+                byID[row["id"] as String].map { SearchHit(product: $0, rank: row["rank"]) }
+            }
+        }
+    }
+
+    public func products(holding sha256: String) throws -> [ProductID] {
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT product_id FROM product_file WHERE sha256 = ? ORDER BY product_id", arguments: [sha256]
+            ).compactMap(ProductID.init(parsing:))
+        }
+    }
+
+    public func product(ingestKey: String) throws -> ProductID? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM product WHERE ingest_key = ?", arguments: [ingestKey])
+                .flatMap(ProductID.init(parsing:))
+        }
+    }
+
+    public func events(for id: ProductID?) throws -> [ProductEvent] {
+        try read { db in
+            let rows: [Row]
+            if let id {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM event WHERE product_id = ? ORDER BY seq", arguments: [id.rawValue])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY seq")
+            }
+            let decoder = JSONDecoder()
+            return rows.compactMap { row in
+                guard let productID = ProductID(parsing: row["product_id"]),
+                    let type = EventType(rawValue: row["type"]),
+                    let outcome = EventOutcome(rawValue: row["outcome"]),
+                    let at = Timestamp.date(row["at"])
+                else { return nil }
+                let detail = (try? decoder.decode([String: String].self, from: Data((row["detail"] as String).utf8))) ?? [:]
+                return ProductEvent(
+                    sequence: row["seq"], productID: productID, type: type, at: at, agent: row["agent"], outcome: outcome,
+                    detail: detail)
+            }
+        }
+    }
+
+    // MARK: SQL
+
+    /// The WHERE condition and its arguments for a filter over `product p`.
+    static func sql(for filter: ProductFilter) -> (String, StatementArguments) {
+        var conditions = ["1"]
+        var arguments = StatementArguments()
+        func anyOf(_ values: [String]) -> String {
+            arguments += StatementArguments(values)
+            return "(" + Array(repeating: "?", count: values.count).joined(separator: ",") + ")"
+        }
+        if !filter.kinds.isEmpty { conditions.append("p.kind IN \(anyOf(filter.kinds))") }
+        if !filter.contentLines.isEmpty { conditions.append("p.content_line IN \(anyOf(filter.contentLines))") }
+        for (table, values) in [
+            ("product_language", filter.languages), ("product_platform", filter.platforms),
+            ("product_topic", filter.topics),
+        ] where !values.isEmpty {
+            conditions.append("EXISTS (SELECT 1 FROM \(table) x WHERE x.product_id = p.id AND x.code IN \(anyOf(values)))")
+        }
+        if !filter.provinces.isEmpty {
+            var alternatives: [String] = []
+            for province in filter.provinces {
+                switch province {
+                case .current(let code):
+                    alternatives.append("p.province_current = ?")
+                    arguments += [code]
+                case .registered(let ref):
+                    alternatives.append("p.province = ?")
+                    arguments += [ref.qualified]
+                }
+            }
+            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        if let agency = filter.agency {
+            conditions.append("kho_fold(p.agency) LIKE ? ESCAPE '\\'")
+            let escaped = TextFolding.fold(agency).replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            arguments += ["%\(escaped)%"]
+        }
+        if let from = filter.publishedFrom {
+            conditions.append("p.published_first >= ?")
+            arguments += [from.firstDay]
+        }
+        if let to = filter.publishedTo {
+            conditions.append("p.published_first <= ?")
+            arguments += [to.lastDay]
+        }
+        if let hasFiles = filter.hasFiles {
+            conditions.append((hasFiles ? "" : "NOT ") + "EXISTS (SELECT 1 FROM product_file f WHERE f.product_id = p.id)")
+        }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// Loads whole products (with languages, platforms, topics and files) in four queries.
+    static func loadProducts(_ db: Database, where condition: String, arguments: StatementArguments, suffix: String) throws
+        -> [Product]
+    {
+        let rows = try Row.fetchAll(db, sql: "SELECT p.* FROM product p WHERE \(condition) \(suffix)", arguments: arguments)
+        guard !rows.isEmpty else { return [] }
+        let ids: [String] = rows.map { $0["id"] }
+        var languages: [String: [ProductLanguage]] = [:]
+        var platforms: [String: [String]] = [:]
+        var topics: [String: [String]] = [:]
+        var files: [String: [StoredFile]] = [:]
+        for batch in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let list = "(" + Array(repeating: "?", count: batch.count).joined(separator: ",") + ")"
+            let batchArguments = StatementArguments(batch)
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position",
+                arguments: batchArguments)
+            {
+                languages[row["product_id"], default: []].append(
+                    ProductLanguage(
+                        code: row["code"], role: LanguageRole(rawValue: row["role"]) ?? .national,
+                        roleOverride: row["role_override"]))
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position",
+                arguments: batchArguments)
+            {
+                platforms[row["product_id"], default: []].append(row["code"])
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position",
+                arguments: batchArguments)
+            {
+                topics[row["product_id"], default: []].append(row["code"])
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
+                    FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                    WHERE f.product_id IN \(list) ORDER BY f.product_id, f.added_at, f.role, f.sha256
+                    """, arguments: batchArguments)
+            {
+                files[row["product_id"], default: []].append(
+                    StoredFile(
+                        object: ObjectInfo(sha256: row["sha256"], size: row["size"], mime: row["mime"], format: row["format"]),
+                        role: FileRole(rawValue: row["role"]) ?? .master, originalName: row["original_name"],
+                        addedAt: Timestamp.date(row["added_at"]) ?? Date(timeIntervalSince1970: 0)))
+            }
+        }
+        return rows.compactMap { row in
+            let id: String = row["id"]
+            guard let productID = ProductID(parsing: id) else { return nil }
+            let metadata = ProductMetadata(
+                title: row["title"], description: row["description"], kind: row["kind"], languages: languages[id] ?? [],
+                platforms: platforms[id] ?? [], topics: topics[id] ?? [], contentLine: row["content_line"],
+                agency: row["agency"], province: (row["province"] as String?).flatMap(ProvinceRef.init(qualified:)),
+                produced: (row["produced"] as String?).flatMap(PartialDate.init(parsing:)),
+                published: (row["published"] as String?).flatMap(PartialDate.init(parsing:)),
+                funding: row["funding"], rights: row["rights"])
+            return Product(
+                id: productID, metadata: metadata, files: files[id] ?? [], originRepository: row["origin_repository"],
+                createdAt: Timestamp.date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+                updatedAt: Timestamp.date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0))
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import GRDB
+import KhoCore
+
+/// The catalogue in one SQLite file, through GRDB. The only place in kho that speaks SQL.
+public final class SQLiteCatalogue: Catalogue {
+    let writer: any DatabaseWriter
+    let path: String
+    /// Maps each province to its current unit, for grouping across the 2025 merger.
+    let vocabulary: Vocabulary
+    public let repositoryID: String
+
+    /// Opens the catalogue at `path`, migrating it to the current schema.
+    public static func open(path: String, vocabulary: Vocabulary) throws -> SQLiteCatalogue {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.notARepository(path: path) }
+        return try SQLiteCatalogue(path: path, vocabulary: vocabulary, newRepositoryID: nil, now: Date())
+    }
+
+    /// Creates a catalogue at `path` for a new repository.
+    public static func create(
+        path: String, vocabulary: Vocabulary, repositoryID: String, now: Date
+    ) throws -> SQLiteCatalogue {
+        try SQLiteCatalogue(path: path, vocabulary: vocabulary, newRepositoryID: repositoryID, now: now)
+    }
+
+    private init(path: String, vocabulary: Vocabulary, newRepositoryID: String?, now: Date) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL: a crash of the process loses nothing committed; a power
+            // failure may lose the last transactions but never leaves the database inconsistent.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Folding in SQL, for filters that ignore case and diacritics.
+            db.add(
+                function: DatabaseFunction("kho_fold", argumentCount: 1, pure: true) { values in
+                    String.fromDatabaseValue(values[0]).map(TextFolding.fold)
+                })
+        }
+        self.path = path
+        self.vocabulary = vocabulary
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try CatalogueMigrations.migrator.migrate(pool)
+            if let newRepositoryID {
+                try pool.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO repository(key, value) VALUES ('id', ?), ('created_at', ?), ('format', '1')",
+                        arguments: [newRepositoryID, Timestamp.string(now)])
+                }
+            }
+            guard
+                let id = try pool.read({ db in
+                    try String.fetchOne(db, sql: "SELECT value FROM repository WHERE key = 'id'")
+                })
+            else { throw StoreError.notARepository(path: path) }
+            writer = pool
+            repositoryID = id
+        } catch let error as DatabaseError {
+            throw StoreError.database(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    // MARK: Writing
+
+    public func register(_ product: NewProduct) throws -> Product {
+        let origin = repositoryID
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM product WHERE id = ?", arguments: [product.id.rawValue]) ?? false {
+                throw StoreError.duplicateID(product.id)
+            }
+            let metadata = product.metadata
+            try db.execute(
+                sql: """
+                    INSERT INTO product(id, title, description, kind, content_line, agency, province, province_current,
+                        produced, published, published_first, funding, rights, origin_repository, ingest_key,
+                        created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    product.id.rawValue, metadata.title, metadata.description, metadata.kind, metadata.contentLine,
+                    metadata.agency, metadata.province?.qualified, currentProvince(metadata),
+                    metadata.produced?.description, metadata.published?.description, metadata.published?.firstDay,
+                    metadata.funding, metadata.rights, origin, product.ingestKey,
+                    Timestamp.string(product.event.at), Timestamp.string(product.event.at),
+                ])
+            try Self.writeLists(db, id: product.id, metadata: metadata)
+            try Self.writeSearchText(db, id: product.id, metadata: metadata)
+            for file in product.files {
+                try Self.insertFile(db, file, productID: product.id, at: product.event.at)
+            }
+            try Self.insertEvent(db, product.event, productID: product.id)
+        }
+        return try requireProduct(product.id)
+    }
+
+    public func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product {
+        try write { db in
+            try Self.requireExists(db, id)
+            try Self.insertFile(db, file, productID: id, at: event.at)
+            try db.execute(
+                sql: "UPDATE product SET updated_at = ? WHERE id = ?", arguments: [Timestamp.string(event.at), id.rawValue])
+            try Self.insertEvent(db, event, productID: id)
+        }
+        return try requireProduct(id)
+    }
+
+    public func update(_ id: ProductID, metadata: ProductMetadata, event: NewEvent) throws -> Product {
+        let current = currentProvince(metadata)
+        try write { db in
+            try Self.requireExists(db, id)
+            try db.execute(
+                sql: """
+                    UPDATE product SET title = ?, description = ?, kind = ?, content_line = ?, agency = ?,
+                        province = ?, province_current = ?, produced = ?, published = ?, published_first = ?,
+                        funding = ?, rights = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    metadata.title, metadata.description, metadata.kind, metadata.contentLine, metadata.agency,
+                    metadata.province?.qualified, current,
+                    metadata.produced?.description, metadata.published?.description, metadata.published?.firstDay,
+                    metadata.funding, metadata.rights, Timestamp.string(event.at), id.rawValue,
+                ])
+            for table in ["product_language", "product_platform", "product_topic"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE product_id = ?", arguments: [id.rawValue])
+            }
+            try Self.writeLists(db, id: id, metadata: metadata)
+            let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM product WHERE id = ?", arguments: [id.rawValue])
+            try db.execute(sql: "DELETE FROM product_fts WHERE rowid = ?", arguments: [seq])
+            try Self.writeSearchText(db, id: id, metadata: metadata)
+            try Self.insertEvent(db, event, productID: id)
+        }
+        return try requireProduct(id)
+    }
+
+    public func markPending(_ sha256: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO pending_object(sha256, since) VALUES (?, ?)",
+                arguments: [sha256, Timestamp.string(Date())])
+        }
+    }
+
+    public func pendingObjects() throws -> [(sha256: String, referenced: Bool)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.sha256, EXISTS (SELECT 1 FROM product_file f WHERE f.sha256 = p.sha256) AS referenced
+                    FROM pending_object p ORDER BY p.sha256
+                    """
+            ).map { (sha256: $0["sha256"], referenced: $0["referenced"]) }
+        }
+    }
+
+    public func clearPending(_ sha256s: [String]) throws {
+        guard !sha256s.isEmpty else { return }
+        try write { db in
+            for sha256 in sha256s {
+                try db.execute(sql: "DELETE FROM pending_object WHERE sha256 = ?", arguments: [sha256])
+            }
+        }
+    }
+
+    /// A repository setting, such as the base URL of public links.
+    public func setting(_ key: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM repository WHERE key = ?", arguments: [key]) }
+    }
+
+    // MARK: Helpers
+
+    /// The 2025 unit of the product's province: the registered one itself, or its successor.
+    func currentProvince(_ metadata: ProductMetadata) -> String? {
+        guard let province = metadata.province else { return nil }
+        return vocabulary.currentUnit(of: province)?.code ?? province.code
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.write(body) } catch let error as DatabaseError {
+            throw StoreError.database(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.read(body) } catch let error as DatabaseError {
+            throw StoreError.database(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    func requireProduct(_ id: ProductID) throws -> Product {
+        guard let product = try product(id) else { throw StoreError.unknownProduct(id.rawValue) }
+        return product
+    }
+
+    static func requireExists(_ db: Database, _ id: ProductID) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM product WHERE id = ?", arguments: [id.rawValue]) ?? false else {
+            throw StoreError.unknownProduct(id.rawValue)
+        }
+    }
+
+    static func writeLists(_ db: Database, id: ProductID, metadata: ProductMetadata) throws {
+        for (position, language) in metadata.languages.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO product_language(product_id, position, code, role, role_override) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id.rawValue, position, language.code, language.role.rawValue, language.roleOverride])
+        }
+        for (position, code) in metadata.platforms.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO product_platform(product_id, position, code) VALUES (?, ?, ?)",
+                arguments: [id.rawValue, position, code])
+        }
+        for (position, code) in metadata.topics.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO product_topic(product_id, position, code) VALUES (?, ?, ?)",
+                arguments: [id.rawValue, position, code])
+        }
+    }
+
+    /// Indexes the folded text, so that search ignores case, diacritics, NFC/NFD and đ/d.
+    static func writeSearchText(_ db: Database, id: ProductID, metadata: ProductMetadata) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO product_fts(rowid, title, description, agency)
+                SELECT seq, ?, ?, ? FROM product WHERE id = ?
+                """,
+            arguments: [
+                TextFolding.fold(metadata.title), metadata.description.map(TextFolding.fold) ?? "",
+                metadata.agency.map(TextFolding.fold) ?? "", id.rawValue,
+            ])
+    }
+
+    static func insertFile(_ db: Database, _ file: NewFile, productID: ProductID, at date: Date) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO object(sha256, size, mime, format, stored_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [
+                file.object.sha256, file.object.size, file.object.mime, file.object.format, Timestamp.string(date),
+            ])
+        try db.execute(
+            sql: "INSERT INTO product_file(product_id, sha256, role, original_name, added_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [productID.rawValue, file.object.sha256, file.role.rawValue, file.originalName, Timestamp.string(date)])
+        try db.execute(sql: "DELETE FROM pending_object WHERE sha256 = ?", arguments: [file.object.sha256])
+    }
+
+    static func insertEvent(_ db: Database, _ event: NewEvent, productID: ProductID) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let detail = String(decoding: try encoder.encode(event.detail), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO event(product_id, type, at, agent, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [
+                productID.rawValue, event.type.rawValue, Timestamp.string(event.at), event.agent, event.outcome.rawValue,
+                detail,
+            ])
+    }
+}
+
