@@ -125,7 +125,7 @@ extension Ingestor {
     }
 
     /// How a manifest field is named on the command line.
-    static func flagName(_ field: String) -> String {
+    public static func flagName(_ field: String) -> String {
         switch field {
         case "languages": "--lang"
         case "platforms": "--platform"

@@ -19,6 +19,10 @@ public final class Ingestor {
     let software: String
     var vocabulary: Vocabulary { repository.vocabulary }
     private var random = SystemRandomNumberGenerator()
+    /// Fault injection for the crash-safety tests: the process dies at once (as if killed) when it
+    /// reaches the named point (`staged`, `pending`, `stored`) for the Nth time, as in `stored:2`.
+    public var crashPoint: String?
+    private var crashCounts: [String: Int] = [:]
 
     public init(repository: Repository, agent: String, software: String, now: @escaping () -> Date) throws {
         self.repository = repository
@@ -50,6 +54,7 @@ public final class Ingestor {
                     continue
                 }
                 let staged = try store.stage(source) { progress?.advance(bytes: $0) }
+                crash(at: "staged")
                 let key = Self.fileKey(sha256: staged.sha256, source: source)
                 if let existing = try catalogue.product(ingestKey: key) {
                     store.discard(staged)
@@ -75,7 +80,9 @@ public final class Ingestor {
                 let identity = identifier.identify(staged.temporaryPath)
                 let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
                 try catalogue.markPending(staged.sha256)
+                crash(at: "pending")
                 try store.commit(staged)
+                crash(at: "stored")
                 let name = TextFolding.normalized((source as NSString).lastPathComponent)
                 let at = now()
                 let product = try catalogue.register(
@@ -141,6 +148,14 @@ public final class Ingestor {
     }
 
     // MARK: -
+
+    private func crash(at point: String) {
+        guard let crashPoint else { return }
+        let parts = crashPoint.split(separator: ":")
+        guard parts.first.map(String.init) == point else { return }
+        crashCounts[point, default: 0] += 1
+        if crashCounts[point] == (parts.count > 1 ? Int(parts[1]) ?? 1 : 1) { _exit(137) }
+    }
 
     /// The key that recognises a file ingested before: the same content from the same path.
     static func fileKey(sha256: String, source: String) -> String { "file:\(sha256):\(source)" }

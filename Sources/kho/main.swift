@@ -1,1 +1,3 @@
-print("kho")
+import KhoCLI
+
+Kho.main()

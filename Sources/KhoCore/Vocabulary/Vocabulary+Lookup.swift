@@ -122,7 +122,7 @@ extension Vocabulary {
         for candidate in candidates {
             let code = candidate.code.lowercased()
             let distance = Self.editDistance(folded, code)
-            let limit = max(2, code.count / 3)
+            let limit = max(1, min(code.count, folded.count) / 4)
             if distance <= limit {
                 scored.append((distance, candidate.code))
             } else if code.hasPrefix(folded) || (folded.count >= 3 && folded.hasPrefix(code)) {

@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Timestamps as stored and shown: ISO 8601 in UTC, to the second (`2026-11-21T19:40:00Z`).
 public enum Timestamp {
     public static func string(_ date: Date) -> String {

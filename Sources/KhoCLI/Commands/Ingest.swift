@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import KhoCore
+import KhoRepository
+
+extension DuplicatePolicy: ExpressibleByArgument {}
+extension FileRole: ExpressibleByArgument {}
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Store files and register them as products: one file, several, a folder, or a manifest.",
+        discussion: """
+            Each file becomes one product, described by the flags (a file's title defaults to its name).
+            Folders are read recursively; hidden files and links are passed over. The file type comes
+            from its content (libmagic), never from its extension. Each file is read once, copied and
+            hashed (SHA-256) on the way, and stored once: the same content ingested again is reported as
+            a duplicate of the product that holds it (see --on-duplicate).
+
+            With --manifest, a CSV (UTF-8, header row) or JSON file describes each product, with the
+            columns path,title,kind,languages,platforms,topics,content_line,agency,province,produced,
+            published,funding,description,rights; lists are ';'-separated; a row with no path registers
+            a product with no digital file yet. Paths are relative to the folder given (or the
+            manifest's folder). Flags fill the fields a row leaves empty. The whole manifest is checked
+            first: any bad row stops the ingest before anything is written.
+
+            An interrupted ingest leaves nothing half-done; run the same command again to finish it.
+
+            Examples:
+              kho ingest reportage.mp3 --kind radio-report --lang jra --platform district-radio \\
+                  --topic icerd --agency "Đài PT-TH Gia Lai" --province gia-lai --published 2024-03-02 \\
+                  --title "Phóng sự: Quyền của đồng bào dân tộc thiểu số"
+              kho ingest ./photos --kind exhibition-photo --lang vi --platform exhibition
+              kho ingest ./incoming --manifest incoming/manifest.csv --dry-run
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: ArgumentHelp("Files or folders to ingest (with --manifest: the folder the paths are relative to).", valueName: "path"))
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp("A CSV or JSON manifest describing the products.", valueName: "file"))
+    var manifest: String?
+
+    @OptionGroup(title: "Product metadata") var metadata: MetadataOptions
+
+    @Option(help: "The files' role: master, access or derivative.")
+    var role: FileRole = .master
+
+    @Option(help: "When the content is already stored for another product: skip (report it), link (register a new product sharing the file), or error (write nothing).")
+    var onDuplicate: DuplicatePolicy = .skip
+
+    @Flag(help: "Check everything and show what would happen; write nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if manifest == nil && paths.isEmpty {
+            throw ValidationError("give files or folders to ingest, or --manifest FILE")
+        }
+        if manifest != nil && paths.count > 1 {
+            throw ValidationError("with --manifest, give at most one folder (the one the manifest's paths are relative to)")
+        }
+    }
+
+    func run() throws {
+        let repo = try repository.open()
+        let ingestor = try Ingestor(
+            repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        ingestor.crashPoint = ProcessInfo.processInfo.environment["KHO_CRASH_AT"]
+        let plan: IngestPlan
+        if let manifest {
+            plan = try ingestor.plan(manifest: manifest, folder: paths.first, defaults: metadata.input, role: role)
+        } else {
+            plan = try ingestor.plan(paths: paths, defaults: metadata.input, role: role)
+        }
+        let progress: (any IngestProgress)? = Environment.stderrIsTerminal && !json ? TerminalProgress() : nil
+        do {
+            let outcomes = try ingestor.run(plan, policy: onDuplicate, dryRun: dryRun, progress: progress)
+            try report(outcomes, notes: plan.notes, vocabulary: repo.vocabulary)
+        } catch let interrupted as IngestInterrupted {
+            try report(interrupted.completed, notes: plan.notes, vocabulary: repo.vocabulary)
+            throw CLIError(interrupted.description)
+        }
+    }
+
+    private func report(_ outcomes: [IngestOutcome], notes: [String], vocabulary: Vocabulary) throws {
+        var counts: [String: Int] = [:]
+        for outcome in outcomes { counts[outcome.status, default: 0] += 1 }
+        if json {
+            try Output.json(
+                IngestReport(
+                    dryRun: dryRun, items: outcomes.map { IngestReport.Item($0, vocabulary: vocabulary) }, notes: notes,
+                    summary: counts))
+            return
+        }
+        for outcome in outcomes { Output.line(Self.text(outcome)) }
+        for note in notes { Output.note("note: \(note)") }
+        let order = ["ingested", "linked", "registered", "duplicate", "already-ingested", "planned"]
+        let summary = order.compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", ")
+        Output.note((dryRun ? "dry run, nothing written: " : "") + (summary.isEmpty ? "nothing to do" : summary))
+    }
+
+    static func text(_ outcome: IngestOutcome) -> String {
+        switch outcome {
+        case .ingested(let product, let origin):
+            let file = product.files.first
+            return "ingested    \(product.id)  \(origin)  (\(file?.object.mime ?? "?"), \(Output.bytes(file?.object.size ?? 0)))"
+        case .linked(let product, let origin, let shared):
+            return "linked      \(product.id)  \(origin)  (same content as \(shared.map(\.rawValue).joined(separator: ", ")))"
+        case .registered(let product, let origin):
+            return "registered  \(product.id)  \(origin)  (no digital file yet)"
+        case .duplicate(let origin, _, let existing):
+            return "duplicate   \(origin)  same content as \(existing.map(\.rawValue).joined(separator: ", ")); skipped"
+        case .alreadyIngested(let origin, let id):
+            return "already     \(id)  \(origin)  (ingested before; `kho edit \(id)` changes its metadata)"
+        case .planned(let item, _, let action, let existing):
+            let suffix = existing.isEmpty ? "" : " (" + existing.map(\.rawValue).joined(separator: ", ") + ")"
+            return "would \(action)\(suffix): \(item.origin)  [\(item.metadata.kind)] \(item.metadata.title)"
+        }
+    }
+}
+
+extension IngestOutcome {
+    var status: String {
+        switch self {
+        case .ingested: "ingested"
+        case .linked: "linked"
+        case .registered: "registered"
+        case .duplicate: "duplicate"
+        case .alreadyIngested: "already-ingested"
+        case .planned: "planned"
+        }
+    }
+}
+
+/// The JSON `kho ingest --json` prints.
+struct IngestReport: Encodable {
+    var dryRun: Bool
+    var items: [Item]
+    var notes: [String]
+    var summary: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case items, notes, summary
+        case dryRun = "dry_run"
+    }
+
+    struct Item: Encodable {
+        var status: String
+        var origin: String
+        var product: ProductRecord?
+        var sha256: String?
+        var existing: [ProductID]
+        var action: String?
+        var title: String?
+        var kind: String?
+
+        init(_ outcome: IngestOutcome, vocabulary: Vocabulary) {
+            status = outcome.status
+            existing = []
+            switch outcome {
+            case .ingested(let product, let origin), .registered(let product, let origin):
+                self.origin = origin
+                self.product = ProductRecord(product, vocabulary: vocabulary)
+                sha256 = product.files.first?.object.sha256
+            case .linked(let product, let origin, let shared):
+                self.origin = origin
+                self.product = ProductRecord(product, vocabulary: vocabulary)
+                sha256 = product.files.first?.object.sha256
+                existing = shared
+            case .duplicate(let origin, let hash, let holders):
+                self.origin = origin
+                sha256 = hash
+                existing = holders
+            case .alreadyIngested(let origin, let id):
+                self.origin = origin
+                existing = [id]
+            case .planned(let item, let hash, let action, let holders):
+                origin = item.origin
+                sha256 = hash
+                existing = holders
+                self.action = action
+                title = item.metadata.title
+                kind = item.metadata.kind
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(status, forKey: .status)
+            try container.encode(origin, forKey: .origin)
+            try container.encode(product, forKey: .product)
+            try container.encode(sha256, forKey: .sha256)
+            try container.encode(existing, forKey: .existing)
+            if status == "planned" {
+                try container.encode(action, forKey: .action)
+                try container.encode(title, forKey: .title)
+                try container.encode(kind, forKey: .kind)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case status, origin, product, sha256, existing, action, title, kind }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import KhoRepository
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a repository (default ./storage, or --repo DIR / $KHO_REPO).",
+        discussion: """
+            Creates the catalogue, the content store and a vocabulary/ folder for local extensions.
+            Running it on an existing repository changes nothing.
+
+            Examples:
+              kho init
+              kho init --repo /srv/kho/gia-lai
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    func run() throws {
+        let path = repository.resolvedPath
+        if try Repository.create(at: path, now: Environment.now()) {
+            Output.line("created a kho repository in \(path)")
+        } else {
+            Output.line("\(path) is already a kho repository; nothing changed")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import KhoCore
+import KhoRepository
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List products, filtered by kind, language, platform, topic, province, agency or date.",
+        discussion: """
+            Filters of different kinds must all match; repeating one (or giving commas) matches any of
+            its values. --province with a current unit includes the 2022 units merged into it.
+
+            Examples:
+              kho list --kind radio-report --lang jra
+              kho list --province gia-lai --from 2024-01 --to 2024-06 --csv > gia-lai-2024-h1.csv
+              kho list --no-digitised --json
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+    @OptionGroup(title: "Filters") var filters: FilterOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Show at most this many products.")
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        let repo = try repository.open()
+        let filter = try filters.filter(repo.vocabulary)
+        let products = try repo.catalogue.products(matching: filter, limit: limit)
+        if output.json {
+            try Output.json(products.map { ProductRecord($0, vocabulary: repo.vocabulary) })
+        } else if output.csv {
+            try Output.csv(
+                header: ProductText.csvHeader, rows: products.map { ProductText.csvRow($0, vocabulary: repo.vocabulary) })
+        } else {
+            for line in ProductText.lines(products) { Output.line(line) }
+            let total = limit == nil ? products.count : try repo.catalogue.count(matching: filter)
+            Output.note("\(total) product(s)" + (products.count < total ? ", \(products.count) shown" : ""))
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import KhoCore
+import KhoRepository
+
+struct Register: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Register a product that has no digital file yet (a printed book, a banner, a broadcast).",
+        discussion: """
+            The product counts as not digitised until `kho attach` adds a file.
+
+            Examples:
+              kho register --kind book --title "Quyền con người trong Hiến pháp 2013" --lang vi \\
+                  --platform print-publication --published 2024
+              kho attach PRODUCT-ID scan.pdf
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+    @OptionGroup(title: "Product metadata") var metadata: MetadataOptions
+
+    @Flag(help: "Print the product as JSON.")
+    var json = false
+
+    func run() throws {
+        let repo = try repository.open()
+        let checked: ProductMetadata
+        switch repo.vocabulary.validate(metadata.input, fieldName: Ingestor.flagName) {
+        case .failure(let failure):
+            throw CLIError(
+                "nothing was registered; fix these and run the command again:\n"
+                    + failure.problems.map { "  - \($0.message)" }.joined(separator: "\n"))
+        case .success(let value):
+            checked = value
+        }
+        var sameTitle = ProductFilter()
+        sameTitle.kinds = [checked.kind]
+        let twins = try repo.catalogue.search(checked.title, filter: sameTitle, limit: 20).filter {
+            TextFolding.fold($0.product.metadata.title) == TextFolding.fold(checked.title)
+        }
+        let ingestor = try Ingestor(
+            repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        let product = try ingestor.register(checked)
+        if json {
+            try Output.json(ProductRecord(product, vocabulary: repo.vocabulary))
+        } else {
+            Output.line("registered  \(product.id)  \(product.metadata.title)  (no digital file yet)")
+        }
+        if !twins.isEmpty {
+            Output.note(
+                "note: a \(checked.kind) with the same title is already registered as "
+                    + twins.map(\.product.id.rawValue).joined(separator: ", "))
+        }
+    }
+}

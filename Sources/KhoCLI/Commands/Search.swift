@@ -1,0 +1,49 @@
+import ArgumentParser
+import KhoCore
+import KhoRepository
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Full-text search over titles, descriptions and agencies.",
+        discussion: """
+            Every word must match. Matching ignores case and diacritics, NFC or NFD input, and reads
+            'đ' as 'd': "quyen tre em" finds "Quyền trẻ em", "dan toc" finds "dân tộc". End the query
+            with * to match the last word as a prefix. Filters combine with the query.
+
+            Examples:
+              kho search "quyen tre em"
+              kho search "đồng bào" --lang jra --province gia-lai --json
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "The words to find.")
+    var query: String
+
+    @OptionGroup(title: "Filters") var filters: FilterOptions
+
+    @Flag(help: "Print JSON: the matching product records, best first.")
+    var json = false
+
+    @Option(help: "Show at most this many products.")
+    var limit = 50
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be 1 or more") }
+    }
+
+    func run() throws {
+        let repo = try repository.open()
+        guard !TextFolding.searchTerms(query).isEmpty else {
+            throw CLIError("the query '\(query)' has no words to search for; give at least one word")
+        }
+        let filter = try filters.filter(repo.vocabulary)
+        let hits = try repo.catalogue.search(query, filter: filter, limit: limit)
+        if json {
+            try Output.json(hits.map { ProductRecord($0.product, vocabulary: repo.vocabulary) })
+        } else {
+            for line in ProductText.lines(hits.map(\.product)) { Output.line(line) }
+            Output.note("\(hits.count) match(es)" + (hits.count == limit ? " (the first \(limit); --limit shows more)" : ""))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import KhoCore
+import KhoRepository
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a product: its metadata, files and events.",
+        discussion: """
+            Examples:
+              kho show 06F3Z8K2QX4M7R1B
+              kho show 06F3Z8K2QX4M7R1B --json
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "The product's id (any case; hyphens and spaces are ignored).")
+    var id: String
+
+    @Flag(help: "Print JSON: the product record, with its events.")
+    var json = false
+
+    func run() throws {
+        let repo = try repository.open()
+        let productID = try ProductIDArgument.parse(id)
+        guard let product = try repo.catalogue.product(productID) else {
+            throw RepositoryError.unknownProduct(productID.rawValue)
+        }
+        let events = try repo.catalogue.events(for: productID)
+        if json {
+            try Output.json(ShowReport(product: ProductRecord(product, vocabulary: repo.vocabulary), events: events.map(EventRecord.init)))
+        } else {
+            for line in ProductText.details(product, events: events, vocabulary: repo.vocabulary) { Output.line(line) }
+        }
+    }
+}
+
+struct ShowReport: Encodable {
+    var product: ProductRecord
+    var events: [EventRecord]
+}
+
+/// The JSON form of an event.
+struct EventRecord: Encodable {
+    var event: ProductEvent
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, type, at, agent, outcome, detail
+        case productID = "product_id"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(event.sequence, forKey: .sequence)
+        try container.encode(event.productID, forKey: .productID)
+        try container.encode(event.type, forKey: .type)
+        try container.encode(Timestamp.string(event.at), forKey: .at)
+        try container.encode(event.agent, forKey: .agent)
+        try container.encode(event.outcome, forKey: .outcome)
+        try container.encode(event.detail, forKey: .detail)
+    }
+}

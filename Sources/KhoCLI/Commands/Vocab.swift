@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import KhoCore
+import KhoRepository
+
+struct Vocab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the controlled vocabularies: kinds, platforms, languages, topics, content-lines, funding, provinces.",
+        discussion: """
+            Codes come from catalogue-schema/vocabularies/, extended by the repository's own
+            vocabulary/ folder (see its README). Without a name, lists the vocabularies.
+
+            Examples:
+              kho vocab platforms
+              kho vocab provinces
+              kho vocab languages --json
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "The vocabulary to show.")
+    var name: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        // A repository's extensions count when there is one; the built-in vocabularies otherwise.
+        let vocabulary = try (try? repository.open().vocabulary) ?? Vocabulary.builtIn()
+        guard let name else {
+            let counts: [String: Int] = [
+                "kinds": vocabulary.kinds.count, "platforms": vocabulary.platforms.count,
+                "languages": vocabulary.languages.count, "topics": vocabulary.topics.count,
+                "content-lines": vocabulary.contentLines.count, "funding": vocabulary.funding.count,
+                "provinces": vocabulary.units2022.count + vocabulary.units2025.count,
+            ]
+            if json {
+                try Output.json(Vocabulary.allNames.map { ["name": $0, "version": vocabulary.versions[$0] ?? "", "entries": String(counts[$0] ?? 0)] })
+            } else {
+                for line in Output.table(Vocabulary.allNames.map { [$0, "\(counts[$0] ?? 0) entries", "version \(vocabulary.versions[$0] ?? "?")"] }) {
+                    Output.line(line)
+                }
+            }
+            return
+        }
+        switch name {
+        case "kinds":
+            try show(vocabulary.kinds) { [$0.code, $0.label, $0.labelVi, $0.digital ? "digital" : "", $0.bookTitle ? "book title" : ""] }
+        case "platforms":
+            try show(vocabulary.platforms) { [$0.code, $0.label, $0.labelVi, $0.digital ? "digital" : "not digital"] }
+        case "languages":
+            try show(vocabulary.languages) { [$0.code, $0.label, $0.labelVi, $0.role.rawValue] }
+        case "topics":
+            try show(vocabulary.topics) { [$0.code, $0.label, "lead: \($0.leadAgency)"] }
+        case "content-lines":
+            try show(vocabulary.contentLines) { [$0.code, $0.label, $0.labelVi] }
+        case "funding":
+            try show(vocabulary.funding) { [$0.code, $0.label, $0.labelVi] }
+        case "provinces":
+            if json {
+                try Output.json(["units2022": vocabulary.units2022, "units2025": vocabulary.units2025])
+            } else {
+                Output.line("Units since the merger of \(vocabulary.mergerDate) (34), with the 2022 units they were formed from:")
+                let names = Dictionary(uniqueKeysWithValues: vocabulary.units2022.map { ($0.code, $0.name) })
+                for line in Output.table(
+                    vocabulary.units2025.map { unit in
+                        [unit.code, unit.name, "← " + (unit.formerUnits ?? []).map { "\(names[$0] ?? $0) (\($0))" }.joined(separator: ", ")]
+                    })
+                {
+                    Output.line("  " + line)
+                }
+            }
+        default:
+            throw CLIError("no vocabulary named '\(name)'; the vocabularies are \(Vocabulary.allNames.joined(separator: ", "))")
+        }
+    }
+
+    private func show<T: Encodable>(_ entries: [T], row: (T) -> [String]) throws {
+        if json {
+            try Output.json(entries)
+        } else {
+            for line in Output.table(entries.map(row)) { Output.line(line) }
+        }
+    }
+}

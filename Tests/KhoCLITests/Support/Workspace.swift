@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The result of one run of the `kho` binary.
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// Standard output parsed as JSON.
+    func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+}
+
+/// A temporary folder with its own repository, in which tests run the built `kho` binary.
+final class Workspace {
+    let root: URL
+    var repo: String { root.appendingPathComponent("storage").path }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("kho-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        // Objects are read-only; make them writable so the folder can be removed.
+        _ = try? Workspace.shell("chmod -R u+w '\(root.path)' && rm -rf '\(root.path)'")
+    }
+
+    /// The `kho` binary built beside the test bundle, or $KHO_BIN.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["KHO_BIN"] { return path }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("kho").path
+    }
+
+    /// The sample corpus shipped in the repository.
+    static var samples: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("samples/corpus")
+    }
+
+    /// Runs `kho ARGS` in the workspace, with the repository at ./storage.
+    @discardableResult
+    func kho(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+        let process = start(arguments, environment: environment)
+        process.process.waitUntilExit()
+        return finish(process)
+    }
+
+    @discardableResult
+    func kho(_ arguments: String...) throws -> RunResult { try kho(arguments) }
+
+    /// Runs kho and expects success; records the output in the failure message otherwise.
+    @discardableResult
+    func ok(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+        let result = try kho(arguments)
+        #expect(result.status == 0, "kho \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    struct Running {
+        var process: Process
+        var out: URL
+        var err: URL
+    }
+
+    func start(_ arguments: [String], environment: [String: String] = [:]) -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        var env = ProcessInfo.processInfo.environment
+        env["KHO_REPO"] = nil
+        env["KHO_AGENT"] = "tester"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let id = UUID().uuidString
+        let out = root.appendingPathComponent(".out-\(id)")
+        let err = root.appendingPathComponent(".err-\(id)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try? FileHandle(forWritingTo: out)
+        process.standardError = try? FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try? process.run()
+        return Running(process: process, out: out, err: err)
+    }
+
+    func finish(_ running: Running) -> RunResult {
+        let stdout = (try? String(contentsOf: running.out, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOf: running.err, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: running.out)
+        try? FileManager.default.removeItem(at: running.err)
+        return RunResult(status: running.process.terminationStatus, stdout: stdout, stderr: stderr)
+    }
+
+    /// Writes a file in the workspace and returns its path.
+    @discardableResult
+    func write(_ name: String, _ contents: String) throws -> String {
+        try write(name, Data(contents.utf8))
+    }
+
+    @discardableResult
+    func write(_ name: String, _ data: Data) throws -> String {
+        let url = root.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+        return url.path
+    }
+
+    /// Copies a sample file into the workspace under `name` (default: its own name).
+    @discardableResult
+    func copySample(_ sample: String, as name: String? = nil) throws -> String {
+        let destination = root.appendingPathComponent(name ?? sample)
+        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.samples.appendingPathComponent(sample), to: destination)
+        return destination.path
+    }
+
+    /// Every object file in the repository's store, by SHA-256.
+    func storedObjects() -> Set<String> {
+        let objects = root.appendingPathComponent("storage/objects").path
+        guard let enumerator = FileManager.default.enumerator(atPath: objects) else { return [] }
+        var found = Set<String>()
+        for case let path as String in enumerator where path.split(separator: "/").count == 3 {
+            found.insert(String(path.split(separator: "/").last!))
+        }
+        return found
+    }
+
+    /// Files left in the store's temporary folder.
+    func temporaryFiles() -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("storage/tmp").path)) ?? []
+    }
+
+    /// All products, as `kho list --json` prints them.
+    func products() throws -> [[String: Any]] {
+        let result = try kho("list", "--json")
+        return (try result.json() as? [[String: Any]]) ?? []
+    }
+
+    /// SHA-256 of every file the catalogue refers to.
+    func referencedObjects() throws -> Set<String> {
+        Set(try products().flatMap { ($0["files"] as? [[String: Any]] ?? []).compactMap { $0["sha256"] as? String } })
+    }
+
+    @discardableResult
+    static func shell(_ command: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import KhoCore
+import Testing
+
+@testable import KhoStore
+
+@Suite("SQLite catalogue")
+struct SQLiteCatalogueTests {
+    let vocabulary = try! Vocabulary.builtIn()
+    let now = Date(timeIntervalSince1970: 1_732_000_000)
+
+    func makeCatalogue() throws -> (SQLiteCatalogue, String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kho-cat-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let catalogue = try SQLiteCatalogue.create(
+            path: folder + "/catalogue.sqlite", vocabulary: vocabulary, repositoryID: "repo-1", now: now)
+        return (catalogue, folder)
+    }
+
+    func newProduct(_ title: String, province: String? = nil, date: String? = nil, file: String? = nil) throws -> NewProduct {
+        var input = MetadataInput()
+        input.title = title
+        input.kind = "article"
+        input.languages = ["vi", "jra"]
+        input.platforms = ["website"]
+        input.province = province
+        input.published = date
+        let metadata = try vocabulary.validate(input).get()
+        var generator = SystemRandomNumberGenerator()
+        let files = file.map {
+            [NewFile(object: ObjectInfo(sha256: $0, size: 3, mime: "text/plain", format: "ASCII text"), role: .master, originalName: "a.txt")]
+        } ?? []
+        return NewProduct(
+            id: .generate(at: now, using: &generator), metadata: metadata, files: files, ingestKey: nil,
+            event: NewEvent(type: .ingestion, at: now, agent: "tester", detail: ["k": "v"]))
+    }
+
+    @Test("a registered product reads back whole, with its event")
+    func roundTrip() throws {
+        let (catalogue, folder) = try makeCatalogue()
+        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        let new = try newProduct("Quyền trẻ em", province: "binh-dinh", date: "2024-05", file: String(repeating: "a", count: 64))
+        let product = try catalogue.register(new)
+        #expect(product.metadata == new.metadata)
+        #expect(product.files.first?.object.sha256 == String(repeating: "a", count: 64))
+        #expect(product.originRepository == "repo-1")
+        #expect(try catalogue.events(for: product.id).map(\.type) == [.ingestion])
+        #expect(try catalogue.products(holding: String(repeating: "a", count: 64)) == [product.id])
+        var filter = ProductFilter()
+        filter.provinces = [.current("gia-lai")]
+        #expect(try catalogue.count(matching: filter) == 1)
+    }
+
+    @Test("SQLite enforces the constraints: a bad hash or a taken id is refused and nothing is written")
+    func constraints() throws {
+        let (catalogue, folder) = try makeCatalogue()
+        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        #expect(throws: StoreError.self) { try catalogue.register(try newProduct("x", file: "NOT-A-HASH")) }
+        #expect(try catalogue.count(matching: ProductFilter()) == 0)
+        let first = try newProduct("x")
+        _ = try catalogue.register(first)
+        var twin = try newProduct("y")
+        twin.id = first.id
+        #expect(throws: StoreError.self) { try catalogue.register(twin) }
+        #expect(try catalogue.count(matching: ProductFilter()) == 1)
+    }
+
+    @Test("pending objects are reported with whether a product refers to them")
+    func pending() throws {
+        let (catalogue, folder) = try makeCatalogue()
+        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        let used = String(repeating: "b", count: 64)
+        let orphan = String(repeating: "c", count: 64)
+        try catalogue.markPending(orphan)
+        try catalogue.markPending(used)
+        _ = try catalogue.register(try newProduct("x", file: used))
+        let pending = try catalogue.pendingObjects()
+        #expect(pending.map(\.sha256) == [orphan])
+        #expect(pending.first?.referenced == false)
+        try catalogue.clearPending([orphan])
+        #expect(try catalogue.pendingObjects().isEmpty)
+    }
+
+    @Test("search ranks title matches first and respects filters")
+    func search() throws {
+        let (catalogue, folder) = try makeCatalogue()
+        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        var described = try newProduct("Bản tin tuần")
+        described.metadata.description = "Về quyền trẻ em"
+        _ = try catalogue.register(described)
+        _ = try catalogue.register(try newProduct("Quyền trẻ em", date: "2024"))
+        let hits = try catalogue.search("quyen tre em", filter: ProductFilter(), limit: 10)
+        #expect(hits.map(\.product.metadata.title) == ["Quyền trẻ em", "Bản tin tuần"])
+        var filter = ProductFilter()
+        filter.publishedFrom = PartialDate(parsing: "2024")
+        #expect(try catalogue.search("quyen", filter: filter, limit: 10).count == 1)
+        #expect(try catalogue.search("quy*", filter: ProductFilter(), limit: 10).count == 2)
+    }
+}
