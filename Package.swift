@@ -37,11 +37,13 @@ let package = Package(
             pkgConfig: "libmagic",
             providers: [.apt(["libmagic-dev"])]
         ),
+        // Small platform calls Swift's Glibc module does not expose (sync_file_range).
+        .target(name: "CKhoPlatform"),
         // The content store (content-addressed objects, streaming SHA-256) and file identification.
         .target(
             name: "KhoFiles",
             dependencies: [
-                "KhoCore", "CMagic",
+                "KhoCore", "CMagic", "CKhoPlatform",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -1,3 +1,4 @@
+import CKhoPlatform
 import Crypto
 import Foundation
 
@@ -62,6 +63,7 @@ public struct ContentStore: Sendable {
             close(output)
             if !finished { unlink(temporary) }
         }
+        var position: Int64 = 0
         let (sha256, size) = try Self.stream(input.descriptor, path: source, expected: input.size, progress: progress) {
             (chunk) throws(FilesError) in
             var offset = 0
@@ -73,8 +75,11 @@ public struct ContentStore: Sendable {
                 }
                 offset += written
             }
+            // Start writing this chunk to disk now, so that the sync at the end has little left to wait for.
+            _ = kho_start_writeback(output, position, Int64(chunk.count))
+            position += Int64(chunk.count)
         }
-        guard fchmod(output, 0o444) == 0, fsync(output) == 0 else { throw .writeFailed(path: temporary, errno: errno) }
+        guard fchmod(output, 0o444) == 0, Self.syncData(output) == 0 else { throw .writeFailed(path: temporary, errno: errno) }
         finished = true
         return StagedFile(temporaryPath: temporary, sha256: sha256, size: size)
     }
@@ -177,6 +182,14 @@ public struct ContentStore: Sendable {
         guard total == expected else { throw .changedWhileReading(path: path) }
         let digest = hasher.finalize()
         return (digest.map { String(format: "%02x", $0) }.joined(), total)
+    }
+
+    private static func syncData(_ descriptor: Int32) -> Int32 {
+        #if canImport(Glibc)
+            fdatasync(descriptor)
+        #else
+            fsync(descriptor)
+        #endif
     }
 
     private static func syncDirectory(_ path: String) {

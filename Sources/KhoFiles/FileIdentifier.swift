@@ -22,6 +22,11 @@ public final class FileIdentifier {
             magic_close(description)
             throw .identificationUnavailable(reason: reason)
         }
+        // Read at most 1 MiB of each file (libmagic's long-standing default; 5.41 raised it to 7 MiB).
+        // Every format kho characterises declares itself well within it, and it halves the time spent
+        // on large files that match no rule.
+        var bytesMax = 1 << 20
+        for handle in [mime, description] { _ = magic_setparam(handle, MAGIC_PARAM_BYTES_MAX, &bytesMax) }
         mimeHandle = mime
         descriptionHandle = description
     }

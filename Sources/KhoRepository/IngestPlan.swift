@@ -48,8 +48,8 @@ public enum IngestOutcome: Sendable {
     case planned(IngestItem, sha256: String?, action: String, existing: [ProductID])
 }
 
-/// Receives progress while files are copied in.
-public protocol IngestProgress: AnyObject {
+/// Receives progress while files are copied in. `advance` is called from the thread that copies.
+public protocol IngestProgress: AnyObject, Sendable {
     func begin(files: Int, bytes: Int64)
     func advance(bytes: Int)
     func finishedItem()

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import KhoCore
 import KhoFiles
@@ -45,15 +46,36 @@ public final class Ingestor {
         try repository.lockForWriting()
         if policy == .error { try refuseDuplicates(plan) }
 
+        // Files are copied ahead: while one is identified and registered here, the next ones are
+        // copied and hashed on the staging queue (at most `lookahead` wait in the temporary folder).
+        // Registration stays in plan order.
+        let lookahead = 3
+        let queue = DispatchQueue(label: "kho.ingest.staging")
+        let files = plan.items.indices.filter { plan.items[$0].source != nil }
+        var staging: [Int: StagingTask] = [:]
+        var nextFile = 0
+        func stageNextFile() {
+            guard nextFile < files.count, let source = plan.items[files[nextFile]].source else { return }
+            staging[files[nextFile]] = StagingTask(source, into: store, on: queue, progress: progress)
+            nextFile += 1
+        }
+        defer {
+            // After a failure, drop the copies still under way.
+            for task in staging.values { if case .success(let staged) = task.wait() { store.discard(staged) } }
+        }
+        for _ in 0..<lookahead { stageNextFile() }
+
         var outcomes: [IngestOutcome] = []
-        for item in plan.items {
+        for (index, item) in plan.items.enumerated() {
             do {
-                guard let source = item.source else {
+                guard item.source != nil, let task = staging.removeValue(forKey: index) else {
                     outcomes.append(try registerWithoutFile(item))
                     progress?.finishedItem()
                     continue
                 }
-                let staged = try store.stage(source) { progress?.advance(bytes: $0) }
+                let staged = try task.wait().get()
+                stageNextFile()
+                guard let source = item.source else { continue }
                 crash(at: "staged")
                 let key = Self.fileKey(sha256: staged.sha256, source: source)
                 if let existing = try catalogue.product(ingestKey: key) {

@@ -90,7 +90,12 @@ public final class SQLiteCatalogue: Catalogue {
             }
             try Self.insertEvent(db, product.event, productID: product.id)
         }
-        return try requireProduct(product.id)
+        // What was written, without reading it back: timestamps are kept to the second, as stored.
+        let at = Timestamp.date(Timestamp.string(product.event.at)) ?? product.event.at
+        return Product(
+            id: product.id, metadata: product.metadata,
+            files: product.files.map { StoredFile(object: $0.object, role: $0.role, originalName: $0.originalName, addedAt: at) },
+            originRepository: origin, createdAt: at, updatedAt: at)
     }
 
     public func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product {

@@ -1,48 +1,60 @@
 import Foundation
 import KhoRepository
+import Synchronization
 
 /// Draws ingest progress on standard error: files, bytes, rate and time left, at most five times
 /// a second. Only used when standard error is a terminal, so piped output stays quiet.
+/// Bytes are counted on the thread that copies, files on the main thread: the state is behind a mutex.
 final class TerminalProgress: IngestProgress {
-    private var totalFiles = 0
-    private var totalBytes: Int64 = 0
-    private var doneFiles = 0
-    private var doneBytes: Int64 = 0
-    private var started = Date()
-    private var lastDrawn = Date.distantPast
-    private var drawn = false
+    private struct State {
+        var totalFiles = 0
+        var totalBytes: Int64 = 0
+        var doneFiles = 0
+        var doneBytes: Int64 = 0
+        var started = Date()
+        var lastDrawn = Date.distantPast
+        var drawn = false
+    }
+
+    private let state = Mutex(State())
 
     func begin(files: Int, bytes: Int64) {
-        totalFiles = files
-        totalBytes = bytes
-        started = Date()
+        state.withLock {
+            $0.totalFiles = files
+            $0.totalBytes = bytes
+            $0.started = Date()
+        }
     }
 
     func advance(bytes: Int) {
-        doneBytes += Int64(bytes)
-        draw()
+        state.withLock {
+            $0.doneBytes += Int64(bytes)
+            Self.draw(&$0)
+        }
     }
 
     func finishedItem() {
-        doneFiles += 1
-        draw()
+        state.withLock {
+            $0.doneFiles += 1
+            Self.draw(&$0)
+        }
     }
 
     func end() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        state.withLock { if $0.drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
     }
 
-    private func draw() {
+    private static func draw(_ state: inout State) {
         let now = Date()
-        guard now.timeIntervalSince(lastDrawn) >= 0.2 else { return }
-        lastDrawn = now
-        drawn = true
-        let elapsed = max(now.timeIntervalSince(started), 0.001)
-        let rate = Double(doneBytes) / elapsed
-        var text = "\r\u{1B}[K\(doneFiles)/\(totalFiles) files, \(Output.bytes(doneBytes)) of \(Output.bytes(totalBytes))"
-        text += ", \(Output.bytes(Int64(rate)))/s"
-        if rate > 0, totalBytes > doneBytes {
-            let left = Int(Double(totalBytes - doneBytes) / rate)
+        guard now.timeIntervalSince(state.lastDrawn) >= 0.2 else { return }
+        state.lastDrawn = now
+        state.drawn = true
+        let elapsed = max(now.timeIntervalSince(state.started), 0.001)
+        let rate = Double(state.doneBytes) / elapsed
+        var text = "\r\u{1B}[K\(state.doneFiles)/\(state.totalFiles) files, "
+        text += "\(Output.bytes(state.doneBytes)) of \(Output.bytes(state.totalBytes)), \(Output.bytes(Int64(rate)))/s"
+        if rate > 0, state.totalBytes > state.doneBytes {
+            let left = Int(Double(state.totalBytes - state.doneBytes) / rate)
             text += String(format: ", %d:%02d left", left / 60, left % 60)
         }
         FileHandle.standardError.write(Data(text.utf8))
