@@ -8,14 +8,12 @@ public struct Kho: ParsableCommand {
         commandName: "kho",
         abstract: "Catalogue, store and audit communication products (articles, radio, video, books, e-books, photos).",
         discussion: """
-            kho keeps a repository: a catalogue (SQLite) of products with their language, format,
-            platform, topic, agency and province, and a content store of their files, each stored
-            once under its SHA-256. The repository is ./storage unless --repo or $KHO_REPO says otherwise.
+            kho keeps a repository: a catalogue (SQLite) of products with their language, format, platform, topic, agency and province, and a content store of their files, each stored once under its SHA-256. The repository is ./storage unless --repo or $KHO_REPO says otherwise.
 
             Examples:
               kho init
-              kho ingest reportage.mp3 --kind radio-report --lang jra --platform district-radio \\
-                  --topic icerd --agency "Đài PT-TH Gia Lai" --province gia-lai --published 2024-03-02
+              kho ingest reportage.mp3 --kind radio-report --lang jra \\
+                  --platform district-radio --topic icerd --province gia-lai
               kho ingest ./incoming --manifest incoming/manifest.csv
               kho search "quyen tre em" --kind book
             """,

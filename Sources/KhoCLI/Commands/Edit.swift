@@ -6,8 +6,8 @@ struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Change a product's metadata; the change is recorded as an event.",
         discussion: """
-            Flags that set one value replace it; --add-* and --remove-* change lists; --clear empties
-            a field. Every value is checked as at registration; nothing changes if any is wrong.
+            Flags that set one value replace it; --add-* and --remove-* change lists; --clear empties a \
+            field. Every value is checked as at registration; nothing changes if any is wrong.
 
             Examples:
               kho edit 06F3Z8K2QX4M7R1B --title "Quyền trẻ em" --add-lang en --remove-platform radio

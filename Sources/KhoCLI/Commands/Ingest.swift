@@ -10,24 +10,25 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Store files and register them as products: one file, several, a folder, or a manifest.",
         discussion: """
-            Each file becomes one product, described by the flags (a file's title defaults to its name).
-            Folders are read recursively; hidden files and links are passed over. The file type comes
-            from its content (libmagic), never from its extension. Each file is read once, copied and
-            hashed (SHA-256) on the way, and stored once: the same content ingested again is reported as
-            a duplicate of the product that holds it (see --on-duplicate).
+            Each file becomes one product, described by the flags (a file's title defaults to its name). \
+            Folders are read recursively; hidden files and links are passed over. The file type comes from \
+            its content (libmagic), never from its extension. Each file is read once, copied and hashed \
+            (SHA-256) on the way, and stored once: the same content ingested again is reported as a \
+            duplicate of the product that holds it (see --on-duplicate).
 
-            With --manifest, a CSV (UTF-8, header row) or JSON file describes each product, with the
-            columns path,title,kind,languages,platforms,topics,content_line,agency,province,produced,
-            published,funding,description,rights; lists are ';'-separated; a row with no path registers
-            a product with no digital file yet. Paths are relative to the folder given (or the
-            manifest's folder). Flags fill the fields a row leaves empty. The whole manifest is checked
-            first: any bad row stops the ingest before anything is written.
+            With --manifest, a CSV (UTF-8, header row) or JSON file describes each product, with the columns \
+            path,title,kind,languages,platforms,topics,content_line,agency,province,produced, \
+            published,funding,description,rights; lists are ';'-separated; a row with no path registers a \
+            product with no digital file yet. Paths are relative to the folder given (or the manifest's \
+            folder). Flags fill the fields a row leaves empty. The whole manifest is checked first: any bad \
+            row stops the ingest before anything is written.
 
             An interrupted ingest leaves nothing half-done; run the same command again to finish it.
 
             Examples:
-              kho ingest reportage.mp3 --kind radio-report --lang jra --platform district-radio \\
-                  --topic icerd --agency "Đài PT-TH Gia Lai" --province gia-lai --published 2024-03-02 \\
+              kho ingest reportage.mp3 --kind radio-report --lang jra \\
+                  --platform district-radio --topic icerd --province gia-lai \\
+                  --agency "Đài PT-TH Gia Lai" --published 2024-03-02 \\
                   --title "Phóng sự: Quyền của đồng bào dân tộc thiểu số"
               kho ingest ./photos --kind exhibition-photo --lang vi --platform exhibition
               kho ingest ./incoming --manifest incoming/manifest.csv --dry-run

@@ -5,8 +5,8 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create a repository (default ./storage, or --repo DIR / $KHO_REPO).",
         discussion: """
-            Creates the catalogue, the content store and a vocabulary/ folder for local extensions.
-            Running it on an existing repository changes nothing.
+            Creates the catalogue, the content store and a vocabulary/ folder for local extensions. Running \
+            it on an existing repository changes nothing.
 
             Examples:
               kho init

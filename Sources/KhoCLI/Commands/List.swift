@@ -6,8 +6,8 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List products, filtered by kind, language, platform, topic, province, agency or date.",
         discussion: """
-            Filters of different kinds must all match; repeating one (or giving commas) matches any of
-            its values. --province with a current unit includes the 2022 units merged into it.
+            Filters of different kinds must all match; repeating one (or giving commas) matches any of its \
+            values. --province with a current unit includes the 2022 units merged into it.
 
             Examples:
               kho list --kind radio-report --lang jra

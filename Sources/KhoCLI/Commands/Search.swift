@@ -6,9 +6,9 @@ struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Full-text search over titles, descriptions and agencies.",
         discussion: """
-            Every word must match. Matching ignores case and diacritics, NFC or NFD input, and reads
-            'đ' as 'd': "quyen tre em" finds "Quyền trẻ em", "dan toc" finds "dân tộc". End the query
-            with * to match the last word as a prefix. Filters combine with the query.
+            Every word must match. Matching ignores case and diacritics, NFC or NFD input, and reads 'đ' as \
+            'd': "quyen tre em" finds "Quyền trẻ em", "dan toc" finds "dân tộc". End the query with * to \
+            match the last word as a prefix. Filters combine with the query.
 
             Examples:
               kho search "quyen tre em"

@@ -7,8 +7,8 @@ struct Vocab: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the controlled vocabularies: kinds, platforms, languages, topics, content-lines, funding, provinces.",
         discussion: """
-            Codes come from catalogue-schema/vocabularies/, extended by the repository's own
-            vocabulary/ folder (see its README). Without a name, lists the vocabularies.
+            Codes come from catalogue-schema/vocabularies/, extended by the repository's own vocabulary/ \
+            folder (see its README). Without a name, lists the vocabularies.
 
             Examples:
               kho vocab platforms
