@@ -184,6 +184,9 @@ extension Ingestor {
         init(_ description: String) { self.description = description }
     }
 
+    /// The repository's own folder, which a folder walk must never take in.
+    var repositoryRealPath: String { Self.realPath(repository.path) ?? repository.path }
+
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
@@ -200,6 +203,10 @@ extension Ingestor {
         for name in names.sorted() {
             let path = real + "/" + name
             let shownPath = (shown as NSString).appendingPathComponent(name)
+            if path == repositoryRealPath {
+                notes.append("\(shownPath): the kho repository itself, passed over")
+                continue
+            }
             if name.hasPrefix(".") {
                 notes.append("\(shownPath): hidden, passed over")
                 continue

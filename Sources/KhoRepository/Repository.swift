@@ -23,6 +23,8 @@ public final class Repository {
     public let catalogue: SQLiteCatalogue
     public let store: ContentStore
     private var lockDescriptor: Int32 = -1
+    /// Told when a command must wait for another one that is writing to the repository.
+    public var onLockWait: (String) -> Void = { _ in }
 
     public static let catalogueFile = "catalogue.sqlite"
 
@@ -67,7 +69,7 @@ public final class Repository {
     /// Takes the repository's write lock, waiting for another kho process that holds it, then
     /// undoes whatever an interrupted run left: temporary files, and objects stored for a product
     /// that was never registered.
-    public func lockForWriting(waiting: (String) -> Void = { _ in }) throws {
+    public func lockForWriting() throws {
         guard lockDescriptor < 0 else { return }
         let lockPath = "\(path)/.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
@@ -75,7 +77,7 @@ public final class Repository {
             throw RepositoryError.cannotCreate(path: lockPath, reason: String(cString: strerror(errno)))
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            waiting("another kho command is writing to \(path); waiting for it to finish…")
+            onLockWait("another kho command is writing to \(path); waiting for it to finish…")
             while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
         }
         lockDescriptor = descriptor

@@ -60,6 +60,24 @@ struct CrashSafetyTests {
         try Self.expectConsistent(ws, files: 3)
     }
 
+    @Test("two ingests at once: the second waits for the first, and both complete")
+    func concurrentWriters() throws {
+        let ws = try Workspace()
+        try ws.ok("init")
+        try Self.makeBatch(ws, count: 4, size: 96 << 20)
+        try ws.write("other/note.txt", "ghi chú")
+        let first = ws.start(["ingest", "batch", "--kind", "video"])
+        let deadline = Date().addingTimeInterval(30)
+        while ws.temporaryFiles().isEmpty && first.process.isRunning && Date() < deadline { usleep(2_000) }
+        let second = try ws.kho("ingest", "other", "--kind", "article")
+        first.process.waitUntilExit()
+        let firstResult = ws.finish(first)
+        #expect(firstResult.status == 0, "\(firstResult.stderr)")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("another kho command is writing"))
+        try Self.expectConsistent(ws, files: 5)
+    }
+
     @Test("a large file is streamed: peak memory stays far below its size")
     func largeFileBoundedMemory() throws {
         let ws = try Workspace()

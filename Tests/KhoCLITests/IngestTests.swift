@@ -77,6 +77,16 @@ struct IngestTests {
         #expect(titles == ["a", "b"])
     }
 
+    @Test("ingesting a folder that holds the repository passes over the repository itself")
+    func skipsOwnRepository() throws {
+        let ws = try Workspace()
+        try ws.ok("init")
+        try ws.write("article.txt", "bài viết")
+        let result = try ws.ok("ingest", ".", "--kind", "article")
+        #expect(result.stderr.contains("storage: the kho repository itself, passed over"))
+        #expect(try ws.products().map { $0["title"] as? String } == ["article"])
+    }
+
     @Test("titles are stored NFC whatever form they arrive in")
     func storesNFC() throws {
         let ws = try Workspace()

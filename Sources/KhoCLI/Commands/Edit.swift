@@ -104,7 +104,7 @@ struct Edit: ParsableCommand {
             detail["\(change.field).before"] = change.before
             detail["\(change.field).after"] = change.after
         }
-        try repo.lockForWriting { Output.note($0) }
+        try repo.lockForWriting()
         let updated = try repo.catalogue.update(
             productID, metadata: new,
             event: NewEvent(type: .metadataModification, at: Environment.now(), agent: Environment.agent, detail: detail))

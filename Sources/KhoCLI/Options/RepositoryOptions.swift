@@ -15,5 +15,9 @@ struct RepositoryOptions: ParsableArguments {
         return chosen.count > 1 && chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
     }
 
-    func open() throws -> Repository { try Repository(path: resolvedPath) }
+    func open() throws -> Repository {
+        let repository = try Repository(path: resolvedPath)
+        repository.onLockWait = { Output.note($0) }
+        return repository
+    }
 }
