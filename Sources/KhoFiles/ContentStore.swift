@@ -50,9 +50,12 @@ public struct ContentStore: Sendable {
         }
     }
 
-    /// Copies `source` into a new temporary file while hashing it, in one read, then fsyncs it.
+    /// Copies `source` into a new temporary file while hashing it, in one read, then syncs it to disk
+    /// (with `sync: false`, the caller must call `sync(_:)` before committing it).
     /// `progress` receives the bytes of each chunk as they are read.
-    public func stage(_ source: String, progress: (Int) -> Void = { _ in }) throws(FilesError) -> StagedFile {
+    public func stage(_ source: String, sync: Bool = true, progress: (Int) -> Void = { _ in }) throws(FilesError)
+        -> StagedFile
+    {
         let input = try openRegularFile(source)
         defer { close(input.descriptor) }
         let temporary = "\(temporaryDirectory)/\(UUID().uuidString).part"
@@ -79,22 +82,29 @@ public struct ContentStore: Sendable {
             _ = kho_start_writeback(output, position, Int64(chunk.count))
             position += Int64(chunk.count)
         }
-        guard fchmod(output, 0o444) == 0, Self.syncData(output) == 0 else { throw .writeFailed(path: temporary, errno: errno) }
+        guard fchmod(output, 0o444) == 0, !sync || Self.syncData(output) == 0 else {
+            throw .writeFailed(path: temporary, errno: errno)
+        }
         finished = true
         return StagedFile(temporaryPath: temporary, sha256: sha256, size: size)
     }
 
     /// Hashes a file without copying it: SHA-256 and size.
-    public func hash(_ source: String, progress: (Int) -> Void = { _ in }) throws(FilesError) -> (sha256: String, size: Int64) {
+    public func hash(_ source: String, progress: (Int) -> Void = { _ in }) throws(FilesError) -> (
+        sha256: String, size: Int64
+    ) {
         let input = try openRegularFile(source)
         defer { close(input.descriptor) }
-        return try Self.stream(input.descriptor, path: source, expected: input.size, progress: progress) { _ throws(FilesError) in }
+        return try Self.stream(input.descriptor, path: source, expected: input.size, progress: progress) {
+            _ throws(FilesError) in
+        }
     }
 
     /// Moves a staged file into place under its hash. Returns false when the object was already
-    /// stored, in which case the staged copy is dropped.
+    /// stored, in which case the staged copy is dropped. With `sync: false` the caller must call
+    /// `syncDirectories(of:)` before it relies on the rename surviving a power failure.
     @discardableResult
-    public func commit(_ staged: StagedFile) throws(FilesError) -> Bool {
+    public func commit(_ staged: StagedFile, sync: Bool = true) throws(FilesError) -> Bool {
         let destination = path(for: staged.sha256)
         if contains(staged.sha256) {
             unlink(staged.temporaryPath)
@@ -110,8 +120,27 @@ public struct ContentStore: Sendable {
             unlink(staged.temporaryPath)
             throw .writeFailed(path: destination, errno: code)
         }
-        Self.syncDirectory(second)
+        if sync { Self.syncDirectory(second) }
         return true
+    }
+
+    /// Makes the renames of these objects durable: syncs each folder that holds one. On a
+    /// journalling file system the first sync commits the renames of all, so a batch costs
+    /// little more than one.
+    public func syncDirectories(of sha256s: [String]) {
+        var seen = Set<String>()
+        for sha256 in sha256s {
+            let folder = (path(for: sha256) as NSString).deletingLastPathComponent
+            if seen.insert(folder).inserted { Self.syncDirectory(folder) }
+        }
+    }
+
+    /// Syncs a file staged with `sync: false` to disk.
+    public func sync(_ staged: StagedFile) throws(FilesError) {
+        let descriptor = open(staged.temporaryPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .writeFailed(path: staged.temporaryPath, errno: errno) }
+        defer { close(descriptor) }
+        guard Self.syncData(descriptor) == 0 else { throw .writeFailed(path: staged.temporaryPath, errno: errno) }
     }
 
     /// Drops a staged file that will not be committed.

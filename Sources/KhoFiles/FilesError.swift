@@ -26,7 +26,8 @@ public enum FilesError: Error, CustomStringConvertible, Sendable {
             let hint = code == ENOSPC ? "free disk space" : "check the repository folder's permissions"
             return "\(path): write failed (\(Self.text(code))); nothing was stored, \(hint) and run the command again"
         case .changedWhileReading(let path):
-            return "\(path): the file changed size while it was being read; wait until it is complete and run the command again"
+            return
+                "\(path): the file changed size while it was being read; wait until it is complete and run the command again"
         case .identificationUnavailable(let reason):
             return "libmagic could not start (\(reason)); install it with `apt-get install libmagic1 libmagic-mgc`"
         }

@@ -28,7 +28,9 @@ extension Ingestor {
                 problems.append("\(path): not a regular file or a folder")
             }
         }
-        guard problems.isEmpty else { throw RepositoryError.invalidInput(summary: "nothing was ingested:", problems: problems) }
+        guard problems.isEmpty else {
+            throw RepositoryError.invalidInput(summary: "nothing was ingested:", problems: problems)
+        }
         if files.isEmpty {
             throw RepositoryError.invalidInput(
                 summary: "no files to ingest in " + paths.joined(separator: ", ")
@@ -44,7 +46,8 @@ extension Ingestor {
         probe.title = probe.title ?? "-"
         if case .failure(let failure) = vocabulary.validate(probe, fieldName: Self.flagName) {
             throw RepositoryError.invalidInput(
-                summary: "nothing was ingested; fix these and run the command again:", problems: failure.problems.map(\.message))
+                summary: "nothing was ingested; fix these and run the command again:",
+                problems: failure.problems.map(\.message))
         }
         var seen = Set<String>()
         let items = files.compactMap { file -> IngestItem? in
@@ -52,7 +55,8 @@ extension Ingestor {
             var input = defaults
             input.title = defaults.title ?? Self.titleFromName(file.shown)
             guard case .success(let metadata) = vocabulary.validate(input, fieldName: Self.flagName) else { return nil }
-            return IngestItem(source: file.path, origin: file.shown, metadata: metadata, role: role, rowKey: nil, size: file.size)
+            return IngestItem(
+                source: file.path, origin: file.shown, metadata: metadata, role: role, rowKey: nil, size: file.size)
         }
         return IngestPlan(items: items, notes: notes)
     }
@@ -106,7 +110,8 @@ extension Ingestor {
         }
         guard problems.isEmpty else {
             throw RepositoryError.invalidInput(
-                summary: "\(manifestPath): \(problems.count) problem(s); nothing was ingested. Fix them and run the command again:",
+                summary:
+                    "\(manifestPath): \(problems.count) problem(s); nothing was ingested. Fix them and run the command again:",
                 problems: problems)
         }
         if manifest.rows.isEmpty {
@@ -153,7 +158,8 @@ extension Ingestor {
     /// A title from a file name: the name without its extension, NFC, `_` read as a space.
     static func titleFromName(_ path: String) -> String {
         let file = (path as NSString).lastPathComponent
-        let stem = TextFolding.normalized((file as NSString).deletingPathExtension.replacingOccurrences(of: "_", with: " "))
+        let stem = TextFolding.normalized(
+            (file as NSString).deletingPathExtension.replacingOccurrences(of: "_", with: " "))
         return stem.isEmpty ? TextFolding.normalized(file) : stem
     }
 
@@ -194,7 +200,10 @@ extension Ingestor {
     }
 
     /// Every regular file under `folder`, sorted by path; hidden files and links are noted and passed over.
-    func walk(folder: String, shownAs shown: String, into files: inout [(path: String, shown: String, size: Int64)], notes: inout [String]) {
+    func walk(
+        folder: String, shownAs shown: String, into files: inout [(path: String, shown: String, size: Int64)],
+        notes: inout [String]
+    ) {
         let real = Self.realPath(folder) ?? folder
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: real) else {
             notes.append("\(shown): cannot be read, passed over")

@@ -21,7 +21,8 @@ public final class Ingestor {
     var vocabulary: Vocabulary { repository.vocabulary }
     private var random = SystemRandomNumberGenerator()
     /// Fault injection for the crash-safety tests: the process dies at once (as if killed) when it
-    /// reaches the named point (`staged`, `pending`, `stored`) for the Nth time, as in `stored:2`.
+    /// reaches the named point for the Nth time, as in `stored:2`: `staged` (a group of files is
+    /// copied), `pending` (its objects are marked pending), `stored` (one is renamed into the store).
     public var crashPoint: String?
     private var crashCounts: [String: Int] = [:]
 
@@ -38,7 +39,6 @@ public final class Ingestor {
     public func run(
         _ plan: IngestPlan, policy: DuplicatePolicy, dryRun: Bool, progress: (any IngestProgress)? = nil
     ) throws -> [IngestOutcome] {
-        let catalogue = repository.catalogue
         let store = repository.store
         progress?.begin(files: plan.items.count, bytes: plan.totalBytes)
         defer { progress?.end() }
@@ -46,84 +46,145 @@ public final class Ingestor {
         try repository.lockForWriting()
         if policy == .error { try refuseDuplicates(plan) }
 
-        // Files are copied ahead: while one is identified and registered here, the next ones are
-        // copied and hashed on the staging queue (at most `lookahead` wait in the temporary folder).
-        // Registration stays in plan order.
-        let lookahead = 3
+        // Files are copied ahead on the staging queue (copy, SHA-256, sync), at most `lookahead`
+        // files or `lookaheadBytes` waiting in the temporary folder, while this thread identifies
+        // and registers them in groups of those already copied (see `commit(_:policy:)`).
+        // Outcomes stay in plan order.
+        let lookahead = 16
+        let lookaheadBytes: Int64 = 256 << 20
         let queue = DispatchQueue(label: "kho.ingest.staging")
         let files = plan.items.indices.filter { plan.items[$0].source != nil }
         var staging: [Int: StagingTask] = [:]
+        var stagingBytes: Int64 = 0
         var nextFile = 0
-        func stageNextFile() {
-            guard nextFile < files.count, let source = plan.items[files[nextFile]].source else { return }
-            staging[files[nextFile]] = StagingTask(source, into: store, on: queue, progress: progress)
-            nextFile += 1
+        func stageAhead() {
+            while nextFile < files.count, staging.count < lookahead, staging.isEmpty || stagingBytes < lookaheadBytes {
+                let item = plan.items[files[nextFile]]
+                guard let source = item.source else { return }
+                staging[files[nextFile]] = StagingTask(source, into: store, on: queue, progress: progress)
+                stagingBytes += item.size
+                nextFile += 1
+            }
         }
         defer {
             // After a failure, drop the copies still under way.
             for task in staging.values { if case .success(let staged) = task.wait() { store.discard(staged) } }
         }
-        for _ in 0..<lookahead { stageNextFile() }
+        stageAhead()
 
         var outcomes: [IngestOutcome] = []
-        for (index, item) in plan.items.enumerated() {
+        var index = 0
+        while index < plan.items.count {
+            let item = plan.items[index]
             do {
-                guard item.source != nil, let task = staging.removeValue(forKey: index) else {
+                guard item.source != nil else {
                     outcomes.append(try registerWithoutFile(item))
                     progress?.finishedItem()
+                    index += 1
                     continue
                 }
-                let staged = try task.wait().get()
-                stageNextFile()
-                guard let source = item.source else { continue }
+                // A group: this file, and the files after it whose copies are already finished.
+                var group: [(item: IngestItem, staged: StagedFile)] = []
+                while index < plan.items.count, let task = staging[index], group.count < lookahead,
+                    group.isEmpty || task.isFinished
+                {
+                    let result = task.wait()
+                    if case .failure = result, !group.isEmpty { break }  // commit the group first, fail after
+                    staging[index] = nil
+                    stagingBytes -= plan.items[index].size
+                    group.append((plan.items[index], try result.get()))
+                    index += 1
+                }
+                stageAhead()
                 crash(at: "staged")
-                let key = Self.fileKey(sha256: staged.sha256, source: source)
-                if let existing = try catalogue.product(ingestKey: key) {
-                    store.discard(staged)
-                    outcomes.append(.alreadyIngested(origin: item.origin, existing))
-                    progress?.finishedItem()
-                    continue
-                }
-                let holders = try catalogue.products(holding: staged.sha256)
-                if !holders.isEmpty {
-                    switch policy {
-                    case .skip:
-                        store.discard(staged)
-                        outcomes.append(.duplicate(origin: item.origin, sha256: staged.sha256, existing: holders))
-                        progress?.finishedItem()
-                        continue
-                    case .error:
-                        store.discard(staged)
-                        throw RepositoryError.duplicate(path: item.origin, existing: holders)
-                    case .link:
-                        break
-                    }
-                }
-                let identity = identifier.identify(staged.temporaryPath)
-                let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
-                try catalogue.markPending(staged.sha256)
-                crash(at: "pending")
-                try store.commit(staged)
-                crash(at: "stored")
-                let name = TextFolding.normalized((source as NSString).lastPathComponent)
-                let at = now()
-                let product = try catalogue.register(
-                    NewProduct(
-                        id: ProductID.generate(at: at, using: &random), metadata: item.metadata,
-                        files: [NewFile(object: object, role: item.role, originalName: name)], ingestKey: key,
-                        event: NewEvent(
-                            type: .ingestion, at: at, agent: agent,
-                            detail: fileDetail(object, name: name, origin: item.origin, role: item.role))))
-                outcomes.append(
-                    holders.isEmpty
-                        ? .ingested(product, origin: item.origin)
-                        : .linked(product, origin: item.origin, sharedWith: holders))
-                progress?.finishedItem()
+                outcomes += try commit(group, policy: policy)
+                for _ in group { progress?.finishedItem() }
             } catch {
                 throw IngestInterrupted(completed: outcomes, failure: error)
             }
         }
         return outcomes
+    }
+
+    /// Takes a group of staged files into the catalogue: skips those ingested before and applies the
+    /// duplicate policy, identifies the rest, marks their objects pending, renames them into the
+    /// store, syncs the folders once for the group, and registers every product in one transaction.
+    private func commit(_ group: [(item: IngestItem, staged: StagedFile)], policy: DuplicatePolicy) throws
+        -> [IngestOutcome]
+    {
+        let catalogue = repository.catalogue
+        let store = repository.store
+        enum Decision {
+            case done(IngestOutcome)
+            case register(NewProduct, sharedWith: [ProductID], origin: String)
+        }
+        var decisions: [Decision] = []
+        var newInGroup: [String: ProductID] = [:]
+        var toStore: [StagedFile] = []
+        let keys = group.map { Self.fileKey(sha256: $0.staged.sha256, source: $0.item.source ?? "") }
+        let ingested = try catalogue.products(ingestKeys: keys)
+        let stored = try catalogue.products(holding: group.map(\.staged.sha256))
+        for ((item, staged), key) in zip(group, keys) {
+            guard let source = item.source else { continue }
+            if let existing = ingested[key] {
+                store.discard(staged)
+                decisions.append(.done(.alreadyIngested(origin: item.origin, existing)))
+                continue
+            }
+            var holders = stored[staged.sha256] ?? []
+            if holders.isEmpty, let earlier = newInGroup[staged.sha256] { holders = [earlier] }
+            if !holders.isEmpty {
+                switch policy {
+                case .skip:
+                    store.discard(staged)
+                    decisions.append(.done(.duplicate(origin: item.origin, sha256: staged.sha256, existing: holders)))
+                    continue
+                case .error:
+                    throw RepositoryError.duplicate(path: item.origin, existing: holders)
+                case .link:
+                    break
+                }
+            }
+            let identity = identifier.identify(staged.temporaryPath)
+            let object = ObjectInfo(
+                sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
+            let name = TextFolding.normalized((source as NSString).lastPathComponent)
+            let at = now()
+            let id = ProductID.generate(at: at, using: &random)
+            newInGroup[staged.sha256] = newInGroup[staged.sha256] ?? id
+            toStore.append(staged)
+            decisions.append(
+                .register(
+                    NewProduct(
+                        id: id, metadata: item.metadata,
+                        files: [NewFile(object: object, role: item.role, originalName: name)], ingestKey: key,
+                        event: NewEvent(
+                            type: .ingestion, at: at, agent: agent,
+                            detail: fileDetail(object, name: name, origin: item.origin, role: item.role))),
+                    sharedWith: holders, origin: item.origin))
+        }
+        for staged in toStore { try store.sync(staged) }
+        let shas = toStore.map(\.sha256)
+        try catalogue.markPending(shas)
+        crash(at: "pending")
+        for staged in toStore {
+            try store.commit(staged, sync: false)
+            crash(at: "stored")
+        }
+        store.syncDirectories(of: shas)
+        let products = try catalogue.register(
+            decisions.compactMap { if case .register(let product, _, _) = $0 { product } else { nil } })
+        var registered = products.makeIterator()
+        return decisions.map { decision in
+            switch decision {
+            case .done(let outcome):
+                return outcome
+            case .register(_, let shared, let origin):
+                let product = registered.next()!
+                return shared.isEmpty
+                    ? .ingested(product, origin: origin) : .linked(product, origin: origin, sharedWith: shared)
+            }
+        }
     }
 
     /// Registers one product with no digital file.
@@ -150,13 +211,14 @@ public final class Ingestor {
         if product.files.contains(where: { $0.object.sha256 == staged.sha256 }) {
             repository.store.discard(staged)
             throw RepositoryError.invalidInput(
-                summary: "\(source): product \(id) already has this file (SHA-256 \(staged.sha256)); nothing was written",
+                summary:
+                    "\(source): product \(id) already has this file (SHA-256 \(staged.sha256)); nothing was written",
                 problems: [])
         }
         let identity = identifier.identify(staged.temporaryPath)
         let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
         let alreadyStored = repository.store.contains(staged.sha256)
-        try catalogue.markPending(staged.sha256)
+        try catalogue.markPending([staged.sha256])
         try repository.store.commit(staged)
         let name = TextFolding.normalized((source as NSString).lastPathComponent)
         let at = now()
@@ -196,7 +258,8 @@ public final class Ingestor {
         let at = now()
         let product = try repository.catalogue.register(
             NewProduct(
-                id: ProductID.generate(at: at, using: &random), metadata: item.metadata, files: [], ingestKey: item.rowKey,
+                id: ProductID.generate(at: at, using: &random), metadata: item.metadata, files: [],
+                ingestKey: item.rowKey,
                 event: NewEvent(
                     type: .accession, at: at, agent: agent, detail: ["source": item.origin, "software": software])))
         return .registered(product, origin: item.origin)
@@ -210,7 +273,9 @@ public final class Ingestor {
         for item in plan.items {
             guard let source = item.source else { continue }
             let (sha256, _) = try repository.store.hash(source)
-            if try repository.catalogue.product(ingestKey: Self.fileKey(sha256: sha256, source: source)) != nil { continue }
+            if try repository.catalogue.product(ingestKey: Self.fileKey(sha256: sha256, source: source)) != nil {
+                continue
+            }
             let holders = try repository.catalogue.products(holding: sha256)
             if !holders.isEmpty {
                 problems.append("\(item.origin): already stored as " + holders.map(\.rawValue).joined(separator: ", "))
@@ -221,7 +286,8 @@ public final class Ingestor {
         }
         guard problems.isEmpty else {
             throw RepositoryError.invalidInput(
-                summary: "--on-duplicate error: \(problems.count) duplicate(s); nothing was written:", problems: problems)
+                summary: "--on-duplicate error: \(problems.count) duplicate(s); nothing was written:",
+                problems: problems)
         }
     }
 
@@ -249,7 +315,9 @@ public final class Ingestor {
             } else {
                 existing = try repository.catalogue.products(holding: sha256)
                 let duplicate = !existing.isEmpty || batch[sha256] != nil
-                action = duplicate ? (policy == .link ? "ingest (link duplicate)" : "duplicate: \(policy.rawValue)") : "ingest"
+                action =
+                    duplicate
+                    ? (policy == .link ? "ingest (link duplicate)" : "duplicate: \(policy.rawValue)") : "ingest"
             }
             batch[sha256] = batch[sha256] ?? item.origin
             outcomes.append(.planned(item, sha256: sha256, action: action, existing: existing))

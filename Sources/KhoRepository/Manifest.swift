@@ -43,13 +43,15 @@ public struct Manifest: Sendable {
     static func readCSV(_ text: String, file: String) throws -> [ManifestRow] {
         let reader: CSVReader
         do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
-            throw RepositoryError.invalidInput(summary: "\(file): no header row; the first line names the columns", problems: [])
+            throw RepositoryError.invalidInput(
+                summary: "\(file): no header row; the first line names the columns", problems: [])
         }
         let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var problems: [String] = []
         if header.count == 1, header[0].contains(";") {
             problems.append(
-                "row 1: the columns are separated by ';'; kho manifests separate columns with ',' and list items with ';'")
+                "row 1: the columns are separated by ';'; kho manifests separate columns with ',' and list items with ';'"
+            )
         }
         let known = Set(MetadataInput.manifestFields)
         for (index, column) in header.enumerated() where !known.contains(column) {
@@ -71,7 +73,8 @@ public struct Manifest: Sendable {
             if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
             if fields.count > header.count {
                 problems.append(
-                    "row \(number): \(fields.count) fields but the header has \(header.count) columns; quote values that contain commas")
+                    "row \(number): \(fields.count) fields but the header has \(header.count) columns; quote values that contain commas"
+                )
                 continue
             }
             var values: [String: String] = [:]
@@ -110,7 +113,9 @@ public struct Manifest: Sendable {
         for (index, entry) in entries.enumerated() {
             let number = index + 1
             guard let fields = entry as? [String: Any] else {
-                problems.append("entry \(number): expected an object with the fields \(MetadataInput.manifestFields.joined(separator: ", "))")
+                problems.append(
+                    "entry \(number): expected an object with the fields \(MetadataInput.manifestFields.joined(separator: ", "))"
+                )
                 continue
             }
             var values: [String: String] = [:]
@@ -118,7 +123,8 @@ public struct Manifest: Sendable {
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
                 guard known.contains(key) else {
                     problems.append(
-                        "entry \(number): unknown field '\(key)'; the fields are " + MetadataInput.manifestFields.joined(separator: ", "))
+                        "entry \(number): unknown field '\(key)'; the fields are "
+                            + MetadataInput.manifestFields.joined(separator: ", "))
                     continue
                 }
                 switch value {
@@ -132,7 +138,8 @@ public struct Manifest: Sendable {
                     listValues[key] = strings
                 default:
                     problems.append(
-                        "entry \(number), field \(key): expected " + (lists.contains(key) ? "an array of strings or a string" : "a string"))
+                        "entry \(number), field \(key): expected "
+                            + (lists.contains(key) ? "an array of strings or a string" : "a string"))
                 }
             }
             rows.append(row(number: number, values).merging(lists: listValues))

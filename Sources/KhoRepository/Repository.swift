@@ -31,7 +31,9 @@ public final class Repository {
     /// Opens an existing repository.
     public init(path: String) throws {
         let catalogueFile = "\(path)/\(Self.catalogueFile)"
-        guard FileManager.default.fileExists(atPath: catalogueFile) else { throw RepositoryError.notARepository(path: path) }
+        guard FileManager.default.fileExists(atPath: catalogueFile) else {
+            throw RepositoryError.notARepository(path: path)
+        }
         self.path = path
         vocabulary = try Self.loadVocabulary(path)
         catalogue = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)

@@ -42,9 +42,8 @@ extension SQLiteCatalogue {
                 arguments: StatementArguments([match]) + filterArguments + [limit])
             let ids: [String] = rows.map { $0["id"] }
             guard !ids.isEmpty else { return [] }
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
             let products = try Self.loadProducts(
-                db, where: "p.id IN (\(placeholders))", arguments: StatementArguments(ids), suffix: "")
+                db, where: "p.id IN \(Self.placeholders(ids.count))", arguments: StatementArguments(ids), suffix: "")
             let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
             return rows.compactMap { row in
                 byID[row["id"] as String].map { SearchHit(product: $0, rank: row["rank"]) }
@@ -52,19 +51,45 @@ extension SQLiteCatalogue {
         }
     }
 
-    public func products(holding sha256: String) throws -> [ProductID] {
+    public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
         try read { db in
-            try String.fetchAll(
-                db, sql: "SELECT product_id FROM product_file WHERE sha256 = ? ORDER BY product_id", arguments: [sha256]
-            ).compactMap(ProductID.init(parsing:))
+            var result: [String: [ProductID]] = [:]
+            for batch in Self.batches(sha256s) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT sha256, product_id FROM product_file WHERE sha256 IN \(Self.placeholders(batch.count)) ORDER BY product_id",
+                    arguments: StatementArguments(batch))
+                {
+                    if let id = ProductID(parsing: row["product_id"]) { result[row["sha256"], default: []].append(id) }
+                }
+            }
+            return result
         }
     }
 
-    public func product(ingestKey: String) throws -> ProductID? {
+    public func products(ingestKeys: [String]) throws -> [String: ProductID] {
         try read { db in
-            try String.fetchOne(db, sql: "SELECT id FROM product WHERE ingest_key = ?", arguments: [ingestKey])
-                .flatMap(ProductID.init(parsing:))
+            var result: [String: ProductID] = [:]
+            for batch in Self.batches(ingestKeys) {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT ingest_key, id FROM product WHERE ingest_key IN \(Self.placeholders(batch.count))",
+                    arguments: StatementArguments(batch))
+                {
+                    if let id = ProductID(parsing: row["id"]) { result[row["ingest_key"]] = id }
+                }
+            }
+            return result
         }
+    }
+
+    /// Values in slices small enough for one `IN (…)` list.
+    static func batches(_ values: [String]) -> [[String]] {
+        stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
     }
 
     public func events(for id: ProductID?) throws -> [ProductEvent] {
@@ -83,9 +108,11 @@ extension SQLiteCatalogue {
                     let outcome = EventOutcome(rawValue: row["outcome"]),
                     let at = Timestamp.date(row["at"])
                 else { return nil }
-                let detail = (try? decoder.decode([String: String].self, from: Data((row["detail"] as String).utf8))) ?? [:]
+                let detail =
+                    (try? decoder.decode([String: String].self, from: Data((row["detail"] as String).utf8))) ?? [:]
                 return ProductEvent(
-                    sequence: row["seq"], productID: productID, type: type, at: at, agent: row["agent"], outcome: outcome,
+                    sequence: row["seq"], productID: productID, type: type, at: at, agent: row["agent"],
+                    outcome: outcome,
                     detail: detail)
             }
         }
@@ -99,7 +126,7 @@ extension SQLiteCatalogue {
         var arguments = StatementArguments()
         func anyOf(_ values: [String]) -> String {
             arguments += StatementArguments(values)
-            return "(" + Array(repeating: "?", count: values.count).joined(separator: ",") + ")"
+            return placeholders(values.count)
         }
         if !filter.kinds.isEmpty { conditions.append("p.kind IN \(anyOf(filter.kinds))") }
         if !filter.contentLines.isEmpty { conditions.append("p.content_line IN \(anyOf(filter.contentLines))") }
@@ -107,7 +134,8 @@ extension SQLiteCatalogue {
             ("product_language", filter.languages), ("product_platform", filter.platforms),
             ("product_topic", filter.topics),
         ] where !values.isEmpty {
-            conditions.append("EXISTS (SELECT 1 FROM \(table) x WHERE x.product_id = p.id AND x.code IN \(anyOf(values)))")
+            conditions.append(
+                "EXISTS (SELECT 1 FROM \(table) x WHERE x.product_id = p.id AND x.code IN \(anyOf(values)))")
         }
         if !filter.provinces.isEmpty {
             var alternatives: [String] = []
@@ -138,24 +166,27 @@ extension SQLiteCatalogue {
             arguments += [to.lastDay]
         }
         if let hasFiles = filter.hasFiles {
-            conditions.append((hasFiles ? "" : "NOT ") + "EXISTS (SELECT 1 FROM product_file f WHERE f.product_id = p.id)")
+            conditions.append(
+                (hasFiles ? "" : "NOT ") + "EXISTS (SELECT 1 FROM product_file f WHERE f.product_id = p.id)")
         }
         return (conditions.joined(separator: " AND "), arguments)
     }
 
     /// Loads whole products (with languages, platforms, topics and files) in four queries.
-    static func loadProducts(_ db: Database, where condition: String, arguments: StatementArguments, suffix: String) throws
+    static func loadProducts(_ db: Database, where condition: String, arguments: StatementArguments, suffix: String)
+        throws
         -> [Product]
     {
-        let rows = try Row.fetchAll(db, sql: "SELECT p.* FROM product p WHERE \(condition) \(suffix)", arguments: arguments)
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT p.* FROM product p WHERE \(condition) \(suffix)", arguments: arguments)
         guard !rows.isEmpty else { return [] }
         let ids: [String] = rows.map { $0["id"] }
         var languages: [String: [ProductLanguage]] = [:]
         var platforms: [String: [String]] = [:]
         var topics: [String: [String]] = [:]
         var files: [String: [StoredFile]] = [:]
-        for batch in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let list = "(" + Array(repeating: "?", count: batch.count).joined(separator: ",") + ")"
+        for batch in batches(ids) {
+            let list = placeholders(batch.count)
             let batchArguments = StatementArguments(batch)
             for row in try Row.fetchAll(
                 db, sql: "SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position",
@@ -188,7 +219,8 @@ extension SQLiteCatalogue {
             {
                 files[row["product_id"], default: []].append(
                     StoredFile(
-                        object: ObjectInfo(sha256: row["sha256"], size: row["size"], mime: row["mime"], format: row["format"]),
+                        object: ObjectInfo(
+                            sha256: row["sha256"], size: row["size"], mime: row["mime"], format: row["format"]),
                         role: FileRole(rawValue: row["role"]) ?? .master, originalName: row["original_name"],
                         addedAt: Timestamp.date(row["added_at"]) ?? Date(timeIntervalSince1970: 0)))
             }

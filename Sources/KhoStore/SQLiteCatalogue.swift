@@ -62,40 +62,50 @@ public final class SQLiteCatalogue: Catalogue {
 
     // MARK: Writing
 
-    public func register(_ product: NewProduct) throws -> Product {
+    public func register(_ products: [NewProduct]) throws -> [Product] {
         let origin = repositoryID
         try write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM product WHERE id = ?", arguments: [product.id.rawValue]) ?? false {
-                throw StoreError.duplicateID(product.id)
+            for product in products {
+                try insert(db, product, origin: origin)
             }
-            let metadata = product.metadata
-            try db.execute(
-                sql: """
-                    INSERT INTO product(id, title, description, kind, content_line, agency, province, province_current,
-                        produced, published, published_first, funding, rights, origin_repository, ingest_key,
-                        created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    product.id.rawValue, metadata.title, metadata.description, metadata.kind, metadata.contentLine,
-                    metadata.agency, metadata.province?.qualified, currentProvince(metadata),
-                    metadata.produced?.description, metadata.published?.description, metadata.published?.firstDay,
-                    metadata.funding, metadata.rights, origin, product.ingestKey,
-                    Timestamp.string(product.event.at), Timestamp.string(product.event.at),
-                ])
-            try Self.writeLists(db, id: product.id, metadata: metadata)
-            try Self.writeSearchText(db, id: product.id, metadata: metadata)
-            for file in product.files {
-                try Self.insertFile(db, file, productID: product.id, at: product.event.at)
-            }
-            try Self.insertEvent(db, product.event, productID: product.id)
         }
         // What was written, without reading it back: timestamps are kept to the second, as stored.
-        let at = Timestamp.date(Timestamp.string(product.event.at)) ?? product.event.at
-        return Product(
-            id: product.id, metadata: product.metadata,
-            files: product.files.map { StoredFile(object: $0.object, role: $0.role, originalName: $0.originalName, addedAt: at) },
-            originRepository: origin, createdAt: at, updatedAt: at)
+        return products.map { product in
+            let at = Timestamp.date(Timestamp.string(product.event.at)) ?? product.event.at
+            return Product(
+                id: product.id, metadata: product.metadata,
+                files: product.files.map {
+                    StoredFile(object: $0.object, role: $0.role, originalName: $0.originalName, addedAt: at)
+                },
+                originRepository: origin, createdAt: at, updatedAt: at)
+        }
+    }
+
+    private func insert(_ db: Database, _ product: NewProduct, origin: String) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM product WHERE id = ?", arguments: [product.id.rawValue]) ?? false {
+            throw StoreError.duplicateID(product.id)
+        }
+        let metadata = product.metadata
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO product(id, title, description, kind, content_line, agency, province, province_current,
+                    produced, published, published_first, funding, rights, origin_repository, ingest_key,
+                    created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            product.id.rawValue, metadata.title, metadata.description, metadata.kind, metadata.contentLine,
+            metadata.agency, metadata.province?.qualified, currentProvince(metadata),
+            metadata.produced?.description, metadata.published?.description, metadata.published?.firstDay,
+            metadata.funding, metadata.rights, origin, product.ingestKey,
+            Timestamp.string(product.event.at), Timestamp.string(product.event.at),
+        ])
+        try Self.writeLists(db, id: product.id, metadata: metadata)
+        try Self.writeSearchText(db, id: product.id, metadata: metadata)
+        for file in product.files {
+            try Self.insertFile(db, file, productID: product.id, at: product.event.at)
+        }
+        try Self.insertEvent(db, product.event, productID: product.id)
     }
 
     public func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product {
@@ -103,7 +113,8 @@ public final class SQLiteCatalogue: Catalogue {
             try Self.requireExists(db, id)
             try Self.insertFile(db, file, productID: id, at: event.at)
             try db.execute(
-                sql: "UPDATE product SET updated_at = ? WHERE id = ?", arguments: [Timestamp.string(event.at), id.rawValue])
+                sql: "UPDATE product SET updated_at = ? WHERE id = ?",
+                arguments: [Timestamp.string(event.at), id.rawValue])
             try Self.insertEvent(db, event, productID: id)
         }
         return try requireProduct(id)
@@ -138,11 +149,15 @@ public final class SQLiteCatalogue: Catalogue {
         return try requireProduct(id)
     }
 
-    public func markPending(_ sha256: String) throws {
+    public func markPending(_ sha256s: [String]) throws {
+        guard !sha256s.isEmpty else { return }
+        let since = Timestamp.string(Date())
         try write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO pending_object(sha256, since) VALUES (?, ?)",
-                arguments: [sha256, Timestamp.string(Date())])
+            for sha256 in sha256s {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO pending_object(sha256, since) VALUES (?, ?)",
+                    arguments: [sha256, since])
+            }
         }
     }
 
@@ -205,57 +220,59 @@ public final class SQLiteCatalogue: Catalogue {
 
     static func writeLists(_ db: Database, id: ProductID, metadata: ProductMetadata) throws {
         for (position, language) in metadata.languages.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO product_language(product_id, position, code, role, role_override) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id.rawValue, position, language.code, language.role.rawValue, language.roleOverride])
+            try db.cachedStatement(
+                sql:
+                    "INSERT INTO product_language(product_id, position, code, role, role_override) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [id.rawValue, position, language.code, language.role.rawValue, language.roleOverride])
         }
         for (position, code) in metadata.platforms.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO product_platform(product_id, position, code) VALUES (?, ?, ?)",
-                arguments: [id.rawValue, position, code])
+            try db.cachedStatement(sql: "INSERT INTO product_platform(product_id, position, code) VALUES (?, ?, ?)")
+                .execute(arguments: [id.rawValue, position, code])
         }
         for (position, code) in metadata.topics.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO product_topic(product_id, position, code) VALUES (?, ?, ?)",
-                arguments: [id.rawValue, position, code])
+            try db.cachedStatement(sql: "INSERT INTO product_topic(product_id, position, code) VALUES (?, ?, ?)")
+                .execute(arguments: [id.rawValue, position, code])
         }
     }
 
     /// Indexes the folded text, so that search ignores case, diacritics, NFC/NFD and đ/d.
     static func writeSearchText(_ db: Database, id: ProductID, metadata: ProductMetadata) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO product_fts(rowid, title, description, agency)
                 SELECT seq, ?, ?, ? FROM product WHERE id = ?
-                """,
-            arguments: [
-                TextFolding.fold(metadata.title), metadata.description.map(TextFolding.fold) ?? "",
-                metadata.agency.map(TextFolding.fold) ?? "", id.rawValue,
-            ])
+                """
+        ).execute(arguments: [
+            TextFolding.fold(metadata.title), metadata.description.map(TextFolding.fold) ?? "",
+            metadata.agency.map(TextFolding.fold) ?? "", id.rawValue,
+        ])
     }
 
     static func insertFile(_ db: Database, _ file: NewFile, productID: ProductID, at date: Date) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO object(sha256, size, mime, format, stored_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [
-                file.object.sha256, file.object.size, file.object.mime, file.object.format, Timestamp.string(date),
-            ])
-        try db.execute(
-            sql: "INSERT INTO product_file(product_id, sha256, role, original_name, added_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [productID.rawValue, file.object.sha256, file.role.rawValue, file.originalName, Timestamp.string(date)])
-        try db.execute(sql: "DELETE FROM pending_object WHERE sha256 = ?", arguments: [file.object.sha256])
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO object(sha256, size, mime, format, stored_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            file.object.sha256, file.object.size, file.object.mime, file.object.format, Timestamp.string(date),
+        ])
+        try db.cachedStatement(
+            sql: "INSERT INTO product_file(product_id, sha256, role, original_name, added_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            productID.rawValue, file.object.sha256, file.role.rawValue, file.originalName, Timestamp.string(date),
+        ])
+        try db.cachedStatement(sql: "DELETE FROM pending_object WHERE sha256 = ?").execute(arguments: [
+            file.object.sha256
+        ])
     }
 
     static func insertEvent(_ db: Database, _ event: NewEvent, productID: ProductID) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let detail = String(decoding: try encoder.encode(event.detail), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO event(product_id, type, at, agent, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [
-                productID.rawValue, event.type.rawValue, Timestamp.string(event.at), event.agent, event.outcome.rawValue,
-                detail,
-            ])
+        try db.cachedStatement(
+            sql: "INSERT INTO event(product_id, type, at, agent, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            productID.rawValue, event.type.rawValue, Timestamp.string(event.at), event.agent, event.outcome.rawValue,
+            detail,
+        ])
     }
 }
-

@@ -10,7 +10,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .notARepository(let path):
-            return "\(path): no kho catalogue here; run `kho init` first, or point --repo (or $KHO_REPO) at a repository"
+            return
+                "\(path): no kho catalogue here; run `kho init` first, or point --repo (or $KHO_REPO) at a repository"
         case .unknownProduct(let id):
             return "product \(id): not in this catalogue; `kho list` or `kho search` shows the products there are"
         case .duplicateID(let id):

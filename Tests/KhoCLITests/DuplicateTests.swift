@@ -10,9 +10,10 @@ struct DuplicateTests {
         let first = try ws.copySample("bai-viet-quyen-tre-em.txt", as: "a.txt")
         let second = try ws.copySample("bai-viet-quyen-tre-em.txt", as: "copy/a-copy.txt")
         let ingested = try ws.ok("ingest", first, "--kind", "article", "--json")
-        let id = try #require(((try ingested.json() as? [String: Any])?["items"] as? [[String: Any]])?.first.flatMap {
-            ($0["product"] as? [String: Any])?["id"] as? String
-        })
+        let id = try #require(
+            ((try ingested.json() as? [String: Any])?["items"] as? [[String: Any]])?.first.flatMap {
+                ($0["product"] as? [String: Any])?["id"] as? String
+            })
         let result = try ws.ok("ingest", second, "--kind", "article")
         #expect(result.stdout.contains("duplicate"))
         #expect(result.stdout.contains(id))

@@ -26,7 +26,8 @@ struct IngestTests {
             let file = try #require((product["files"] as? [[String: Any]])?.first)
             #expect(file["mime"] as? String == item.mime, "\(item.file) identified as \(file["mime"] ?? "nil")")
             let sha = try #require(file["sha256"] as? String)
-            let stored = ws.root.appendingPathComponent("storage/objects/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)")
+            let stored = ws.root.appendingPathComponent(
+                "storage/objects/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)")
             #expect(try Data(contentsOf: stored) == Data(contentsOf: URL(fileURLWithPath: path)))
         }
         #expect(try ws.products().count == 5)
@@ -68,7 +69,8 @@ struct IngestTests {
         try ws.write("photos/day2/b.txt", "ảnh thứ hai")
         try ws.write("photos/.DS_Store", "junk")
         try Workspace.shell("ln -s /etc/passwd '\(ws.root.path)/photos/link.txt'")
-        let result = try ws.ok("ingest", "photos", "--kind", "exhibition-photo", "--lang", "vi", "--platform", "exhibition")
+        let result = try ws.ok(
+            "ingest", "photos", "--kind", "exhibition-photo", "--lang", "vi", "--platform", "exhibition")
         #expect(result.stdout.contains("photos/a.jpg"))
         #expect(result.stdout.contains("photos/day2/b.txt"))
         #expect(result.stderr.contains("photos/.DS_Store: hidden, passed over"))
@@ -95,14 +97,17 @@ struct IngestTests {
         let path = try ws.write("a.txt", "x")
         try ws.ok("ingest", path, "--kind", "article", "--title", nfd)
         let title = try #require(try ws.products().first?["title"] as? String)
-        #expect(Array(title.unicodeScalars) == Array("Quyền trẻ em".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(
+            Array(title.unicodeScalars) == Array("Quyền trẻ em".precomposedStringWithCanonicalMapping.unicodeScalars))
     }
 
     @Test("the sample manifest ingests five files and registers one product with no file")
     func ingestsSampleManifest() throws {
         let ws = try Workspace()
         try ws.ok("init")
-        let result = try ws.ok("ingest", Workspace.samples.path, "--manifest", Workspace.samples.appendingPathComponent("manifest.csv").path, "--json")
+        let result = try ws.ok(
+            "ingest", Workspace.samples.path, "--manifest",
+            Workspace.samples.appendingPathComponent("manifest.csv").path, "--json")
         let report = try #require(try result.json() as? [String: Any])
         let summary = try #require(report["summary"] as? [String: Int])
         #expect(summary == ["ingested": 5, "registered": 1])
@@ -116,7 +121,9 @@ struct IngestTests {
         #expect(languages.map { $0["role"] as? String } == ["ethnic", "national"])
 
         // Running the same command again finishes nothing new and duplicates nothing.
-        let again = try ws.ok("ingest", Workspace.samples.path, "--manifest", Workspace.samples.appendingPathComponent("manifest.csv").path, "--json")
+        let again = try ws.ok(
+            "ingest", Workspace.samples.path, "--manifest",
+            Workspace.samples.appendingPathComponent("manifest.csv").path, "--json")
         let againSummary = try #require((try again.json() as? [String: Any])?["summary"] as? [String: Int])
         #expect(againSummary == ["already-ingested": 6])
         #expect(try ws.products().count == 6)
@@ -134,7 +141,8 @@ struct IngestTests {
             [{"path": "a.txt", "title": "Bài một", "kind": "article", "languages": ["vi", "km:foreign"]},
              {"path": "b.txt", "title": "Bài hai", "languages": "en;fr", "published": "2025-08"}]
             """)
-        let result = try ws.ok("ingest", "in", "--manifest", "in/manifest.json", "--kind", "social-post", "--agency", "Sở TT&TT")
+        let result = try ws.ok(
+            "ingest", "in", "--manifest", "in/manifest.json", "--kind", "social-post", "--agency", "Sở TT&TT")
         #expect(result.stderr.contains("2 ingested"))
         let products = try ws.products()
         let first = try #require(products.first { $0["title"] as? String == "Bài một" })

@@ -22,7 +22,8 @@ struct SchemaTests {
             print("\\n".join(errors)); sys.exit(1 if errors else 0)
             """
         let scriptFile = try ws.write("check.py", script)
-        let status = try Workspace.shell("python3 '\(scriptFile)' '\(Self.schema.path)' '\(file)' > '\(ws.root.path)/check.out' 2>&1")
+        let status = try Workspace.shell(
+            "python3 '\(scriptFile)' '\(Self.schema.path)' '\(file)' > '\(ws.root.path)/check.out' 2>&1")
         let output = (try? String(contentsOfFile: ws.root.path + "/check.out", encoding: .utf8)) ?? ""
         #expect(status == 0, "schema validation failed: \(output)")
     }

@@ -7,7 +7,9 @@ struct SearchListEditTests {
     static func sampleWorkspace() throws -> Workspace {
         let ws = try Workspace()
         try ws.ok("init")
-        try ws.ok("ingest", Workspace.samples.path, "--manifest", Workspace.samples.appendingPathComponent("manifest.csv").path)
+        try ws.ok(
+            "ingest", Workspace.samples.path, "--manifest",
+            Workspace.samples.appendingPathComponent("manifest.csv").path)
         return ws
     }
 
@@ -18,7 +20,10 @@ struct SearchListEditTests {
         let path = try ws.write("a.txt", "x")
         let nfd = "Đồng bào dân tộc thiểu số với quyền trẻ em".decomposedStringWithCanonicalMapping
         try ws.ok("ingest", path, "--kind", "article", "--title", nfd)
-        for query in ["dong bao", "ĐỒNG BÀO", "đồng bào".decomposedStringWithCanonicalMapping, "quyen tre em", "THIEU SO", "dan toc"] {
+        for query in [
+            "dong bao", "ĐỒNG BÀO", "đồng bào".decomposedStringWithCanonicalMapping, "quyen tre em", "THIEU SO",
+            "dan toc",
+        ] {
             let result = try ws.ok("search", query, "--json")
             #expect((try result.json() as? [Any])?.count == 1, "query '\(query)' found nothing")
         }
@@ -33,9 +38,11 @@ struct SearchListEditTests {
         #expect(all.count == 5)
         let jrai = try #require(try ws.ok("search", "quyen", "--lang", "jra", "--json").json() as? [[String: Any]])
         #expect(jrai.map { $0["kind"] as? String } == ["radio-report"])
-        let spoken = try #require(try ws.ok("search", "quyen", "--kind", "article,radio-report", "--json").json() as? [[String: Any]])
+        let spoken = try #require(
+            try ws.ok("search", "quyen", "--kind", "article,radio-report", "--json").json() as? [[String: Any]])
         #expect(spoken.count == 2)
-        let books = try #require(try ws.ok("search", "so tay", "--kind", "book,ebook", "--json").json() as? [[String: Any]])
+        let books = try #require(
+            try ws.ok("search", "so tay", "--kind", "book,ebook", "--json").json() as? [[String: Any]])
         #expect(books.map { $0["title"] as? String } == ["Sổ tay quyền trẻ em"])
     }
 
@@ -80,7 +87,8 @@ struct SearchListEditTests {
         let book = try #require(products.first { $0["kind"] as? String == "book" })
         let id = try #require(book["id"] as? String)
         let result = try ws.ok(
-            "edit", id, "--title", "Sổ tay nhân quyền", "--add-lang", "km:foreign", "--remove-platform", "print-publication",
+            "edit", id, "--title", "Sổ tay nhân quyền", "--add-lang", "km:foreign", "--remove-platform",
+            "print-publication",
             "--add-platform", "website", "--json")
         let edited = try #require(try result.json() as? [String: Any])
         #expect(edited["title"] as? String == "Sổ tay nhân quyền")

@@ -22,12 +22,16 @@ struct ValidationTests {
         let result = try ws.kho("ingest", "in", "--manifest", "in/manifest.csv")
         #expect(result.status != 0)
         let errors = result.stderr
-        #expect(errors.contains("manifest.csv row 3: kind: unknown kind code 'radio-reprt'; did you mean 'radio-report'?"))
+        #expect(
+            errors.contains("manifest.csv row 3: kind: unknown kind code 'radio-reprt'; did you mean 'radio-report'?"))
         #expect(errors.contains("manifest.csv row 4, path 'missing.txt': no such file"))
         #expect(errors.contains("manifest.csv row 5: kind: missing"))
         #expect(errors.contains("manifest.csv row 5: languages: unknown language code 'jrx'; did you mean 'jra'?"))
-        #expect(errors.contains("manifest.csv row 5: platforms: unknown platform code 'websit'; did you mean 'website'?"))
-        #expect(errors.contains("manifest.csv row 5: province: unknown province code 'binh-dnh'; did you mean 'binh-dinh'?"))
+        #expect(
+            errors.contains("manifest.csv row 5: platforms: unknown platform code 'websit'; did you mean 'website'?"))
+        #expect(
+            errors.contains("manifest.csv row 5: province: unknown province code 'binh-dnh'; did you mean 'binh-dinh'?")
+        )
         #expect(errors.contains("manifest.csv row 5: published: '2024-13-01' is not valid"))
         #expect(errors.contains("nothing was ingested"))
         #expect(try ws.products().isEmpty)
@@ -83,10 +87,13 @@ struct ValidationTests {
         let ws = try Workspace()
         try ws.ok("init")
         let path = try ws.write("a.txt", "a")
-        let result = try ws.kho("ingest", path, "--kind", "artcle", "--platform", "district-radoi", "--topic", "crc,icerrd")
+        let result = try ws.kho(
+            "ingest", path, "--kind", "artcle", "--platform", "district-radoi", "--topic", "crc,icerrd")
         #expect(result.status != 0)
         #expect(result.stderr.contains("--kind: unknown kind code 'artcle'; did you mean 'article'?"))
-        #expect(result.stderr.contains("--platform: unknown platform code 'district-radoi'; did you mean 'district-radio'?"))
+        #expect(
+            result.stderr.contains("--platform: unknown platform code 'district-radoi'; did you mean 'district-radio'?")
+        )
         #expect(result.stderr.contains("--topic: unknown topic code 'icerrd'; did you mean 'icerd'?"))
         #expect(try ws.products().isEmpty)
         #expect(ws.storedObjects().isEmpty)
@@ -100,7 +107,8 @@ struct ValidationTests {
         #expect(try ws.kho("ingest", path, "--kind", "article", "--platform", "zalo-oa").status != 0)
         try ws.write(
             "storage/vocabulary/platforms.json",
-            #"{"vocabulary": "platforms", "version": "local-1", "entries": [{"code": "zalo-oa", "label": "Zalo official account", "labelVi": "Zalo OA", "digital": true}]}"#)
+            #"{"vocabulary": "platforms", "version": "local-1", "entries": [{"code": "zalo-oa", "label": "Zalo official account", "labelVi": "Zalo OA", "digital": true}]}"#
+        )
         let result = try ws.ok("ingest", path, "--kind", "article", "--platform", "zalo-oa", "--json")
         #expect(result.stdout.contains("\"digital\" : true"))
         try ws.write("storage/vocabulary/kinds.json", "{ not json")

@@ -49,15 +49,19 @@ struct TextAndIdentifierTests {
         let vocabulary = try Vocabulary.builtIn()
         func product(kind: String, languages: [String], platforms: [String]) throws -> Product {
             let metadata = ProductMetadata(
-                title: "t", kind: kind, languages: try languages.map { try vocabulary.productLanguage($0) }, platforms: platforms)
+                title: "t", kind: kind, languages: try languages.map { try vocabulary.productLanguage($0) },
+                platforms: platforms)
             var generator = SystemRandomNumberGenerator()
             return Product(
                 id: .generate(at: Date(), using: &generator), metadata: metadata, files: [], originRepository: "r",
                 createdAt: Date(), updatedAt: Date())
         }
-        #expect(try product(kind: "article", languages: ["vi"], platforms: ["print-newspaper"]).groups(in: vocabulary) == TargetGroups(ethnic: false, foreign: false, digital: false))
+        #expect(
+            try product(kind: "article", languages: ["vi"], platforms: ["print-newspaper"]).groups(in: vocabulary)
+                == TargetGroups(ethnic: false, foreign: false, digital: false))
         #expect(try product(kind: "ebook", languages: ["vi"], platforms: []).groups(in: vocabulary).digital)
-        let mixed = try product(kind: "radio-report", languages: ["jra", "km:foreign"], platforms: ["website"]).groups(in: vocabulary)
+        let mixed = try product(kind: "radio-report", languages: ["jra", "km:foreign"], platforms: ["website"]).groups(
+            in: vocabulary)
         #expect(mixed == TargetGroups(ethnic: true, foreign: true, digital: true))
     }
 }

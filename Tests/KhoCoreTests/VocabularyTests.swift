@@ -10,7 +10,9 @@ struct VocabularyTests {
     @Test("the built-in vocabularies hold the codes the programme needs")
     func builtInCodes() throws {
         let kinds = Set(vocabulary.kinds.map(\.code))
-        for code in ["article", "radio-report", "radio-drama", "book", "ebook", "mooc-lesson", "social-post", "contest-entry"] {
+        for code in [
+            "article", "radio-report", "radio-drama", "book", "ebook", "mooc-lesson", "social-post", "contest-entry",
+        ] {
             #expect(kinds.contains(code))
         }
         #expect(vocabulary.platforms.count == 17)
@@ -63,7 +65,10 @@ struct VocabularyTests {
 
     @Test("unknown codes suggest close matches")
     func suggestions() {
-        #expect(throws: VocabularyError.unknownCode(vocabulary: "kinds", field: "kind", value: "radio-reprt", suggestions: ["radio-report"])) {
+        #expect(
+            throws: VocabularyError.unknownCode(
+                vocabulary: "kinds", field: "kind", value: "radio-reprt", suggestions: ["radio-report"])
+        ) {
             try vocabulary.kind("radio-reprt")
         }
         do {
@@ -91,12 +96,15 @@ struct VocabularyTests {
     @Test("a repository extension adds and replaces entries, and rejects bad codes")
     func extensions() throws {
         let data = Data(
-            #"{"vocabulary":"platforms","version":"x","entries":[{"code":"radio","label":"Radio","labelVi":"Đài","digital":true},{"code":"zalo-oa","label":"Zalo","labelVi":"Zalo","digital":true}]}"#.utf8)
+            #"{"vocabulary":"platforms","version":"x","entries":[{"code":"radio","label":"Radio","labelVi":"Đài","digital":true},{"code":"zalo-oa","label":"Zalo","labelVi":"Zalo","digital":true}]}"#
+                .utf8)
         let extended = try Vocabulary(extensions: ["platforms": data])
         #expect(try extended.platform("radio").digital)
         #expect(try extended.platform("zalo-oa").digital)
         #expect(extended.versions["platforms"] == "1.0.0+local")
-        let bad = Data(#"{"vocabulary":"kinds","version":"x","entries":[{"code":"Bad Code","label":"","labelVi":"","digital":false,"bookTitle":false}]}"#.utf8)
+        let bad = Data(
+            #"{"vocabulary":"kinds","version":"x","entries":[{"code":"Bad Code","label":"","labelVi":"","digital":false,"bookTitle":false}]}"#
+                .utf8)
         #expect(throws: VocabularyError.self) { try Vocabulary(extensions: ["kinds": bad]) }
         #expect(throws: VocabularyError.self) { try Vocabulary(extensions: ["provinces": data]) }
     }

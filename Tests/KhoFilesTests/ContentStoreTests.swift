@@ -41,7 +41,9 @@ struct ContentStoreTests {
         let store = ContentStore(repository: root)
         try store.create()
         _ = FileManager.default.createFile(atPath: root + "/empty", contents: Data())
-        #expect(try store.hash(root + "/empty").sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(
+            try store.hash(root + "/empty").sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        )
     }
 
     @Test("folders, links and missing files are refused with the path named")

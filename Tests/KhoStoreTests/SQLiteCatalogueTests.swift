@@ -17,7 +17,9 @@ struct SQLiteCatalogueTests {
         return (catalogue, folder)
     }
 
-    func newProduct(_ title: String, province: String? = nil, date: String? = nil, file: String? = nil) throws -> NewProduct {
+    func newProduct(_ title: String, province: String? = nil, date: String? = nil, file: String? = nil) throws
+        -> NewProduct
+    {
         var input = MetadataInput()
         input.title = title
         input.kind = "article"
@@ -27,9 +29,14 @@ struct SQLiteCatalogueTests {
         input.published = date
         let metadata = try vocabulary.validate(input).get()
         var generator = SystemRandomNumberGenerator()
-        let files = file.map {
-            [NewFile(object: ObjectInfo(sha256: $0, size: 3, mime: "text/plain", format: "ASCII text"), role: .master, originalName: "a.txt")]
-        } ?? []
+        let files =
+            file.map {
+                [
+                    NewFile(
+                        object: ObjectInfo(sha256: $0, size: 3, mime: "text/plain", format: "ASCII text"),
+                        role: .master, originalName: "a.txt")
+                ]
+            } ?? []
         return NewProduct(
             id: .generate(at: now, using: &generator), metadata: metadata, files: files, ingestKey: nil,
             event: NewEvent(type: .ingestion, at: now, agent: "tester", detail: ["k": "v"]))
@@ -39,7 +46,8 @@ struct SQLiteCatalogueTests {
     func roundTrip() throws {
         let (catalogue, folder) = try makeCatalogue()
         defer { _ = try? FileManager.default.removeItem(atPath: folder) }
-        let new = try newProduct("Quyền trẻ em", province: "binh-dinh", date: "2024-05", file: String(repeating: "a", count: 64))
+        let new = try newProduct(
+            "Quyền trẻ em", province: "binh-dinh", date: "2024-05", file: String(repeating: "a", count: 64))
         let product = try catalogue.register(new)
         #expect(product.metadata == new.metadata)
         #expect(product.files.first?.object.sha256 == String(repeating: "a", count: 64))
@@ -65,14 +73,26 @@ struct SQLiteCatalogueTests {
         #expect(try catalogue.count(matching: ProductFilter()) == 1)
     }
 
+    @Test("a batch registers all its products or none")
+    func batchIsAtomic() throws {
+        let (catalogue, folder) = try makeCatalogue()
+        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        let first = try newProduct("a", file: String(repeating: "d", count: 64))
+        var clash = try newProduct("b")
+        clash.id = first.id
+        #expect(throws: StoreError.self) { try catalogue.register([first, clash]) }
+        #expect(try catalogue.count(matching: ProductFilter()) == 0)
+        #expect(try catalogue.products(holding: String(repeating: "d", count: 64)).isEmpty)
+        #expect(try catalogue.register([first, try newProduct("b")]).count == 2)
+    }
+
     @Test("pending objects are reported with whether a product refers to them")
     func pending() throws {
         let (catalogue, folder) = try makeCatalogue()
         defer { _ = try? FileManager.default.removeItem(atPath: folder) }
         let used = String(repeating: "b", count: 64)
         let orphan = String(repeating: "c", count: 64)
-        try catalogue.markPending(orphan)
-        try catalogue.markPending(used)
+        try catalogue.markPending([orphan, used])
         _ = try catalogue.register(try newProduct("x", file: used))
         let pending = try catalogue.pendingObjects()
         #expect(pending.map(\.sha256) == [orphan])

@@ -37,7 +37,8 @@ struct Attach: ParsableCommand {
         } else {
             let stored = product.files.last
             Output.line(
-                "attached    \(product.id)  \(file)  (\(stored?.object.mime ?? "?"), \(Output.bytes(stored?.object.size ?? 0)), \(role.rawValue))")
+                "attached    \(product.id)  \(file)  (\(stored?.object.mime ?? "?"), \(Output.bytes(stored?.object.size ?? 0)), \(role.rawValue))"
+            )
         }
         if alreadyStored {
             Output.note("note: this content was already in the store; it is shared, not stored twice")

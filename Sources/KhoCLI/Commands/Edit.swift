@@ -22,7 +22,8 @@ struct Edit: ParsableCommand {
     @Option var title: String?
     @Option var description: String?
     @Option var kind: String?
-    @Option(help: ArgumentHelp("Add a language (code or code:role).", valueName: "code[:role]")) var addLang: [String] = []
+    @Option(help: ArgumentHelp("Add a language (code or code:role).", valueName: "code[:role]")) var addLang: [String] =
+        []
     @Option(help: ArgumentHelp("Remove a language.", valueName: "code")) var removeLang: [String] = []
     @Option(help: ArgumentHelp("Add a platform.", valueName: "code")) var addPlatform: [String] = []
     @Option(help: ArgumentHelp("Remove a platform.", valueName: "code")) var removePlatform: [String] = []
@@ -58,7 +59,9 @@ struct Edit: ParsableCommand {
         }
         let cleared = Set(clear.map { $0.replacingOccurrences(of: "-", with: "_") })
         if let unknown = cleared.subtracting(Self.clearable).sorted().first {
-            throw CLIError("--clear: '\(unknown)' cannot be cleared; clearable fields: \(Self.clearable.sorted().joined(separator: ", "))")
+            throw CLIError(
+                "--clear: '\(unknown)' cannot be cleared; clearable fields: \(Self.clearable.sorted().joined(separator: ", "))"
+            )
         }
         let old = product.metadata
         var input = MetadataInput()
@@ -78,7 +81,8 @@ struct Edit: ParsableCommand {
             key: { $0.split(separator: ":").first.map { String($0).lowercased() } ?? $0 }, field: "--remove-lang",
             problems: &problems)
         input.platforms = edited(
-            cleared.contains("platforms") ? [] : old.platforms, add: addPlatform, remove: removePlatform, key: { $0.lowercased() },
+            cleared.contains("platforms") ? [] : old.platforms, add: addPlatform, remove: removePlatform,
+            key: { $0.lowercased() },
             field: "--remove-platform", problems: &problems)
         input.topics = edited(
             cleared.contains("topics") ? [] : old.topics, add: addTopic, remove: removeTopic, key: { $0.lowercased() },
@@ -99,7 +103,9 @@ struct Edit: ParsableCommand {
             if json { try Output.json(ProductRecord(product, vocabulary: repo.vocabulary)) }
             return
         }
-        var detail: [String: String] = ["changed": changes.map(\.field).joined(separator: ","), "software": Environment.software]
+        var detail: [String: String] = [
+            "changed": changes.map(\.field).joined(separator: ","), "software": Environment.software,
+        ]
         for change in changes {
             detail["\(change.field).before"] = change.before
             detail["\(change.field).after"] = change.after
@@ -107,7 +113,8 @@ struct Edit: ParsableCommand {
         try repo.lockForWriting()
         let updated = try repo.catalogue.update(
             productID, metadata: new,
-            event: NewEvent(type: .metadataModification, at: Environment.now(), agent: Environment.agent, detail: detail))
+            event: NewEvent(
+                type: .metadataModification, at: Environment.now(), agent: Environment.agent, detail: detail))
         if json {
             try Output.json(ProductRecord(updated, vocabulary: repo.vocabulary))
         } else {
@@ -126,7 +133,9 @@ struct Edit: ParsableCommand {
             if list.contains(where: { key($0) == wanted }) {
                 list.removeAll { key($0) == wanted }
             } else {
-                problems.append("\(field): the product has no '\(value)'; it has \(current.isEmpty ? "none" : current.joined(separator: ", "))")
+                problems.append(
+                    "\(field): the product has no '\(value)'; it has \(current.isEmpty ? "none" : current.joined(separator: ", "))"
+                )
             }
         }
         for value in MetadataOptions.split(add) {
@@ -149,7 +158,10 @@ struct Edit: ParsableCommand {
             ("title", old.title, new.title),
             ("description", text(old.description), text(new.description)),
             ("kind", old.kind, new.kind),
-            ("languages", old.languages.map(\.spec).joined(separator: ";"), new.languages.map(\.spec).joined(separator: ";")),
+            (
+                "languages", old.languages.map(\.spec).joined(separator: ";"),
+                new.languages.map(\.spec).joined(separator: ";")
+            ),
             ("platforms", old.platforms.joined(separator: ";"), new.platforms.joined(separator: ";")),
             ("topics", old.topics.joined(separator: ";"), new.topics.joined(separator: ";")),
             ("content_line", text(old.contentLine), text(new.contentLine)),

@@ -36,7 +36,9 @@ struct Ingest: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Argument(help: ArgumentHelp("Files or folders to ingest (with --manifest: the folder the paths are relative to).", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp(
+            "Files or folders to ingest (with --manifest: the folder the paths are relative to).", valueName: "path"))
     var paths: [String] = []
 
     @Option(help: ArgumentHelp("A CSV or JSON manifest describing the products.", valueName: "file"))
@@ -47,7 +49,10 @@ struct Ingest: ParsableCommand {
     @Option(help: "The files' role: master, access or derivative.")
     var role: FileRole = .master
 
-    @Option(help: "When the content is already stored for another product: skip (report it), link (register a new product sharing the file), or error (write nothing).")
+    @Option(
+        help:
+            "When the content is already stored for another product: skip (report it), link (register a new product sharing the file), or error (write nothing)."
+    )
     var onDuplicate: DuplicatePolicy = .skip
 
     @Flag(help: "Check everything and show what would happen; write nothing.")
@@ -61,7 +66,8 @@ struct Ingest: ParsableCommand {
             throw ValidationError("give files or folders to ingest, or --manifest FILE")
         }
         if manifest != nil && paths.count > 1 {
-            throw ValidationError("with --manifest, give at most one folder (the one the manifest's paths are relative to)")
+            throw ValidationError(
+                "with --manifest, give at most one folder (the one the manifest's paths are relative to)")
         }
     }
 
@@ -107,9 +113,11 @@ struct Ingest: ParsableCommand {
         switch outcome {
         case .ingested(let product, let origin):
             let file = product.files.first
-            return "ingested    \(product.id)  \(origin)  (\(file?.object.mime ?? "?"), \(Output.bytes(file?.object.size ?? 0)))"
+            return
+                "ingested    \(product.id)  \(origin)  (\(file?.object.mime ?? "?"), \(Output.bytes(file?.object.size ?? 0)))"
         case .linked(let product, let origin, let shared):
-            return "linked      \(product.id)  \(origin)  (same content as \(shared.map(\.rawValue).joined(separator: ", ")))"
+            return
+                "linked      \(product.id)  \(origin)  (same content as \(shared.map(\.rawValue).joined(separator: ", ")))"
         case .registered(let product, let origin):
             return "registered  \(product.id)  \(origin)  (no digital file yet)"
         case .duplicate(let origin, _, let existing):

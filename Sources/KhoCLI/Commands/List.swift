@@ -34,7 +34,8 @@ struct List: ParsableCommand {
             try Output.json(products.map { ProductRecord($0, vocabulary: repo.vocabulary) })
         } else if output.csv {
             try Output.csv(
-                header: ProductText.csvHeader, rows: products.map { ProductText.csvRow($0, vocabulary: repo.vocabulary) })
+                header: ProductText.csvHeader,
+                rows: products.map { ProductText.csvRow($0, vocabulary: repo.vocabulary) })
         } else {
             for line in ProductText.lines(products) { Output.line(line) }
             let total = limit == nil ? products.count : try repo.catalogue.count(matching: filter)

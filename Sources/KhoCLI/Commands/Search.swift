@@ -43,7 +43,8 @@ struct Search: ParsableCommand {
             try Output.json(hits.map { ProductRecord($0.product, vocabulary: repo.vocabulary) })
         } else {
             for line in ProductText.lines(hits.map(\.product)) { Output.line(line) }
-            Output.note("\(hits.count) match(es)" + (hits.count == limit ? " (the first \(limit); --limit shows more)" : ""))
+            Output.note(
+                "\(hits.count) match(es)" + (hits.count == limit ? " (the first \(limit); --limit shows more)" : ""))
         }
     }
 }

@@ -27,7 +27,9 @@ struct Show: ParsableCommand {
         }
         let events = try repo.catalogue.events(for: productID)
         if json {
-            try Output.json(ShowReport(product: ProductRecord(product, vocabulary: repo.vocabulary), events: events.map(EventRecord.init)))
+            try Output.json(
+                ShowReport(
+                    product: ProductRecord(product, vocabulary: repo.vocabulary), events: events.map(EventRecord.init)))
         } else {
             for line in ProductText.details(product, events: events, vocabulary: repo.vocabulary) { Output.line(line) }
         }

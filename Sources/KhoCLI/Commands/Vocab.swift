@@ -5,7 +5,8 @@ import KhoRepository
 
 struct Vocab: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the controlled vocabularies: kinds, platforms, languages, topics, content-lines, funding, provinces.",
+        abstract:
+            "Show the controlled vocabularies: kinds, platforms, languages, topics, content-lines, funding, provinces.",
         discussion: """
             Codes come from catalogue-schema/vocabularies/, extended by the repository's own vocabulary/ \
             folder (see its README). Without a name, lists the vocabularies.
@@ -35,9 +36,16 @@ struct Vocab: ParsableCommand {
                 "provinces": vocabulary.units2022.count + vocabulary.units2025.count,
             ]
             if json {
-                try Output.json(Vocabulary.allNames.map { ["name": $0, "version": vocabulary.versions[$0] ?? "", "entries": String(counts[$0] ?? 0)] })
+                try Output.json(
+                    Vocabulary.allNames.map {
+                        ["name": $0, "version": vocabulary.versions[$0] ?? "", "entries": String(counts[$0] ?? 0)]
+                    })
             } else {
-                for line in Output.table(Vocabulary.allNames.map { [$0, "\(counts[$0] ?? 0) entries", "version \(vocabulary.versions[$0] ?? "?")"] }) {
+                for line in Output.table(
+                    Vocabulary.allNames.map {
+                        [$0, "\(counts[$0] ?? 0) entries", "version \(vocabulary.versions[$0] ?? "?")"]
+                    })
+                {
                     Output.line(line)
                 }
             }
@@ -45,7 +53,9 @@ struct Vocab: ParsableCommand {
         }
         switch name {
         case "kinds":
-            try show(vocabulary.kinds) { [$0.code, $0.label, $0.labelVi, $0.digital ? "digital" : "", $0.bookTitle ? "book title" : ""] }
+            try show(vocabulary.kinds) {
+                [$0.code, $0.label, $0.labelVi, $0.digital ? "digital" : "", $0.bookTitle ? "book title" : ""]
+            }
         case "platforms":
             try show(vocabulary.platforms) { [$0.code, $0.label, $0.labelVi, $0.digital ? "digital" : "not digital"] }
         case "languages":
@@ -60,18 +70,25 @@ struct Vocab: ParsableCommand {
             if json {
                 try Output.json(["units2022": vocabulary.units2022, "units2025": vocabulary.units2025])
             } else {
-                Output.line("Units since the merger of \(vocabulary.mergerDate) (34), with the 2022 units they were formed from:")
+                Output.line(
+                    "Units since the merger of \(vocabulary.mergerDate) (34), with the 2022 units they were formed from:"
+                )
                 let names = Dictionary(uniqueKeysWithValues: vocabulary.units2022.map { ($0.code, $0.name) })
                 for line in Output.table(
                     vocabulary.units2025.map { unit in
-                        [unit.code, unit.name, "← " + (unit.formerUnits ?? []).map { "\(names[$0] ?? $0) (\($0))" }.joined(separator: ", ")]
+                        [
+                            unit.code, unit.name,
+                            "← "
+                                + (unit.formerUnits ?? []).map { "\(names[$0] ?? $0) (\($0))" }.joined(separator: ", "),
+                        ]
                     })
                 {
                     Output.line("  " + line)
                 }
             }
         default:
-            throw CLIError("no vocabulary named '\(name)'; the vocabularies are \(Vocabulary.allNames.joined(separator: ", "))")
+            throw CLIError(
+                "no vocabulary named '\(name)'; the vocabularies are \(Vocabulary.allNames.joined(separator: ", "))")
         }
     }
 

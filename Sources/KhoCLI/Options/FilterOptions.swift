@@ -26,7 +26,8 @@ struct FilterOptions: ParsableArguments {
             valueName: "code"))
     var provinces: [String] = []
 
-    @Option(help: ArgumentHelp("Only agencies whose name contains this (ignoring case and diacritics).", valueName: "text"))
+    @Option(
+        help: ArgumentHelp("Only agencies whose name contains this (ignoring case and diacritics).", valueName: "text"))
     var agency: String?
 
     @Option(help: ArgumentHelp("Published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "date"))
@@ -45,14 +46,18 @@ struct FilterOptions: ParsableArguments {
         func check(_ body: () throws -> Void) {
             do { try body() } catch { problems.append("\(error)") }
         }
-        for value in MetadataOptions.split(kinds) { check { filter.kinds.append(try vocabulary.kind(value, field: "--kind").code) } }
+        for value in MetadataOptions.split(kinds) {
+            check { filter.kinds.append(try vocabulary.kind(value, field: "--kind").code) }
+        }
         for value in MetadataOptions.split(languages) {
             check { filter.languages.append(try vocabulary.language(value, field: "--lang").code) }
         }
         for value in MetadataOptions.split(platforms) {
             check { filter.platforms.append(try vocabulary.platform(value, field: "--platform").code) }
         }
-        for value in MetadataOptions.split(topics) { check { filter.topics.append(try vocabulary.topic(value, field: "--topic").code) } }
+        for value in MetadataOptions.split(topics) {
+            check { filter.topics.append(try vocabulary.topic(value, field: "--topic").code) }
+        }
         for value in MetadataOptions.split(contentLines) {
             check { filter.contentLines.append(try vocabulary.contentLine(value, field: "--content-line").code) }
         }

@@ -9,7 +9,9 @@ struct MetadataOptions: ParsableArguments {
     @Option(help: "A longer description.")
     var description: String?
 
-    @Option(help: ArgumentHelp("The kind of product, e.g. article, radio-report, book, ebook (see `kho vocab kinds`).", valueName: "kind"))
+    @Option(
+        help: ArgumentHelp(
+            "The kind of product, e.g. article, radio-report, book, ebook (see `kho vocab kinds`).", valueName: "kind"))
     var kind: String?
 
     @Option(
@@ -21,12 +23,14 @@ struct MetadataOptions: ParsableArguments {
 
     @Option(
         name: .customLong("platform"),
-        help: ArgumentHelp("A platform, e.g. district-radio, website (repeat, or separate with commas).", valueName: "code"))
+        help: ArgumentHelp(
+            "A platform, e.g. district-radio, website (repeat, or separate with commas).", valueName: "code"))
     var platforms: [String] = []
 
     @Option(
         name: .customLong("topic"),
-        help: ArgumentHelp("A topic, e.g. icerd, crc, trafficking (repeat, or separate with commas).", valueName: "code"))
+        help: ArgumentHelp(
+            "A topic, e.g. icerd, crc, trafficking (repeat, or separate with commas).", valueName: "code"))
     var topics: [String] = []
 
     @Option(help: ArgumentHelp("The content line: education, achievements or rebuttal.", valueName: "code"))
@@ -47,7 +51,9 @@ struct MetadataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The date published: YYYY-MM-DD, YYYY-MM or YYYY.", valueName: "date"))
     var published: String?
 
-    @Option(help: ArgumentHelp("The funding source: state-budget, socialised, foreign-sponsor, mixed, other.", valueName: "code"))
+    @Option(
+        help: ArgumentHelp(
+            "The funding source: state-budget, socialised, foreign-sponsor, mixed, other.", valueName: "code"))
     var funding: String?
 
     @Option(help: "Rights or licence statement.")

@@ -11,7 +11,8 @@ struct RepositoryOptions: ParsableArguments {
 
     /// The folder named by --repo, $KHO_REPO, or `storage`.
     var resolvedPath: String {
-        let chosen = path ?? ProcessInfo.processInfo.environment["KHO_REPO"].flatMap { $0.isEmpty ? nil : $0 } ?? "storage"
+        let chosen =
+            path ?? ProcessInfo.processInfo.environment["KHO_REPO"].flatMap { $0.isEmpty ? nil : $0 } ?? "storage"
         return chosen.count > 1 && chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
     }
 

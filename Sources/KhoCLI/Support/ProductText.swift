@@ -14,7 +14,8 @@ enum ProductText {
             "languages",
             metadata.languages.map { language in
                 let name = vocabulary.languages.first { $0.code == language.code }?.label ?? language.code
-                return "\(language.code) (\(name), \(language.role.rawValue)\(language.roleOverride ? ", set for this product" : ""))"
+                return
+                    "\(language.code) (\(name), \(language.role.rawValue)\(language.roleOverride ? ", set for this product" : ""))"
             }.joined(separator: "; "))
         add(
             "platforms",
@@ -40,14 +41,20 @@ enum ProductText {
         add("rights", metadata.rights)
         add("description", metadata.description)
         let groups = product.groups(in: vocabulary)
-        let names = [groups.ethnic ? "ethnic-language" : nil, groups.foreign ? "foreign-language" : nil, groups.digital ? "digital" : nil]
-            .compactMap { $0 }
+        let names = [
+            groups.ethnic ? "ethnic-language" : nil, groups.foreign ? "foreign-language" : nil,
+            groups.digital ? "digital" : nil,
+        ]
+        .compactMap { $0 }
         add("target groups", names.isEmpty ? "none" : names.joined(separator: ", "))
         if product.files.isEmpty {
             add("files", "none yet (not digitised): `kho attach \(product.id) FILE` adds one")
         }
         for (index, file) in product.files.enumerated() {
-            rows.append([index == 0 ? "files" : "", "\(file.role.rawValue)  \(file.originalName)  \(file.object.mime), \(Output.bytes(file.object.size))"])
+            rows.append([
+                index == 0 ? "files" : "",
+                "\(file.role.rawValue)  \(file.originalName)  \(file.object.mime), \(Output.bytes(file.object.size))",
+            ])
             rows.append(["", "  \(file.object.format)"])
             rows.append(["", "  sha256 \(file.object.sha256)"])
         }
@@ -68,7 +75,8 @@ enum ProductText {
                 let metadata = product.metadata
                 return [
                     product.id.rawValue, metadata.kind, metadata.languages.map(\.code).joined(separator: ","),
-                    metadata.published?.description ?? "-", product.files.isEmpty ? "-" : "\(product.files.count) file(s)",
+                    metadata.published?.description ?? "-",
+                    product.files.isEmpty ? "-" : "\(product.files.count) file(s)",
                     metadata.title,
                 ]
             })
@@ -86,7 +94,8 @@ enum ProductText {
         let groups = product.groups(in: vocabulary)
         return [
             product.id.rawValue, metadata.title, metadata.kind, metadata.languages.map(\.spec).joined(separator: ";"),
-            metadata.platforms.joined(separator: ";"), metadata.topics.joined(separator: ";"), metadata.contentLine ?? "",
+            metadata.platforms.joined(separator: ";"), metadata.topics.joined(separator: ";"),
+            metadata.contentLine ?? "",
             metadata.agency ?? "", metadata.province?.qualified ?? "",
             metadata.province.flatMap { vocabulary.currentUnit(of: $0)?.code } ?? "",
             metadata.produced?.description ?? "", metadata.published?.description ?? "", metadata.funding ?? "",

@@ -8,8 +8,9 @@ public protocol Catalogue: Sendable {
     /// The identifier of this repository, recorded as the origin of the products it registers.
     var repositoryID: String { get }
 
-    /// Registers a product with its files and event. Fails if the id or ingest key exists.
-    func register(_ product: NewProduct) throws -> Product
+    /// Registers products with their files and events, all in one transaction: all are registered
+    /// or none. Fails if an id or ingest key exists.
+    func register(_ products: [NewProduct]) throws -> [Product]
 
     /// Adds a digital file to a product and records the event.
     func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product
@@ -28,20 +29,37 @@ public protocol Catalogue: Sendable {
     /// diacritics, NFC/NFD and `đ`/`d`; best first.
     func search(_ query: String, filter: ProductFilter, limit: Int) throws -> [SearchHit]
 
-    /// The products that hold the object with this SHA-256.
-    func products(holding sha256: String) throws -> [ProductID]
+    /// The products that hold each of these objects (objects no product holds are left out).
+    func products(holding sha256s: [String]) throws -> [String: [ProductID]]
 
-    /// The product an earlier ingest registered under this key.
-    func product(ingestKey: String) throws -> ProductID?
+    /// The products earlier ingests registered under these keys (unknown keys are left out).
+    func products(ingestKeys: [String]) throws -> [String: ProductID]
 
     /// Events of one product, or of all products, oldest first.
     func events(for id: ProductID?) throws -> [ProductEvent]
 
-    /// Notes that an object is about to enter the store, so that an interrupted ingest can be undone.
-    func markPending(_ sha256: String) throws
+    /// Notes that objects are about to enter the store, so that an interrupted ingest can be undone.
+    func markPending(_ sha256s: [String]) throws
 
     /// Objects marked pending, with whether any product refers to them yet.
     func pendingObjects() throws -> [(sha256: String, referenced: Bool)]
 
     func clearPending(_ sha256s: [String]) throws
+}
+
+extension Catalogue {
+    /// The products that hold the object with this SHA-256.
+    public func products(holding sha256: String) throws -> [ProductID] {
+        try products(holding: [sha256])[sha256] ?? []
+    }
+
+    /// The product an earlier ingest registered under this key.
+    public func product(ingestKey: String) throws -> ProductID? {
+        try products(ingestKeys: [ingestKey])[ingestKey]
+    }
+
+    /// Registers one product with its files and event.
+    public func register(_ product: NewProduct) throws -> Product {
+        try register([product])[0]
+    }
 }

@@ -25,7 +25,9 @@ public struct NewEvent: Sendable {
     /// Facts about the event, stored as a JSON object with sorted keys.
     public var detail: [String: String]
 
-    public init(type: EventType, at: Date, agent: String, outcome: EventOutcome = .success, detail: [String: String] = [:]) {
+    public init(
+        type: EventType, at: Date, agent: String, outcome: EventOutcome = .success, detail: [String: String] = [:]
+    ) {
         self.type = type
         self.at = at
         self.agent = agent

@@ -18,8 +18,12 @@ public struct ProductID: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000)) & ((1 << 45) - 1)
         let random = generator.next() & ((1 << 35) - 1)
         var scalars: [Unicode.Scalar] = []
-        for shift in stride(from: 40, through: 0, by: -5) { scalars.append(alphabet[Int((millis >> UInt64(shift)) & 31)]) }
-        for shift in stride(from: 30, through: 0, by: -5) { scalars.append(alphabet[Int((random >> UInt64(shift)) & 31)]) }
+        for shift in stride(from: 40, through: 0, by: -5) {
+            scalars.append(alphabet[Int((millis >> UInt64(shift)) & 31)])
+        }
+        for shift in stride(from: 30, through: 0, by: -5) {
+            scalars.append(alphabet[Int((random >> UInt64(shift)) & 31)])
+        }
         return ProductID(uncheckedRawValue: String(String.UnicodeScalarView(scalars)))
     }
 
@@ -50,7 +54,8 @@ public struct ProductID: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let id = ProductID(parsing: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a product id"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a product id"))
         }
         self = id
     }

@@ -52,7 +52,9 @@ extension Vocabulary {
             problems.append(
                 FieldProblem(
                     field: "kind",
-                    message: "\(fieldName("kind")): missing; give one of the kinds of `kho vocab kinds`, e.g. article, book, radio-report"))
+                    message:
+                        "\(fieldName("kind")): missing; give one of the kinds of `kho vocab kinds`, e.g. article, book, radio-report"
+                ))
         }
         let languages = list(input.languages).compactMap { value in
             attempt("languages") { field throws(VocabularyError) in try productLanguage(value, field: field) }

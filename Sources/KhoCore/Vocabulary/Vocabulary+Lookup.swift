@@ -3,16 +3,19 @@ import Foundation
 extension Vocabulary {
     /// The kind with this code, or an error naming `field` and the close matches.
     public func kind(_ value: String, field: String = "kind") throws(VocabularyError) -> Kind {
-        try lookup(value, in: kinds, vocabulary: "kinds", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
+        try lookup(
+            value, in: kinds, vocabulary: "kinds", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
     }
 
     public func platform(_ value: String, field: String = "platforms") throws(VocabularyError) -> Platform {
         try lookup(
-            value, in: platforms, vocabulary: "platforms", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
+            value, in: platforms, vocabulary: "platforms", field: field, code: \.code, label: \.label,
+            labelVi: \.labelVi)
     }
 
     public func topic(_ value: String, field: String = "topics") throws(VocabularyError) -> Topic {
-        try lookup(value, in: topics, vocabulary: "topics", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
+        try lookup(
+            value, in: topics, vocabulary: "topics", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
     }
 
     public func contentLine(_ value: String, field: String = "content_line") throws(VocabularyError) -> Term {
@@ -22,22 +25,26 @@ extension Vocabulary {
     }
 
     public func fundingSource(_ value: String, field: String = "funding") throws(VocabularyError) -> Term {
-        try lookup(value, in: funding, vocabulary: "funding", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
+        try lookup(
+            value, in: funding, vocabulary: "funding", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
     }
 
     /// The language with this BCP 47 tag (matched without regard to case).
     public func language(_ value: String, field: String = "languages") throws(VocabularyError) -> Language {
         try lookup(
-            value, in: languages, vocabulary: "languages", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
+            value, in: languages, vocabulary: "languages", field: field, code: \.code, label: \.label,
+            labelVi: \.labelVi)
     }
 
     /// A product language from `CODE` or `CODE:ROLE`, e.g. `jra` or `km:foreign`.
-    public func productLanguage(_ spec: String, field: String = "languages") throws(VocabularyError) -> ProductLanguage {
+    public func productLanguage(_ spec: String, field: String = "languages") throws(VocabularyError) -> ProductLanguage
+    {
         let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard parts.count <= 2, let first = parts.first, !first.isEmpty else {
-            throw .invalidValue(field: field, value: spec, expected: "a language code such as 'jra', or CODE:ROLE such as 'km:foreign'")
+            throw .invalidValue(
+                field: field, value: spec, expected: "a language code such as 'jra', or CODE:ROLE such as 'km:foreign'")
         }
         let language = try language(first, field: field)
         guard parts.count == 2 else {
@@ -69,7 +76,9 @@ extension Vocabulary {
     /// Resolves a province given as a slug (`gia-lai`), a qualified slug (`gia-lai@2022`), an alias
     /// or a name (`Gia Lai`). A code that names a unit in both sets is taken from the set in force
     /// on `date` (the product's publication or production date), or today's set when there is none.
-    public func province(_ value: String, date: PartialDate?, field: String = "province") throws(VocabularyError) -> ProvinceRef {
+    public func province(_ value: String, date: PartialDate?, field: String = "province") throws(VocabularyError)
+        -> ProvinceRef
+    {
         var text = value.trimmingCharacters(in: .whitespaces)
         var forced: ProvinceSet?
         if let at = text.lastIndex(of: "@") {
@@ -134,8 +143,10 @@ extension Vocabulary {
             }
         }
         var seen = Set<String>()
-        return scored.sorted { ($0.score, $0.code) < ($1.score, $1.code) }.map(\.code).filter { seen.insert($0).inserted }
-            .prefix(5).map { $0 }
+        return scored.sorted { ($0.score, $0.code) < ($1.score, $1.code) }.map(\.code).filter {
+            seen.insert($0).inserted
+        }
+        .prefix(5).map { $0 }
     }
 
     /// Levenshtein distance over Unicode scalars.

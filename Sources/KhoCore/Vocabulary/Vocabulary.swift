@@ -32,7 +32,9 @@ public struct Vocabulary: Sendable {
     /// (to relabel it, or to change a platform's `digital` flag).
     public init(extensions: [String: Data]) throws(VocabularyError) {
         let decoder = JSONDecoder()
-        func decode<T: Codable & Sendable>(_ name: String, _ bytes: [UInt8], as: T.Type) throws(VocabularyError) -> VocabularyFile<T> {
+        func decode<T: Codable & Sendable>(_ name: String, _ bytes: [UInt8], as: T.Type) throws(VocabularyError)
+            -> VocabularyFile<T>
+        {
             do { return try decoder.decode(VocabularyFile<T>.self, from: Data(bytes)) } catch {
                 throw .invalidFile(name: "built-in \(name).json", reason: "\(error)")
             }
@@ -97,12 +99,14 @@ public struct Vocabulary: Sendable {
             let added = try entries(Language.self); try check(added.map(\.code))
             languages = Self.merge(languages, added, \.code)
         case "topics":
-            let added = try entries(Topic.self); try check(added.map(\.code)); topics = Self.merge(topics, added, \.code)
+            let added = try entries(Topic.self); try check(added.map(\.code));
+            topics = Self.merge(topics, added, \.code)
         case "content-lines":
             let added = try entries(Term.self); try check(added.map(\.code))
             contentLines = Self.merge(contentLines, added, \.code)
         case "funding":
-            let added = try entries(Term.self); try check(added.map(\.code)); funding = Self.merge(funding, added, \.code)
+            let added = try entries(Term.self); try check(added.map(\.code));
+            funding = Self.merge(funding, added, \.code)
         default:
             throw .invalidFile(
                 name: file,

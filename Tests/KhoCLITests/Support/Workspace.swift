@@ -33,13 +33,15 @@ final class Workspace {
     /// The `kho` binary built beside the test bundle, or $KHO_BIN.
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["KHO_BIN"] { return path }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("kho").path
     }
 
     /// The sample corpus shipped in the repository.
     static var samples: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("samples/corpus")
     }
 
@@ -58,7 +60,9 @@ final class Workspace {
     @discardableResult
     func ok(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
         let result = try kho(arguments)
-        #expect(result.status == 0, "kho \(arguments.joined(separator: " ")) failed: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            result.status == 0, "kho \(arguments.joined(separator: " ")) failed: \(result.stderr)",
+            sourceLocation: sourceLocation)
         return result
     }
 
@@ -116,7 +120,8 @@ final class Workspace {
     @discardableResult
     func copySample(_ sample: String, as name: String? = nil) throws -> String {
         let destination = root.appendingPathComponent(name ?? sample)
-        try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.samples.appendingPathComponent(sample), to: destination)
         return destination.path
     }
