@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The domain model, vocabularies, identifiers and text rules: no I/O policy.
@@ -28,6 +29,7 @@ let package = Package(
                 .embedInCode("Vocabularies/content-lines.json"),
                 .embedInCode("Vocabularies/provinces.json"),
                 .embedInCode("Vocabularies/funding.json"),
+                .embedInCode("Profiles/vn-archive-2019.json"),
             ],
             swiftSettings: strict
         ),
@@ -48,6 +50,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Characterisation: technical metadata read from each format's own structures.
+        .target(
+            name: "KhoFormats",
+            dependencies: ["KhoCore", "CKhoPlatform", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strict
+        ),
         // The catalogue: one façade over GRDB and the system SQLite.
         .target(
             name: "KhoStore",
@@ -58,7 +66,7 @@ let package = Package(
         .target(
             name: "KhoRepository",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoStore",
+                "KhoCore", "KhoFiles", "KhoStore", "KhoFormats",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict
@@ -75,6 +83,7 @@ let package = Package(
         .executableTarget(name: "kho", dependencies: ["KhoCLI"], swiftSettings: strict),
         .testTarget(name: "KhoCoreTests", dependencies: ["KhoCore"], swiftSettings: strict),
         .testTarget(name: "KhoFilesTests", dependencies: ["KhoFiles"], swiftSettings: strict),
+        .testTarget(name: "KhoFormatsTests", dependencies: ["KhoFormats", "KhoCore"], swiftSettings: strict),
         .testTarget(name: "KhoStoreTests", dependencies: ["KhoStore"], swiftSettings: strict),
         .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "kho"], swiftSettings: strict),
     ]

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <string.h>
 #include "kho_platform.h"
 
 int kho_start_writeback(int fd, int64_t offset, int64_t length) {
@@ -9,4 +10,8 @@ int kho_start_writeback(int fd, int64_t offset, int64_t length) {
     (void)fd; (void)offset; (void)length;
     return -1;
 #endif
+}
+
+const void *kho_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    return memmem(haystack, haystack_length, needle, needle_length);
 }

@@ -1,0 +1,116 @@
+import Foundation
+import KhoCore
+import ZIPFoundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// EPUB: the OCF container (ZIP), `META-INF/container.xml`, and the package document's version,
+/// title, language and unique identifier. `META-INF/encryption.xml` with anything but font
+/// obfuscation means the content is encrypted (DRM).
+enum EPUBParser {
+    /// The most kho inflates of one XML entry: enough for any package document, not for a zip bomb.
+    static let entryLimit = 4 << 20
+
+    static func parse(_ file: FileBytes) -> TechnicalMetadata {
+        var result = TechnicalMetadata(format: "epub")
+        let archive: Archive
+        do { archive = try Archive(url: URL(fileURLWithPath: file.path), accessMode: .read) } catch {
+            result.notes.append("not a readable ZIP container")
+            return result
+        }
+        if let mimetype = archive["mimetype"], let text = read(mimetype, in: archive),
+            text.trimmingCharacters(in: .whitespacesAndNewlines) != "application/epub+zip"
+        {
+            result.notes.append("mimetype entry says '\(text)', not application/epub+zip")
+        }
+        if let encryption = archive["META-INF/encryption.xml"] {
+            let text = read(encryption, in: archive) ?? ""
+            let algorithms = XMLFacts(text).attributes(named: "Algorithm")
+            let obfuscation: Set<String> = ["http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"]
+            result.encrypted = algorithms.isEmpty ? true : !algorithms.allSatisfy(obfuscation.contains)
+            if result.encrypted == true { result.notes.append("encrypted content (DRM): META-INF/encryption.xml") }
+        } else {
+            result.encrypted = false
+        }
+        guard let container = archive["META-INF/container.xml"], let containerXML = read(container, in: archive) else {
+            result.notes.append("no META-INF/container.xml")
+            return result
+        }
+        guard let opfPath = XMLFacts(containerXML).attributes(named: "full-path").first else {
+            result.notes.append("META-INF/container.xml names no package document")
+            return result
+        }
+        guard let opfEntry = archive[opfPath], let opf = read(opfEntry, in: archive) else {
+            result.notes.append("the package document \(opfPath) is missing")
+            return result
+        }
+        let facts = XMLFacts(opf)
+        result.formatVersion = facts.rootAttributes["version"]
+        result.title = facts.texts["title"]?.first
+        result.language = facts.texts["language"]?.first
+        let uniqueID = facts.rootAttributes["unique-identifier"]
+        result.identifier = facts.identifiers.first { $0.id == uniqueID }?.value ?? facts.identifiers.first?.value
+        if result.formatVersion == nil { result.notes.append("the package document has no version") }
+        return result
+    }
+
+    static func read(_ entry: Entry, in archive: Archive) -> String? {
+        guard entry.uncompressedSize <= UInt64(entryLimit) else { return nil }
+        var data = Data()
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                data.append(chunk)
+                if data.count > entryLimit { throw CocoaError(.fileReadTooLarge) }
+            }
+        } catch { return nil }
+        return String(data: data, encoding: .utf8)
+    }
+}
+
+/// The few facts kho wants from an XML document, gathered with Foundation's XMLParser
+/// (external entities are not resolved).
+final class XMLFacts: NSObject, XMLParserDelegate {
+    var rootAttributes: [String: String] = [:]
+    var texts: [String: [String]] = [:]
+    var identifiers: [(id: String?, value: String)] = []
+    private var allAttributes: [String: [String]] = [:]
+    private var current = ""
+    private var currentID: String?
+    private var depth = 0
+
+    init(_ text: String) {
+        super.init()
+        let parser = XMLParser(data: Data(text.utf8))
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = true
+        parser.delegate = self
+        _ = parser.parse()
+    }
+
+    func attributes(named name: String) -> [String] { allAttributes[name] ?? [] }
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        if depth == 0 { rootAttributes = attributes }
+        depth += 1
+        for (key, value) in attributes { allAttributes[key, default: []].append(value) }
+        current = ""
+        currentID = attributes["id"]
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        depth -= 1
+        let text = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if namespaceURI == "http://purl.org/dc/elements/1.1/", !text.isEmpty {
+            texts[elementName, default: []].append(text)
+            if elementName == "identifier" { identifiers.append((currentID, text)) }
+        }
+        current = ""
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import KhoCore
+import Testing
+
+@testable import KhoFormats
+
+@Suite("characterisation: technical metadata from real files")
+struct CharacteriserTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/formats")
+
+    func characterise(_ name: String, _ mime: String) -> TechnicalMetadata {
+        Characteriser().characterise(path: Self.fixtures.appendingPathComponent(name).path, mime: mime)
+    }
+
+    @Test("PDF: version, pages, PDF/A claim, encryption and scan resolution")
+    func pdf() {
+        let pdfa = characterise("scan-200ppi-pdfa.pdf", "application/pdf")
+        #expect(pdfa.formatVersion == "1.4")
+        #expect(pdfa.pageCount == 2)
+        #expect(pdfa.pdfa == "1B")
+        #expect(pdfa.encrypted == false)
+        #expect(pdfa.resolutionPPI == 200)
+        let low = characterise("scan-100ppi.pdf", "application/pdf")
+        #expect(low.resolutionPPI == 100 && low.pdfa == nil && low.pageCount == 1)
+        #expect(characterise("old-1.3.pdf", "application/pdf").formatVersion == "1.3")
+        #expect(characterise("encrypted.pdf", "application/pdf").encrypted == true)
+    }
+
+    @Test("JPEG, PNG and TIFF: pixel size, resolution and colour mode")
+    func images() {
+        let jpeg = characterise("photo-300ppi.jpg", "image/jpeg")
+        #expect(jpeg.width == 160 && jpeg.height == 120 && jpeg.resolutionPPI == 300 && jpeg.colourMode == "YCbCr")
+        #expect(characterise("photo-72ppi.jpg", "image/jpeg").resolutionPPI == 72)
+        let png = characterise("poster-300ppi.png", "image/png")
+        #expect(png.width == 160 && png.colourMode == "grayscale" && png.resolutionPPI == 300)
+        let tiff = characterise("scan-150ppi.tif", "image/tiff")
+        #expect(tiff.width == 64 && tiff.height == 48 && tiff.resolutionPPI == 150 && tiff.colourMode == "RGB")
+    }
+
+    @Test("MP3 and WAV: duration, bitrate, sample rate, channels, CBR or VBR")
+    func audio() throws {
+        let cbr = characterise("speech-128kbps.mp3", "audio/mpeg")
+        #expect(cbr.bitrateKbps == 128 && cbr.sampleRate == 44_100 && cbr.channels == 1)
+        let duration = try #require(cbr.durationSeconds)
+        #expect(abs(duration - 1.5) < 0.1)
+        #expect(characterise("speech-96kbps.mp3", "audio/mpeg").bitrateKbps == 96)
+        let vbr = characterise("speech-vbr.mp3", "audio/mpeg")
+        #expect(vbr.bitrateMode == "VBR")
+        #expect(abs((vbr.durationSeconds ?? 0) - 1.5) < 0.1)
+        let wav = characterise("tone-8k.wav", "audio/x-wav")
+        #expect(wav.sampleRate == 8000 && wav.channels == 1 && wav.durationSeconds == 1 && wav.bitrateKbps == 64)
+    }
+
+    @Test("MP4: duration, average bitrate, picture size")
+    func video() {
+        let clip = characterise("clip-2000kbps.mp4", "video/mp4")
+        #expect(clip.durationSeconds == 0.2 && clip.width == 320 && clip.height == 240)
+        #expect(clip.bitrateKbps == 2012)
+        #expect((characterise("clip-400kbps.mp4", "video/mp4").bitrateKbps ?? 0) < 1500)
+    }
+
+    @Test("EPUB 2 and 3: version, title, language, identifier; DRM detected")
+    func epub() {
+        let three = characterise("book-epub3.epub", "application/epub+zip")
+        #expect(three.formatVersion == "3.0" && three.title == "Sổ tay quyền trẻ em" && three.language == "vi")
+        #expect(three.identifier == "urn:uuid:8f0c2a9e-2f4b-4c1d-9a57-3e1b6d0c7a11" && three.encrypted == false)
+        let two = characterise("book-epub2.epub", "application/epub+zip")
+        #expect(two.formatVersion == "2.0" && two.identifier == "978-604-0-00000-0")
+        #expect(characterise("book-drm.epub", "application/epub+zip").encrypted == true)
+    }
+
+    @Test("text: encoding and word count")
+    func text() {
+        let text = characterise("article-vi.txt", "text/plain")
+        #expect(text.encoding == "UTF-8" && text.wordCount == 15)
+    }
+
+    @Test("truncated, empty, mislabelled and hostile files get a note, never a crash")
+    func damagedFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kho-fmt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func write(_ name: String, _ bytes: [UInt8]) -> String {
+            let path = folder.appendingPathComponent(name).path
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            return path
+        }
+        let characteriser = Characteriser()
+        let jpeg = try Data(contentsOf: Self.fixtures.appendingPathComponent("photo-300ppi.jpg"))
+        let truncated = characteriser.characterise(path: write("t.jpg", Array(jpeg.prefix(30))), mime: "image/jpeg")
+        #expect(!truncated.notes.isEmpty)
+        #expect(characteriser.characterise(path: write("e.pdf", []), mime: "application/pdf").notes == ["empty file"])
+        #expect(!characteriser.characterise(path: write("x.pdf", Array(jpeg)), mime: "application/pdf").notes.isEmpty)
+        // An MP4 box that claims 4 GiB, and a box of size 8 repeated: stopped, with a note.
+        var huge: [UInt8] = [0xFF, 0xFF, 0xFF, 0xF0] + Array("moov".utf8)
+        huge += [UInt8](repeating: 0, count: 64)
+        #expect(!characteriser.characterise(path: write("h.mp4", huge), mime: "video/mp4").notes.isEmpty)
+        let loop = [UInt8]((0..<20_000).flatMap { _ in [0, 0, 0, 8] + Array("free".utf8) })
+        #expect(!characteriser.characterise(path: write("l.mp4", loop), mime: "video/mp4").notes.isEmpty)
+        let notZip = characteriser.characterise(path: write("n.epub", Array("not a zip".utf8)), mime: "application/epub+zip")
+        #expect(notZip.notes == ["not a readable ZIP container"])
+    }
+}
