@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "KhoCLI",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository",
+                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

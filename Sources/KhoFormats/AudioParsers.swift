@@ -27,7 +27,9 @@ enum MP3Parser {
         let layerBits = (bytes[index + 1] >> 1) & 3
         let bitrateIndex = Int(bytes[index + 2] >> 4)
         let rateIndex = Int((bytes[index + 2] >> 2) & 3)
-        guard versionBits != 1, layerBits != 0, bitrateIndex != 0, bitrateIndex != 15, rateIndex != 3 else { return nil }
+        guard versionBits != 1, layerBits != 0, bitrateIndex != 0, bitrateIndex != 15, rateIndex != 3 else {
+            return nil
+        }
         let version = versionBits == 3 ? 1 : versionBits == 2 ? 2 : 25
         let layer = 4 - Int(layerBits)
         let table = version == 1 ? layer - 1 : (layer == 1 ? 3 : 4)
@@ -36,9 +38,12 @@ enum MP3Parser {
         let padding = Int((bytes[index + 2] >> 1) & 1)
         let channels = (bytes[index + 3] >> 6) == 3 ? 1 : 2
         let samples = layer == 1 ? 384 : (layer == 3 && version != 1 ? 576 : 1152)
-        let length = layer == 1 ? (12 * bitrate * 1000 / sampleRate + padding) * 4 : samples / 8 * bitrate * 1000 / sampleRate + padding
+        let length =
+            layer == 1
+            ? (12 * bitrate * 1000 / sampleRate + padding) * 4 : samples / 8 * bitrate * 1000 / sampleRate + padding
         return Frame(
-            version: version, layer: layer, bitrate: bitrate, sampleRate: sampleRate, channels: channels, length: length,
+            version: version, layer: layer, bitrate: bitrate, sampleRate: sampleRate, channels: channels,
+            length: length,
             samples: samples)
     }
 
@@ -47,7 +52,8 @@ enum MP3Parser {
         var start: Int64 = 0
         let head = file.read(at: 0, count: 10)
         if head.starts(with: "ID3"), head.count == 10 {
-            let size = Int(head[6] & 0x7F) << 21 | Int(head[7] & 0x7F) << 14 | Int(head[8] & 0x7F) << 7 | Int(head[9] & 0x7F)
+            let size =
+                Int(head[6] & 0x7F) << 21 | Int(head[7] & 0x7F) << 14 | Int(head[8] & 0x7F) << 7 | Int(head[9] & 0x7F)
             start = 10 + Int64(size) + (head[5] & 0x10 != 0 ? 10 : 0)
         }
         // Find the first frame whose successor also parses, within 64 KiB of the tag.
@@ -71,11 +77,14 @@ enum MP3Parser {
         let audioStart = start + Int64(frameIndex)
         var audioEnd = file.size
         if file.read(at: file.size - 128, count: 3).starts(with: "TAG") { audioEnd -= 128 }
-        result.formatVersion = "MPEG-\(header.version == 25 ? "2.5" : String(header.version)) layer \(["I", "II", "III"][header.layer - 1])"
+        result.formatVersion =
+            "MPEG-\(header.version == 25 ? "2.5" : String(header.version)) layer \(["I", "II", "III"][header.layer - 1])"
         result.sampleRate = header.sampleRate
         result.channels = header.channels
         let frameBytes = file.read(at: audioStart, count: max(header.length, 200))
-        let sideInfo = header.layer == 3 ? (header.version == 1 ? (header.channels == 1 ? 17 : 32) : (header.channels == 1 ? 9 : 17)) : 0
+        let sideInfo =
+            header.layer == 3
+            ? (header.version == 1 ? (header.channels == 1 ? 17 : 32) : (header.channels == 1 ? 9 : 17)) : 0
         let xing = 4 + sideInfo
         if frameBytes.starts(with: "Xing", at: xing) || frameBytes.starts(with: "Info", at: xing),
             let flags = frameBytes.u32be(xing + 4)
@@ -99,7 +108,8 @@ enum MP3Parser {
             } else if result.bitrateMode == "CBR" {
                 result.bitrateKbps = Double(header.bitrate)
             }
-        } else if frameBytes.starts(with: "VBRI", at: 36), let bytes = frameBytes.u32be(46), let frames = frameBytes.u32be(50),
+        } else if frameBytes.starts(with: "VBRI", at: 36), let bytes = frameBytes.u32be(46),
+            let frames = frameBytes.u32be(50),
             frames > 0
         {
             result.bitrateMode = "VBR"
@@ -120,7 +130,9 @@ enum MP3Parser {
             let bitrate = seen.count > 1 ? Double(seen.reduce(0, +)) / Double(seen.count) : Double(header.bitrate)
             result.bitrateKbps = bitrate
             result.durationSeconds = Double(audioEnd - audioStart) * 8 / (bitrate * 1000)
-            if seen.count > 1 { result.notes.append("variable bitrate without a Xing or VBRI header: bitrate and duration estimated") }
+            if seen.count > 1 {
+                result.notes.append("variable bitrate without a Xing or VBRI header: bitrate and duration estimated")
+            }
         }
         if let duration = result.durationSeconds { result.durationSeconds = (duration * 1000).rounded() / 1000 }
         return result
@@ -156,7 +168,9 @@ enum WAVParser {
                 if let byteRate, byteRate > 0 {
                     result.durationSeconds = (Double(available) / Double(byteRate) * 1000).rounded() / 1000
                 }
-                if available < Int64(size) { result.notes.append("data chunk truncated: \(available) of \(size) bytes") }
+                if available < Int64(size) {
+                    result.notes.append("data chunk truncated: \(available) of \(size) bytes")
+                }
                 break
             }
             offset += 8 + Int64(size) + Int64(size & 1)
@@ -190,7 +204,8 @@ enum MP4Parser {
                     size = end - offset
                 }
                 guard size >= headerLength, offset + size <= end else {
-                    result.notes.append("box '\(type)' at byte \(offset) has an impossible size \(size): truncated or damaged")
+                    result.notes.append(
+                        "box '\(type)' at byte \(offset) has an impossible size \(size): truncated or damaged")
                     return
                 }
                 let body = offset + headerLength

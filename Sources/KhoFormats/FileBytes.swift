@@ -50,10 +50,12 @@ extension Array where Element == UInt8 {
     func u16be(_ at: Int) -> Int? { at + 2 <= count ? Int(self[at]) << 8 | Int(self[at + 1]) : nil }
     func u16le(_ at: Int) -> Int? { at + 2 <= count ? Int(self[at + 1]) << 8 | Int(self[at]) : nil }
     func u32be(_ at: Int) -> Int? {
-        at + 4 <= count ? Int(self[at]) << 24 | Int(self[at + 1]) << 16 | Int(self[at + 2]) << 8 | Int(self[at + 3]) : nil
+        at + 4 <= count
+            ? Int(self[at]) << 24 | Int(self[at + 1]) << 16 | Int(self[at + 2]) << 8 | Int(self[at + 3]) : nil
     }
     func u32le(_ at: Int) -> Int? {
-        at + 4 <= count ? Int(self[at + 3]) << 24 | Int(self[at + 2]) << 16 | Int(self[at + 1]) << 8 | Int(self[at]) : nil
+        at + 4 <= count
+            ? Int(self[at + 3]) << 24 | Int(self[at + 2]) << 16 | Int(self[at + 1]) << 8 | Int(self[at]) : nil
     }
     func u64be(_ at: Int) -> Int64? {
         guard let high = u32be(at), let low = u32be(at + 4) else { return nil }

@@ -38,7 +38,8 @@ enum JPEGParser {
                     result.height = height
                     result.width = width
                     result.bitsPerSample = Int(body[0])
-                    result.colourMode = [1: "grayscale", 3: "YCbCr", 4: "CMYK"][Int(body[5])] ?? "\(body[5]) components"
+                    result.colourMode =
+                        [1: "grayscale", 3: "YCbCr", 4: "CMYK"][Int(body[5])] ?? "\(body[5]) components"
                     result.formatVersion = marker == 0xC2 ? "progressive" : "baseline"
                 }
             case 0xE0 where body.starts(with: "JFIF\u{0}"):
@@ -86,7 +87,8 @@ enum PNGParser {
                 result.height = height
                 result.bitsPerSample = Int(body[8])
                 result.colourMode =
-                    [0: "grayscale", 2: "RGB", 3: "indexed", 4: "grayscale with alpha", 6: "RGB with alpha"][Int(body[9])]
+                    [0: "grayscale", 2: "RGB", 3: "indexed", 4: "grayscale with alpha", 6: "RGB with alpha"][
+                        Int(body[9])]
             } else if type == "pHYs", let x = body.u32be(0), body.count >= 9, body[8] == 1 {
                 result.resolutionPPI = (Double(x) * 0.0254 * 10).rounded() / 10
             } else if type == "IDAT" || type == "IEND" {
@@ -112,7 +114,8 @@ enum TIFFParser {
         result.height = ifd[257].flatMap(tiff.integer)
         result.bitsPerSample = ifd[258].flatMap(tiff.integer)
         if let photometric = ifd[262].flatMap(tiff.integer) {
-            result.colourMode = [0: "grayscale", 1: "grayscale", 2: "RGB", 3: "indexed", 5: "CMYK", 6: "YCbCr"][photometric]
+            result.colourMode =
+                [0: "grayscale", 1: "grayscale", 2: "RGB", 3: "indexed", 5: "CMYK", 6: "YCbCr"][photometric]
         }
         result.resolutionPPI = tiff.resolution(in: ifd)
         if ifd.isEmpty { result.notes.append("no image file directory: truncated or damaged") }
@@ -136,7 +139,11 @@ struct TIFFStructure {
     init?(read: @escaping (Int64, Int) -> [UInt8]) {
         let header = read(0, 8)
         guard header.count == 8 else { return nil }
-        if header.starts(with: "II") { littleEndian = true } else if header.starts(with: "MM") { littleEndian = false } else {
+        if header.starts(with: "II") {
+            littleEndian = true
+        } else if header.starts(with: "MM") {
+            littleEndian = false
+        } else {
             return nil
         }
         self.read = read
@@ -155,7 +162,9 @@ struct TIFFStructure {
         var entries: [Int: Entry] = [:]
         for index in 0..<(bytes.count / 12) {
             let base = index * 12
-            guard let tag = u16(bytes, base), let type = u16(bytes, base + 2), let count = u32(bytes, base + 4) else { continue }
+            guard let tag = u16(bytes, base), let type = u16(bytes, base + 2), let count = u32(bytes, base + 4) else {
+                continue
+            }
             entries[tag] = Entry(type: type, count: count, raw: Array(bytes[(base + 8)..<(base + 12)]))
         }
         return entries

@@ -43,7 +43,9 @@ enum PDFParser {
             for position in occurrences(of: "/Type", in: bytes, from: begin, to: end) {
                 let value = name(in: bytes, at: position + 5)
                 if value == "Pages" {
-                    if let count = integer(after: "/Count", in: bytes, around: position) { pagesCount = max(pagesCount ?? 0, count) }
+                    if let count = integer(after: "/Count", in: bytes, around: position) {
+                        pagesCount = max(pagesCount ?? 0, count)
+                    }
                 } else if value == "Page" {
                     pageObjects += 1
                 } else if value == "ObjStm" {
@@ -69,7 +71,9 @@ enum PDFParser {
             }
             for position in occurrences(of: "/Encrypt", in: bytes, from: begin, to: end) {
                 var cursor = position + 8
-                while cursor < bytes.count, bytes[cursor] == 0x20 || bytes[cursor] == 0x0A || bytes[cursor] == 0x0D { cursor += 1 }
+                while cursor < bytes.count, bytes[cursor] == 0x20 || bytes[cursor] == 0x0A || bytes[cursor] == 0x0D {
+                    cursor += 1
+                }
                 if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "<") || (0x30...0x39).contains(bytes[cursor]) {
                     encrypted = true
                 }
@@ -123,14 +127,18 @@ enum PDFParser {
         guard from < bytes.count else { return nil }
         return bytes.withUnsafeBytes { buffer in
             pattern.withUnsafeBytes { needle in
-                guard let hit = kho_memmem(buffer.baseAddress! + from, bytes.count - from, needle.baseAddress!, pattern.count)
+                guard
+                    let hit = kho_memmem(
+                        buffer.baseAddress! + from, bytes.count - from, needle.baseAddress!, pattern.count)
                 else { return nil }
                 return hit - UnsafeRawPointer(buffer.baseAddress!)
             }
         }
     }
 
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C }
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0x0C
+    }
 
     /// The PDF name (without the slash) that follows `at`, after white space.
     static func name(in bytes: [UInt8], at: Int) -> String? {
@@ -150,14 +158,18 @@ enum PDFParser {
     /// The version-like number at `at`: `1.4`.
     static func number(in bytes: [UInt8], at: Int) -> String? {
         var cursor = at
-        while cursor < bytes.count, cursor - at < 8, (0x30...0x39).contains(bytes[cursor]) || bytes[cursor] == 0x2E { cursor += 1 }
+        while cursor < bytes.count, cursor - at < 8, (0x30...0x39).contains(bytes[cursor]) || bytes[cursor] == 0x2E {
+            cursor += 1
+        }
         return cursor > at ? String(decoding: bytes[at..<cursor], as: UTF8.self) : nil
     }
 
     /// The dictionary around `position`: from the nearest `<<` before to the matching `>>`, at most `margin` away.
     static func dictionary(in bytes: [UInt8], around position: Int) -> Range<Int> {
         var start = position
-        while start > max(0, position - margin), !(start + 1 < bytes.count && bytes[start] == 0x3C && bytes[start + 1] == 0x3C) {
+        while start > max(0, position - margin),
+            !(start + 1 < bytes.count && bytes[start] == 0x3C && bytes[start + 1] == 0x3C)
+        {
             start -= 1
         }
         var depth = 0
@@ -202,9 +214,13 @@ enum PDFParser {
         var cursor = at
         while cursor < bytes.count, isSpace(bytes[cursor]) { cursor += 1 }
         guard cursor < bytes.count, bytes[cursor] == UInt8(ascii: "[") else { return nil }
-        guard let close = bytes[cursor..<min(bytes.count, cursor + 128)].firstIndex(of: UInt8(ascii: "]")) else { return nil }
-        let values = String(decoding: bytes[(cursor + 1)..<close], as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" })
-            .compactMap { Double($0) }
+        guard let close = bytes[cursor..<min(bytes.count, cursor + 128)].firstIndex(of: UInt8(ascii: "]")) else {
+            return nil
+        }
+        let values = String(decoding: bytes[(cursor + 1)..<close], as: UTF8.self).split(whereSeparator: {
+            $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t"
+        })
+        .compactMap { Double($0) }
         return values.count == count ? values : nil
     }
 
@@ -216,7 +232,8 @@ enum PDFParser {
     }
 
     static func firstLetter(in bytes: [UInt8], from: Int, within: Int) -> String? {
-        for cursor in from..<min(bytes.count, from + within) where (0x41...0x5A).contains(bytes[cursor]) || (0x61...0x7A).contains(bytes[cursor]) {
+        for cursor in from..<min(bytes.count, from + within)
+        where (0x41...0x5A).contains(bytes[cursor]) || (0x61...0x7A).contains(bytes[cursor]) {
             return String(UnicodeScalar(bytes[cursor])).uppercased()
         }
         return nil

@@ -24,7 +24,9 @@ enum TextParser {
             if bytes.isEmpty { break }
             for byte in bytes {
                 let space = byte == 0x20 || (0x09...0x0D).contains(byte)
-                if space { inWord = false } else if !inWord {
+                if space {
+                    inWord = false
+                } else if !inWord {
                     inWord = true
                     words += 1
                 }

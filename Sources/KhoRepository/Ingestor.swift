@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import KhoCore
 import KhoFiles
+import KhoFormats
 
 /// Takes files and metadata into a repository: stores each file once (streaming copy and SHA-256,
 /// fsync, rename), identifies it with libmagic, and registers the product in one transaction.
@@ -15,6 +16,7 @@ import KhoFiles
 public final class Ingestor {
     let repository: Repository
     let identifier: FileIdentifier
+    let characteriser = Characteriser()
     let agent: String
     let now: () -> Date
     let software: String
@@ -148,6 +150,7 @@ public final class Ingestor {
             let identity = identifier.identify(staged.temporaryPath)
             let object = ObjectInfo(
                 sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
+            let technical = characteriser.characterise(path: staged.temporaryPath, mime: identity.mime)
             let name = TextFolding.normalized((source as NSString).lastPathComponent)
             let at = now()
             let id = ProductID.generate(at: at, using: &random)
@@ -157,7 +160,11 @@ public final class Ingestor {
                 .register(
                     NewProduct(
                         id: id, metadata: item.metadata,
-                        files: [NewFile(object: object, role: item.role, originalName: name)], ingestKey: key,
+                        files: [
+                            NewFile(
+                                object: object, role: item.role, originalName: name, technical: technical,
+                                technicalTool: Characteriser.version)
+                        ], ingestKey: key,
                         event: NewEvent(
                             type: .ingestion, at: at, agent: agent,
                             detail: fileDetail(object, name: name, origin: item.origin, role: item.role))),
@@ -217,6 +224,7 @@ public final class Ingestor {
         }
         let identity = identifier.identify(staged.temporaryPath)
         let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
+        let technical = characteriser.characterise(path: staged.temporaryPath, mime: identity.mime)
         let alreadyStored = repository.store.contains(staged.sha256)
         try catalogue.markPending([staged.sha256])
         try repository.store.commit(staged)
@@ -225,7 +233,9 @@ public final class Ingestor {
         var detail = fileDetail(object, name: name, origin: source, role: role)
         detail["action"] = "attach"
         let updated = try catalogue.attach(
-            NewFile(object: object, role: role, originalName: name), to: id,
+            NewFile(
+                object: object, role: role, originalName: name, technical: technical,
+                technicalTool: Characteriser.version), to: id,
             event: NewEvent(type: .ingestion, at: at, agent: agent, detail: detail))
         progress?.finishedItem()
         return (updated, alreadyStored)

@@ -111,6 +111,45 @@ enum CatalogueMigrations {
                     );
                     """)
         }
+        migrator.registerMigration("v2: technical metadata, fixity checks, more event types") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE object_metadata (
+                        sha256 TEXT PRIMARY KEY NOT NULL REFERENCES object(sha256),
+                        characterised_at TEXT NOT NULL,
+                        tool TEXT NOT NULL,
+                        metadata TEXT NOT NULL CHECK (json_valid(metadata))
+                    ) STRICT, WITHOUT ROWID;
+
+                    CREATE TABLE fixity_check (
+                        seq INTEGER PRIMARY KEY,
+                        sha256 TEXT NOT NULL REFERENCES object(sha256),
+                        at TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('pass', 'missing', 'corrupted')),
+                        found_sha256 TEXT CHECK (found_sha256 IS NULL OR length(found_sha256) = 64),
+                        agent TEXT NOT NULL,
+                        CHECK ((outcome = 'corrupted') = (found_sha256 IS NOT NULL))
+                    ) STRICT;
+                    CREATE INDEX fixity_check_object ON fixity_check(sha256, at);
+
+                    CREATE TABLE event_v2 (
+                        seq INTEGER PRIMARY KEY,
+                        product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                        type TEXT NOT NULL CHECK (type IN (
+                            'accession', 'ingestion', 'metadata modification', 'fixity check',
+                            'metadata extraction', 'quarantine', 'recovery')),
+                        at TEXT NOT NULL,
+                        agent TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+                        detail TEXT NOT NULL CHECK (json_valid(detail))
+                    ) STRICT;
+                    INSERT INTO event_v2 SELECT seq, product_id, type, at, agent, outcome, detail FROM event;
+                    DROP TABLE event;
+                    ALTER TABLE event_v2 RENAME TO event;
+                    CREATE INDEX event_product ON event(product_id, seq);
+                    CREATE INDEX event_type ON event(type, at);
+                    """)
+        }
         return migrator
     }
 }

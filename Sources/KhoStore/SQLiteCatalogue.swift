@@ -262,6 +262,10 @@ public final class SQLiteCatalogue: Catalogue {
         try db.cachedStatement(sql: "DELETE FROM pending_object WHERE sha256 = ?").execute(arguments: [
             file.object.sha256
         ])
+        if let technical = file.technical {
+            try writeTechnicalMetadata(
+                db, sha256: file.object.sha256, metadata: technical, tool: file.technicalTool, at: date, replace: false)
+        }
     }
 
     static func insertEvent(_ db: Database, _ event: NewEvent, productID: ProductID) throws {

@@ -98,7 +98,8 @@ struct CharacteriserTests {
         #expect(!characteriser.characterise(path: write("h.mp4", huge), mime: "video/mp4").notes.isEmpty)
         let loop = [UInt8]((0..<20_000).flatMap { _ in [0, 0, 0, 8] + Array("free".utf8) })
         #expect(!characteriser.characterise(path: write("l.mp4", loop), mime: "video/mp4").notes.isEmpty)
-        let notZip = characteriser.characterise(path: write("n.epub", Array("not a zip".utf8)), mime: "application/epub+zip")
+        let notZip = characteriser.characterise(
+            path: write("n.epub", Array("not a zip".utf8)), mime: "application/epub+zip")
         #expect(notZip.notes == ["not a readable ZIP container"])
     }
 }

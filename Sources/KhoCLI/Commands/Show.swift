@@ -26,12 +26,23 @@ struct Show: ParsableCommand {
             throw RepositoryError.unknownProduct(productID.rawValue)
         }
         let events = try repo.catalogue.events(for: productID)
+        let technical = try repo.catalogue.technicalMetadata(for: product.files.map(\.object.sha256)).mapValues(
+            \.metadata)
+        let objects = try repo.catalogue.objects(of: productID)
+        let checks = Dictionary(
+            uniqueKeysWithValues: objects.compactMap { status in status.lastCheck.map { (status.object.sha256, $0) } })
         if json {
             try Output.json(
                 ShowReport(
-                    product: ProductRecord(product, vocabulary: repo.vocabulary), events: events.map(EventRecord.init)))
+                    product: ProductRecord(product, vocabulary: repo.vocabulary), events: events.map(EventRecord.init),
+                    technical: technical,
+                    lastVerified: checks.mapValues { ["at": Timestamp.string($0.at), "outcome": $0.outcome.rawValue] }))
         } else {
-            for line in ProductText.details(product, events: events, vocabulary: repo.vocabulary) { Output.line(line) }
+            for line in ProductText.details(
+                product, events: events, vocabulary: repo.vocabulary, technical: technical, checks: checks)
+            {
+                Output.line(line)
+            }
         }
     }
 }
@@ -39,6 +50,15 @@ struct Show: ParsableCommand {
 struct ShowReport: Encodable {
     var product: ProductRecord
     var events: [EventRecord]
+    /// Technical metadata by SHA-256.
+    var technical: [String: TechnicalMetadata]
+    /// The last fixity check by SHA-256.
+    var lastVerified: [String: [String: String]]
+
+    enum CodingKeys: String, CodingKey {
+        case product, events, technical
+        case lastVerified = "last_verified"
+    }
 }
 
 /// The JSON form of an event.

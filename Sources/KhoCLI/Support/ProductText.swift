@@ -3,7 +3,10 @@ import KhoCore
 /// Products as text for people.
 enum ProductText {
     /// The full description `kho show` prints.
-    static func details(_ product: Product, events: [ProductEvent], vocabulary: Vocabulary) -> [String] {
+    static func details(
+        _ product: Product, events: [ProductEvent], vocabulary: Vocabulary,
+        technical: [String: TechnicalMetadata] = [:], checks: [String: FixityCheck] = [:]
+    ) -> [String] {
         let metadata = product.metadata
         var rows: [[String]] = []
         func add(_ label: String, _ value: String?) {
@@ -56,6 +59,14 @@ enum ProductText {
                 "\(file.role.rawValue)  \(file.originalName)  \(file.object.mime), \(Output.bytes(file.object.size))",
             ])
             rows.append(["", "  \(file.object.format)"])
+            if let metadata = technical[file.object.sha256] {
+                rows.append(["", "  \(TechnicalText.summary(metadata))"])
+            }
+            if let check = checks[file.object.sha256] {
+                rows.append(["", "  last verified \(Timestamp.string(check.at)): \(check.outcome.rawValue)"])
+            } else {
+                rows.append(["", "  not verified yet (`kho verify --product \(product.id)`)"])
+            }
             rows.append(["", "  sha256 \(file.object.sha256)"])
         }
         add("origin", product.originRepository)

@@ -38,6 +38,21 @@ public protocol Catalogue: Sendable {
     /// Events of one product, or of all products, oldest first.
     func events(for id: ProductID?) throws -> [ProductEvent]
 
+    /// Every stored object (or those of one product), with its products and last fixity check.
+    func objects(of id: ProductID?) throws -> [ObjectStatus]
+
+    /// Records fixity checks, and a `fixity check` event for each product holding each object.
+    func record(_ checks: [FixityCheck], agent: String, software: String) throws
+
+    /// Records an event about an object for every product that holds it (quarantine, recovery).
+    func recordObjectEvent(_ sha256: String, event: NewEvent) throws
+
+    /// Stores what characterisation read from objects, replacing what was there.
+    func setTechnicalMetadata(_ entries: [String: TechnicalMetadata], tool: String, at: Date) throws
+
+    /// The technical metadata of these objects, with the tool version that made it.
+    func technicalMetadata(for sha256s: [String]) throws -> [String: (metadata: TechnicalMetadata, tool: String)]
+
     /// Notes that objects are about to enter the store, so that an interrupted ingest can be undone.
     func markPending(_ sha256s: [String]) throws
 

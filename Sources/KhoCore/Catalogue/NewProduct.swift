@@ -5,11 +5,19 @@ public struct NewFile: Sendable {
     public var object: ObjectInfo
     public var role: FileRole
     public var originalName: String
+    /// What characterisation read from the file, recorded with the object, and the tool that read it.
+    public var technical: TechnicalMetadata?
+    public var technicalTool: String
 
-    public init(object: ObjectInfo, role: FileRole, originalName: String) {
+    public init(
+        object: ObjectInfo, role: FileRole, originalName: String, technical: TechnicalMetadata? = nil,
+        technicalTool: String = ""
+    ) {
         self.object = object
         self.role = role
         self.originalName = originalName
+        self.technical = technical
+        self.technicalTool = technicalTool
     }
 }
 

@@ -42,7 +42,9 @@ public struct ConformanceProfile: Codable, Sendable {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let number = try? container.decode(Double.self) { self = .number(number) } else {
+            if let number = try? container.decode(Double.self) {
+                self = .number(number)
+            } else {
                 self = .version(try container.decode(String.self))
             }
         }
@@ -112,7 +114,9 @@ extension ConformanceProfile {
             }
             switch (check.min, value) {
             case (.number(let floor)?, .number(let actual)) where actual < floor:
-                failures.append("\(Self.label(check.field)) \(Self.format(actual))\(Self.unit(check.field)) < \(Self.format(floor))\(Self.unit(check.field))")
+                failures.append(
+                    "\(Self.label(check.field)) \(Self.format(actual))\(Self.unit(check.field)) < \(Self.format(floor))\(Self.unit(check.field))"
+                )
             case (.version(let floor)?, .text(let actual)) where Self.compareVersions(actual, floor) < 0:
                 failures.append("\(Self.label(check.field)) \(actual) < \(floor)")
             default:

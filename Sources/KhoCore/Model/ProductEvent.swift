@@ -8,6 +8,14 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case ingestion
     /// Descriptive metadata changed (by `edit`).
     case metadataModification = "metadata modification"
+    /// A stored file re-hashed and compared with its recorded SHA-256 (by `verify`).
+    case fixityCheck = "fixity check"
+    /// Technical metadata read from a stored file (by `characterise`; ingest records it in `ingestion`).
+    case metadataExtraction = "metadata extraction"
+    /// A corrupt stored file moved out of the store (by `quarantine`).
+    case quarantine
+    /// A missing or corrupt stored file replaced by a good copy (by `restore`).
+    case recovery
 }
 
 /// Whether the action an event records succeeded.

@@ -1,0 +1,56 @@
+import ArgumentParser
+import KhoCore
+import KhoRepository
+
+extension EventType: ExpressibleByArgument {}
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the event log: what happened to each product, when, and by whom.",
+        discussion: """
+            Event types follow PREMIS: accession, ingestion, metadata modification, fixity check, \
+            metadata extraction, quarantine, recovery.
+
+            Examples:
+              kho log
+              kho log 1M7ZTDBH9VBRKF2N
+              kho log --type "fixity check" --json
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "Only the events of this product.")
+    var id: String?
+
+    @Option(help: ArgumentHelp("Only events of this type.", valueName: "type"))
+    var type: EventType?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let repo = try repository.open()
+        let productID = try id.map(ProductIDArgument.parse)
+        if let productID, try repo.catalogue.product(productID) == nil {
+            throw RepositoryError.unknownProduct(productID.rawValue)
+        }
+        let events = try repo.catalogue.events(for: productID).filter { type == nil || $0.type == type }
+        if json {
+            try Output.json(events.map(EventRecord.init))
+            return
+        }
+        for line in Output.table(
+            events.map { event in
+                let detail = event.detail.filter { $0.key != "software" }.sorted { $0.key < $1.key }
+                    .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                return [
+                    Timestamp.string(event.at), event.productID.rawValue, event.type.rawValue, event.outcome.rawValue,
+                    event.agent, detail,
+                ]
+            })
+        {
+            Output.line(line)
+        }
+        Output.note("\(events.count) event(s)")
+    }
+}

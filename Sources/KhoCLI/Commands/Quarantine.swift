@@ -1,0 +1,86 @@
+import ArgumentParser
+import KhoCore
+import KhoRepository
+
+struct Quarantine: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move a corrupt stored file out of the store, into quarantine/.",
+        discussion: """
+            The file is re-hashed first: an intact one is refused unless --force. The move is recorded as \
+            a quarantine event on every product that holds the file; `kho restore` can then put back a good copy.
+
+            Examples:
+              kho quarantine 3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "The SHA-256 of the stored file (as `kho verify` prints it).")
+    var sha256: String
+
+    @Flag(help: "Quarantine the file even if it is intact.")
+    var force = false
+
+    func run() throws {
+        let repo = try repository.open()
+        let care = ObjectCare(
+            repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        let destination = try care.quarantine(sha256.lowercased(), force: force)
+        Output.line("quarantined  \(sha256.lowercased())  → \(destination)")
+    }
+}
+
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put back missing or corrupt stored files from good copies found in other folders.",
+        discussion: """
+            Looks under each --from folder (another repository's objects/, an unpacked bundle, a backup) \
+            for files with the same SHA-256, and copies them in; a corrupt file still in place is moved to \
+            quarantine/ first. Without SHA-256 arguments it restores every file whose last check failed.
+
+            Examples:
+              kho restore --from /mnt/backup/storage/objects
+              kho restore 3a7bd3e2… --from ./bundle/data/objects
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "SHA-256s of the stored files to restore (default: those whose last check failed).")
+    var sha256s: [String] = []
+
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp("A folder to search for good copies (repeat for several).", valueName: "dir"))
+    var folders: [String] = []
+
+    func validate() throws {
+        if folders.isEmpty { throw ValidationError("give at least one --from folder to search for good copies") }
+    }
+
+    func run() throws {
+        let repo = try repository.open()
+        var wanted = sha256s.map { $0.lowercased() }
+        if wanted.isEmpty {
+            wanted = try repo.catalogue.objects(of: nil).filter { ($0.lastCheck?.outcome ?? .pass) != .pass }.map(
+                \.object.sha256)
+            if wanted.isEmpty {
+                Output.note(
+                    "no stored file failed its last check; run `kho verify` first, or name the SHA-256s to restore")
+                return
+            }
+        }
+        let care = ObjectCare(
+            repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        var failed = false
+        for outcome in try care.restore(wanted, from: folders) {
+            switch outcome {
+            case .restored(let sha256, let source): Output.line("restored   \(sha256)  from \(source)")
+            case .intact(let sha256): Output.line("intact     \(sha256)  (nothing to do)")
+            case .notFound(let sha256):
+                Output.line("not found  \(sha256)  (no file with this SHA-256 under the --from folders)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+}

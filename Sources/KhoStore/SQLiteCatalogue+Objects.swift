@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import KhoCore
+
+extension SQLiteCatalogue {
+    public func objects(of id: ProductID?) throws -> [ObjectStatus] {
+        try read { db in
+            let condition = id == nil ? "" : "WHERE o.sha256 IN (SELECT sha256 FROM product_file WHERE product_id = ?)"
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.sha256, o.size, o.mime, o.format,
+                        (SELECT group_concat(product_id, ' ') FROM product_file f WHERE f.sha256 = o.sha256) AS products,
+                        c.at AS checked_at, c.outcome, c.found_sha256
+                    FROM object o
+                    LEFT JOIN fixity_check c ON c.seq = (
+                        SELECT seq FROM fixity_check WHERE sha256 = o.sha256 ORDER BY at DESC, seq DESC LIMIT 1)
+                    \(condition)
+                    ORDER BY o.sha256
+                    """, arguments: id.map { [$0.rawValue] } ?? [])
+            return rows.map { row in
+                let sha256: String = row["sha256"]
+                let check = (row["checked_at"] as String?).flatMap(Timestamp.date).map { at in
+                    FixityCheck(
+                        sha256: sha256, at: at, outcome: FixityOutcome(rawValue: row["outcome"]) ?? .pass,
+                        foundSHA256: row["found_sha256"])
+                }
+                return ObjectStatus(
+                    object: ObjectInfo(sha256: sha256, size: row["size"], mime: row["mime"], format: row["format"]),
+                    products: ((row["products"] as String?) ?? "").split(separator: " ").compactMap {
+                        ProductID(parsing: String($0))
+                    }, lastCheck: check)
+            }
+        }
+    }
+
+    public func record(_ checks: [FixityCheck], agent: String, software: String) throws {
+        guard !checks.isEmpty else { return }
+        try write { db in
+            for check in checks {
+                try db.cachedStatement(
+                    sql: "INSERT INTO fixity_check(sha256, at, outcome, found_sha256, agent) VALUES (?, ?, ?, ?, ?)"
+                ).execute(arguments: [
+                    check.sha256, Timestamp.string(check.at), check.outcome.rawValue, check.foundSHA256, agent,
+                ])
+                var detail = ["sha256": check.sha256, "result": check.outcome.rawValue, "software": software]
+                detail["found_sha256"] = check.foundSHA256
+                let event = NewEvent(
+                    type: .fixityCheck, at: check.at, agent: agent,
+                    outcome: check.outcome == .pass ? .success : .failure,
+                    detail: detail)
+                try Self.insertEvent(db, event, forProductsHolding: check.sha256)
+            }
+        }
+    }
+
+    public func recordObjectEvent(_ sha256: String, event: NewEvent) throws {
+        try write { db in try Self.insertEvent(db, event, forProductsHolding: sha256) }
+    }
+
+    public func setTechnicalMetadata(_ entries: [String: TechnicalMetadata], tool: String, at: Date) throws {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            for (sha256, metadata) in entries.sorted(by: { $0.key < $1.key }) {
+                try Self.writeTechnicalMetadata(
+                    db, sha256: sha256, metadata: metadata, tool: tool, at: at, replace: true)
+            }
+        }
+    }
+
+    public func technicalMetadata(for sha256s: [String]) throws -> [String: (metadata: TechnicalMetadata, tool: String)]
+    {
+        try read { db in
+            var result: [String: (metadata: TechnicalMetadata, tool: String)] = [:]
+            let decoder = JSONDecoder()
+            for batch in Self.batches(sha256s) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql:
+                        "SELECT sha256, tool, metadata FROM object_metadata WHERE sha256 IN \(Self.placeholders(batch.count))",
+                    arguments: StatementArguments(batch))
+                {
+                    if let metadata = try? decoder.decode(
+                        TechnicalMetadata.self, from: Data((row["metadata"] as String).utf8))
+                    {
+                        result[row["sha256"]] = (metadata, row["tool"])
+                    }
+                }
+            }
+            return result
+        }
+    }
+
+    static func writeTechnicalMetadata(
+        _ db: Database, sha256: String, metadata: TechnicalMetadata, tool: String, at: Date, replace: Bool
+    ) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        try db.cachedStatement(
+            sql:
+                "INSERT OR \(replace ? "REPLACE" : "IGNORE") INTO object_metadata(sha256, characterised_at, tool, metadata) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [sha256, Timestamp.string(at), tool, json])
+    }
+
+    static func insertEvent(_ db: Database, _ event: NewEvent, forProductsHolding sha256: String) throws {
+        let products = try String.fetchAll(
+            db, sql: "SELECT product_id FROM product_file WHERE sha256 = ? ORDER BY product_id", arguments: [sha256])
+        for product in products {
+            guard let id = ProductID(parsing: product) else { continue }
+            try insertEvent(db, event, productID: id)
+        }
+    }
+}
