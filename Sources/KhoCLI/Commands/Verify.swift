@@ -48,7 +48,9 @@ struct Verify: ParsableCommand {
         let verifier = Verifier(
             repository: repo, agent: Environment.agent, software: Environment.software, now: { Environment.now() })
         let progress: (any IngestProgress)? = Environment.stderrIsTerminal && !json ? TerminalProgress() : nil
-        let report = try verifier.run(selection, progress: progress)
+        // Two threads suit the two-core machines this runs on; KHO_VERIFY_THREADS overrides.
+        let threads = ProcessInfo.processInfo.environment["KHO_VERIFY_THREADS"].flatMap(Int.init) ?? 2
+        let report = try verifier.run(selection, threads: max(1, threads), progress: progress)
         if json {
             try Output.json(VerifyJSON(report))
         } else {
