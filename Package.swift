@@ -56,6 +56,8 @@ let package = Package(
             dependencies: ["KhoCore", "CKhoPlatform", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
+        // Audit reports: figures from catalogue counts, rendered as text, Markdown, CSV, JSON and HTML.
+        .target(name: "KhoReports", dependencies: ["KhoCore"], swiftSettings: strict),
         // The catalogue: one façade over GRDB and the system SQLite.
         .target(
             name: "KhoStore",
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "KhoCLI",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats",
+                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -150,6 +150,23 @@ enum CatalogueMigrations {
                     CREATE INDEX event_type ON event(type, at);
                     """)
         }
+        migrator.registerMigration("v3: per-product summary columns for reports") { db in
+            // Derived from product_language, product_platform and product_file, kept in step by the
+            // same transactions that write those rows, so that a report is one scan of `product`.
+            try db.execute(
+                sql: """
+                    ALTER TABLE product ADD COLUMN role_mask INTEGER NOT NULL DEFAULT 0
+                        CHECK (role_mask BETWEEN 0 AND 7);
+                    ALTER TABLE product ADD COLUMN platform_codes TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE product ADD COLUMN file_count INTEGER NOT NULL DEFAULT 0 CHECK (file_count >= 0);
+                    UPDATE product SET
+                        role_mask = (SELECT coalesce(max(role = 'ethnic'), 0) | coalesce(max(role = 'foreign'), 0) << 1
+                            | coalesce(max(role = 'national'), 0) << 2 FROM product_language WHERE product_id = product.id),
+                        platform_codes = coalesce((SELECT ';' || group_concat(code, ';') || ';' FROM product_platform
+                            WHERE product_id = product.id), ''),
+                        file_count = (SELECT count(*) FROM product_file WHERE product_id = product.id);
+                    """)
+        }
         return migrator
     }
 }

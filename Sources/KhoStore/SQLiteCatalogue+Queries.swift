@@ -83,6 +83,15 @@ extension SQLiteCatalogue {
         }
     }
 
+    /// Products all of whose files failed their last fixity check: they have no intact copy.
+    static let lostProducts = """
+        SELECT f.product_id FROM product_file f
+        JOIN fixity_check c ON c.sha256 = f.sha256 AND c.seq = (SELECT max(seq) FROM fixity_check WHERE sha256 = f.sha256)
+        WHERE c.outcome != 'pass'
+        GROUP BY f.product_id
+        HAVING count(*) >= (SELECT file_count FROM product q WHERE q.id = f.product_id)
+        """
+
     /// Values in slices small enough for one `IN (…)` list.
     static func batches(_ values: [String]) -> [[String]] {
         stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
@@ -165,9 +174,12 @@ extension SQLiteCatalogue {
             conditions.append("p.published_first <= ?")
             arguments += [to.lastDay]
         }
+        // Digitised: at least one file whose last fixity check, if any, passed.
         if let hasFiles = filter.hasFiles {
             conditions.append(
-                (hasFiles ? "" : "NOT ") + "EXISTS (SELECT 1 FROM product_file f WHERE f.product_id = p.id)")
+                hasFiles
+                    ? "(p.file_count > 0 AND p.id NOT IN (\(lostProducts)))"
+                    : "(p.file_count = 0 OR p.id IN (\(lostProducts)))")
         }
         return (conditions.joined(separator: " AND "), arguments)
     }

@@ -219,6 +219,12 @@ public final class SQLiteCatalogue: Catalogue {
     }
 
     static func writeLists(_ db: Database, id: ProductID, metadata: ProductMetadata) throws {
+        let roles = Set(metadata.languages.map(\.role))
+        let mask =
+            (roles.contains(.ethnic) ? 1 : 0) | (roles.contains(.foreign) ? 2 : 0) | (roles.contains(.national) ? 4 : 0)
+        let platforms = metadata.platforms.isEmpty ? "" : ";" + metadata.platforms.joined(separator: ";") + ";"
+        try db.cachedStatement(sql: "UPDATE product SET role_mask = ?, platform_codes = ? WHERE id = ?")
+            .execute(arguments: [mask, platforms, id.rawValue])
         for (position, language) in metadata.languages.enumerated() {
             try db.cachedStatement(
                 sql:
@@ -259,6 +265,8 @@ public final class SQLiteCatalogue: Catalogue {
         ).execute(arguments: [
             productID.rawValue, file.object.sha256, file.role.rawValue, file.originalName, Timestamp.string(date),
         ])
+        try db.cachedStatement(sql: "UPDATE product SET file_count = file_count + 1 WHERE id = ?")
+            .execute(arguments: [productID.rawValue])
         try db.cachedStatement(sql: "DELETE FROM pending_object WHERE sha256 = ?").execute(arguments: [
             file.object.sha256
         ])

@@ -102,7 +102,8 @@ struct CharacteriserTests {
             path: write("n.epub", Array("not a zip".utf8)), mime: "application/epub+zip")
         #expect(notZip.notes == ["no ZIP end-of-central-directory record: truncated or damaged"])
         let epub = try Data(contentsOf: Self.fixtures.appendingPathComponent("book-epub3.epub"))
-        let cut = characteriser.characterise(path: write("cut.epub", Array(epub.prefix(epub.count - 30))), mime: "application/epub+zip")
+        let cut = characteriser.characterise(
+            path: write("cut.epub", Array(epub.prefix(epub.count - 30))), mime: "application/epub+zip")
         #expect(!cut.notes.isEmpty)
     }
 }

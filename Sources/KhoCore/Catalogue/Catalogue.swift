@@ -53,6 +53,14 @@ public protocol Catalogue: Sendable {
     /// The technical metadata of these objects, with the tool version that made it.
     func technicalMetadata(for sha256s: [String]) throws -> [String: (metadata: TechnicalMetadata, tool: String)]
 
+    /// The counts behind every report figure, for the products matching `filter`: one entry for the
+    /// whole scope under the key "", and one per group when `grouping` is given.
+    func reportCounts(matching filter: ProductFilter, grouping: ReportGrouping?, rules: ReportRules) throws
+        -> [String: ReportCounts]
+
+    /// What the catalogue holds, for a report to state what it was computed from.
+    func state() throws -> CatalogueState
+
     /// Notes that objects are about to enter the store, so that an interrupted ingest can be undone.
     func markPending(_ sha256s: [String]) throws
 

@@ -1,0 +1,176 @@
+import Foundation
+import KhoCore
+
+/// A report as one self-contained HTML file: no external assets, inline CSS and SVG, readable on a
+/// phone and in print, UTF-8 throughout.
+public enum ReportHTML {
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func percent(_ ratio: Ratio?) -> String {
+        guard let ratio else { return "—" }
+        let value = ratio.percent.map { String(format: "%.2f %%", $0) } ?? "n/a"
+        return "\(value) <small>(\(ratio.numerator) / \(ratio.denominator))</small>"
+    }
+
+    /// Horizontal bars with the 15-20 % band shaded behind them.
+    static func chart(_ rows: [(label: String, ratio: Ratio?)], title: String, band: Bool) -> String {
+        let rowHeight = 26.0
+        let labelWidth = 190.0
+        let barWidth = 380.0
+        let height = Double(rows.count) * rowHeight + 30
+        let maximum = max(25.0, (rows.compactMap { $0.ratio?.percent }.max() ?? 0) * 1.1)
+        func x(_ percent: Double) -> Double { labelWidth + barWidth * min(percent, maximum) / maximum }
+        var svg = """
+            <svg viewBox="0 0 \(Int(labelWidth + barWidth + 80)) \(Int(height))" role="img" aria-label="\(escape(title))" class="chart">
+            <title>\(escape(title))</title>
+            """
+        if band {
+            svg += """
+                <rect x="\(x(15))" y="0" width="\(x(20) - x(15))" height="\(height - 20)" class="band"/>
+                <text x="\(x(15))" y="\(height - 6)" class="axis">15 %</text><text x="\(x(20))" y="\(height - 6)" class="axis">20 %</text>
+                """
+        } else {
+            svg += "<text x=\"\(x(100) - 30)\" y=\"\(height - 6)\" class=\"axis\">100 %</text>"
+        }
+        for (index, row) in rows.enumerated() {
+            let y = Double(index) * rowHeight + 4
+            let value = row.ratio?.percent ?? 0
+            let state = row.ratio?.band?.rawValue ?? "plain"
+            svg += """
+                <text x="0" y="\(y + 15)" class="label">\(escape(String(row.label.prefix(28))))</text>
+                <rect x="\(labelWidth)" y="\(y + 3)" width="\(max(0, x(value) - labelWidth))" height="\(rowHeight - 10)" class="bar \(state)"/>
+                <text x="\(x(value) + 4)" y="\(y + 15)" class="value">\(row.ratio?.percent.map { String(format: "%.1f %%", $0) } ?? "n/a")</text>
+                """
+        }
+        return svg + "</svg>"
+    }
+
+    public static func render(_ report: Report) -> String {
+        var body = "<h1>\(escape(report.title))</h1>\n<dl class=\"meta\">"
+        let scope =
+            report.scope.isEmpty
+            ? "all products"
+            : report.scope.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
+        for (term, value) in [
+            ("Scope", scope),
+            (
+                "Catalogue",
+                "\(report.catalogue.products) products, last change \(report.catalogue.lastChange ?? "none"), state \(report.catalogue.digest)"
+            ),
+            ("Made", "\(report.generatedAt) by \(report.software)"), ("Definitions", report.definitionsVersion),
+        ] {
+            body += "<dt>\(term)</dt><dd>\(escape(value))</dd>"
+        }
+        body += "</dl>\n"
+        if let message = report.message { body += "<p class=\"message\">\(escape(message))</p>\n" }
+        body +=
+            "<section><h2>Summary</h2><table><thead><tr><th>Figure</th><th>Value</th><th>Band</th></tr></thead><tbody>"
+        for row in ReportText.figureRows(report.totals) {
+            let indent = row[0].hasPrefix("  ") ? " class=\"sub\"" : ""
+            let value = row[1].contains(" = ") ? percentFromText(row[1]) : escape(row[1])
+            body +=
+                "<tr\(indent)><td>\(escape(row[0].trimmingCharacters(in: .whitespaces)))</td><td>\(value)</td><td>\(escape(row[2]))</td></tr>"
+        }
+        body += "</tbody></table></section>\n"
+        let groups = report.groups
+        if let shares = report.totals.shares {
+            let rows =
+                [(label: "All products", ratio: Optional(shares.target))]
+                + groups.map { ($0.label, $0.figures.shares?.target) }
+            body +=
+                "<section><h2>Target share against the 15–20 % band</h2>\(chart(rows, title: "Target share", band: true))</section>\n"
+        }
+        if let books = report.totals.books {
+            let rows =
+                [(label: "All book titles", ratio: Optional(books.target))]
+                + groups.map { ($0.label, $0.figures.books?.target) }
+            body +=
+                "<section><h2>Book-title share against the 15–20 % band</h2>\(chart(rows, title: "Book-title share", band: true))</section>\n"
+        }
+        if let coverage = report.totals.coverage {
+            let rows =
+                [(label: "All products", ratio: Optional(coverage.digitised))]
+                + groups.map { ($0.label, $0.figures.coverage?.digitised) }
+            body +=
+                "<section><h2>Digitisation coverage against 100 %</h2>\(chart(rows, title: "Digitised", band: false))</section>\n"
+        }
+        if let previous = report.previous {
+            body += "<section><h2>Change since \(escape(previous.period))</h2><table><tbody>"
+            for (key, value) in previous.change.sorted(by: { $0.key < $1.key }) {
+                body +=
+                    "<tr><td>\(escape(key.replacingOccurrences(of: "_", with: " ")))</td><td>\(String(format: "%+.2f", value))</td></tr>"
+            }
+            body += "</tbody></table></section>\n"
+        }
+        if let grouping = report.grouping {
+            body += "<section><h2>By \(escape(grouping.rawValue))</h2><div class=\"scroll\"><table><thead><tr>"
+            body += ReportText.groupHeader(report).map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+            for group in groups {
+                body +=
+                    "<tr>"
+                    + ReportText.groupRow(group.label, group.figures, products: ReportText.products(group.figures)).map
+                { "<td>\(escape($0))</td>" }.joined() + "</tr>"
+            }
+            body +=
+                "<tr class=\"total\">"
+                + ReportText.groupRow("total", report.totals, products: ReportText.products(report.totals)).map {
+                    "<td>\(escape($0))</td>"
+                }.joined() + "</tr>"
+            body += "</tbody></table></div></section>\n"
+        }
+        if let list = report.notDigitised, let coverage = report.totals.coverage {
+            body +=
+                "<section><h2>Not digitised (\(coverage.notDigitised))</h2><div class=\"scroll\"><table><thead><tr><th>ID</th><th>Kind</th><th>Province</th><th>Published</th><th>Title</th></tr></thead><tbody>"
+            for item in list {
+                body +=
+                    "<tr><td><code>\(item.id)</code></td><td>\(escape(item.kind))</td><td>\(escape(item.province ?? ""))</td><td>\(escape(item.published ?? ""))</td><td>\(escape(item.title))</td></tr>"
+            }
+            if list.count < coverage.notDigitised {
+                body += "<tr><td colspan=\"5\">… and \(coverage.notDigitised - list.count) more</td></tr>"
+            }
+            body += "</tbody></table></div></section>\n"
+        }
+        body += "<section><h2>Definitions</h2><dl>"
+        for (key, value) in report.definitions.sorted(by: { $0.key < $1.key }) {
+            body += "<dt>\(escape(key.replacingOccurrences(of: "_", with: " ")))</dt><dd>\(escape(value))</dd>"
+        }
+        body += "</dl></section>"
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="\(escape(report.software))">
+            <title>\(escape(report.title))</title>
+            <style>
+            body { font-family: "Noto Sans", "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; color: #1d2329; line-height: 1.45; }
+            h1 { font-size: 1.5rem; margin-bottom: .5rem; } h2 { font-size: 1.15rem; margin-top: 1.8rem; border-bottom: 1px solid #d0d7de; }
+            dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; font-size: .9rem; } dl.meta dd { margin: 0; }
+            table { border-collapse: collapse; width: 100%; font-size: .92rem; } th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e5e9ee; vertical-align: top; }
+            tr.sub td:first-child { padding-left: 1.5rem; } tr.total td { font-weight: 600; } small { color: #57606a; }
+            .scroll { overflow-x: auto; } .message { background: #fff8c5; padding: .6rem; border-radius: 4px; }
+            svg.chart { width: 100%; height: auto; max-width: 40rem; font-size: 12px; }
+            .band { fill: #dafbe1; } .bar { fill: #8c959f; } .bar.within { fill: #1a7f37; } .bar.below { fill: #cf222e; } .bar.above { fill: #0969da; }
+            .label, .value, .axis { fill: #1d2329; } .axis { font-size: 10px; }
+            @media print { body { max-width: none; padding: 0; } section { break-inside: avoid; } .scroll { overflow: visible; } }
+            </style>
+            </head>
+            <body>
+            \(body)
+            </body>
+            </html>
+
+            """
+    }
+
+    /// "12 / 80 = 15.00 %" → "15.00 % (12 / 80)", for table cells.
+    static func percentFromText(_ text: String) -> String {
+        let parts = text.components(separatedBy: " = ")
+        guard parts.count == 2 else { return escape(text) }
+        return "\(escape(parts[1])) <small>(\(escape(parts[0])))</small>"
+    }
+}
