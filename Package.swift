@@ -61,7 +61,10 @@ let package = Package(
         // The catalogue: one façade over GRDB and the system SQLite.
         .target(
             name: "KhoStore",
-            dependencies: ["KhoCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "KhoCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // A repository on disk: opening, locking, recovery, and ingest of files, folders and manifests.

@@ -153,17 +153,25 @@ enum CatalogueMigrations {
         migrator.registerMigration("v3: per-product summary columns for reports") { db in
             // Derived from product_language, product_platform and product_file, kept in step by the
             // same transactions that write those rows, so that a report is one scan of `product`.
+            // Each platform code gets a bit, for good, when a product first uses it; whether a
+            // platform is digital stays a vocabulary fact, applied as a mask when a report runs.
             try db.execute(
                 sql: """
+                    CREATE TABLE platform_bit (
+                        code TEXT PRIMARY KEY NOT NULL,
+                        bit INTEGER NOT NULL UNIQUE CHECK (bit BETWEEN 0 AND 62)
+                    ) STRICT, WITHOUT ROWID;
+                    INSERT INTO platform_bit(code, bit)
+                        SELECT code, row_number() OVER (ORDER BY code) - 1 FROM (SELECT DISTINCT code FROM product_platform);
                     ALTER TABLE product ADD COLUMN role_mask INTEGER NOT NULL DEFAULT 0
                         CHECK (role_mask BETWEEN 0 AND 7);
-                    ALTER TABLE product ADD COLUMN platform_codes TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE product ADD COLUMN platform_mask INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE product ADD COLUMN file_count INTEGER NOT NULL DEFAULT 0 CHECK (file_count >= 0);
                     UPDATE product SET
                         role_mask = (SELECT coalesce(max(role = 'ethnic'), 0) | coalesce(max(role = 'foreign'), 0) << 1
                             | coalesce(max(role = 'national'), 0) << 2 FROM product_language WHERE product_id = product.id),
-                        platform_codes = coalesce((SELECT ';' || group_concat(code, ';') || ';' FROM product_platform
-                            WHERE product_id = product.id), ''),
+                        platform_mask = coalesce((SELECT sum(1 << b.bit) FROM product_platform x
+                            JOIN platform_bit b ON b.code = x.code WHERE x.product_id = product.id), 0),
                         file_count = (SELECT count(*) FROM product_file WHERE product_id = product.id);
                     """)
         }

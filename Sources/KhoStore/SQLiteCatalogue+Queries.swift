@@ -29,25 +29,41 @@ extension SQLiteCatalogue {
             "\"\(term)\"" + (prefixLast && index == terms.count - 1 ? "*" : "")
         }.joined(separator: " ")
         let (condition, filterArguments) = Self.sql(for: filter)
+        let join = filter.isEmpty ? "" : "JOIN product p ON p.seq = f.rowid"
         return try read { db in
-            // Title words weigh most, then agency, then description.
+            // Title words weigh most, then agency, then description. The ranking scores at most the
+            // `rankingWindow` most recently registered matches: exact for any query that matches fewer,
+            // and fast for words so common that a large catalogue holds them in most titles.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.id, bm25(product_fts, 10.0, 1.0, 3.0) AS rank
-                    FROM product_fts JOIN product p ON p.seq = product_fts.rowid
-                    WHERE product_fts MATCH ? AND \(condition)
-                    ORDER BY rank, p.seq LIMIT ?
+                    SELECT c.seq, c.rank FROM (
+                        SELECT f.rowid AS seq, bm25(product_fts, 10.0, 1.0, 3.0) AS rank
+                        FROM product_fts f \(join)
+                        WHERE product_fts MATCH ? AND \(filter.isEmpty ? "1" : condition)
+                        ORDER BY f.rowid DESC LIMIT \(Self.rankingWindow)
+                    ) c
+                    ORDER BY c.rank, c.seq LIMIT ?
                     """,
-                arguments: StatementArguments([match]) + filterArguments + [limit])
-            let ids: [String] = rows.map { $0["id"] }
-            guard !ids.isEmpty else { return [] }
+                arguments: StatementArguments([match]) + (filter.isEmpty ? [] : filterArguments) + [limit])
+            let seqs: [Int64] = rows.map { $0["seq"] }
+            guard !seqs.isEmpty else { return [] }
             let products = try Self.loadProducts(
-                db, where: "p.id IN \(Self.placeholders(ids.count))", arguments: StatementArguments(ids), suffix: "")
-            let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
+                db, where: "p.seq IN \(Self.placeholders(seqs.count))", arguments: StatementArguments(seqs), suffix: "")
+            let bySeq = Dictionary(uniqueKeysWithValues: zip(try Self.seqs(db, of: products), products))
             return rows.compactMap { row in
-                byID[row["id"] as String].map { SearchHit(product: $0, rank: row["rank"]) }
+                bySeq[row["seq"] as Int64].map { SearchHit(product: $0, rank: row["rank"]) }
             }
+        }
+    }
+
+    /// How many of the most recent matches a search ranks.
+    static let rankingWindow = 5000
+
+    static func seqs(_ db: Database, of products: [Product]) throws -> [Int64] {
+        try products.map { product in
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT seq FROM product WHERE id = ?"), arguments: [product.id.rawValue]) ?? -1
         }
     }
 

@@ -222,9 +222,10 @@ public final class SQLiteCatalogue: Catalogue {
         let roles = Set(metadata.languages.map(\.role))
         let mask =
             (roles.contains(.ethnic) ? 1 : 0) | (roles.contains(.foreign) ? 2 : 0) | (roles.contains(.national) ? 4 : 0)
-        let platforms = metadata.platforms.isEmpty ? "" : ";" + metadata.platforms.joined(separator: ";") + ";"
-        try db.cachedStatement(sql: "UPDATE product SET role_mask = ?, platform_codes = ? WHERE id = ?")
-            .execute(arguments: [mask, platforms, id.rawValue])
+        var platformMask: Int64 = 0
+        for code in metadata.platforms { platformMask |= 1 << Int64(try platformBit(db, code)) }
+        try db.cachedStatement(sql: "UPDATE product SET role_mask = ?, platform_mask = ? WHERE id = ?")
+            .execute(arguments: [mask, platformMask, id.rawValue])
         for (position, language) in metadata.languages.enumerated() {
             try db.cachedStatement(
                 sql:
@@ -239,6 +240,23 @@ public final class SQLiteCatalogue: Catalogue {
             try db.cachedStatement(sql: "INSERT INTO product_topic(product_id, position, code) VALUES (?, ?, ?)")
                 .execute(arguments: [id.rawValue, position, code])
         }
+    }
+
+    /// The bit of a platform code in `product.platform_mask`, assigned on first use.
+    static func platformBit(_ db: Database, _ code: String) throws -> Int {
+        if let bit = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT bit FROM platform_bit WHERE code = ?"), arguments: [code])
+        {
+            return bit
+        }
+        let next = try Int.fetchOne(db, sql: "SELECT coalesce(max(bit) + 1, 0) FROM platform_bit") ?? 0
+        guard next <= 62 else {
+            throw StoreError.database(
+                path: "platform_bit",
+                message: "more than 63 platform codes in one repository; kho's reports count at most 63 platforms")
+        }
+        try db.execute(sql: "INSERT INTO platform_bit(code, bit) VALUES (?, ?)", arguments: [code, next])
+        return next
     }
 
     /// Indexes the folded text, so that search ignores case, diacritics, NFC/NFD and đ/d.

@@ -125,7 +125,9 @@ struct ReportOptions: ParsableArguments {
         if let digitised = filters.digitised { scope["digitised"] = String(digitised) }
 
         let rules = ReportRules(repo.vocabulary)
+        let timing = Timing()
         let counts = try repo.catalogue.reportCounts(matching: filter, grouping: grouping, rules: rules)
+        timing.mark("counts")
         var previous: (period: String, counts: ReportCounts)?
         if kind == .period, let before = chosen?.previous {
             var earlier = filter
@@ -147,13 +149,17 @@ struct ReportOptions: ParsableArguments {
                     published: product.metadata.published?.description)
             }
         }
+        timing.mark("lists")
         let vocabulary = repo.vocabulary
+        let state = try repo.catalogue.state()
+        timing.mark("state")
         let report = KhoReports.Report(
-            kind: kind, counts: counts, grouping: grouping, scope: scope, catalogue: try repo.catalogue.state(),
+            kind: kind, counts: counts, grouping: grouping, scope: scope, catalogue: state,
             generatedAt: Environment.now(), software: Environment.software,
             label: { Self.label($0, grouping: grouping, vocabulary: vocabulary) }, notDigitised: notDigitised,
             previous: previous)
         try write(report)
+        timing.mark("render")
     }
 
     static func label(_ key: String, grouping: ReportGrouping?, vocabulary: Vocabulary) -> String {
@@ -211,5 +217,18 @@ enum CSVText {
             }.joined(separator: ",")
         }.joined(separator: "\r\n")
         return Data((text + "\r\n").utf8)
+    }
+}
+
+/// With $KHO_TIMING set, notes how long each step took, for benchmarks.
+final class Timing {
+    private var last = Date()
+    private let enabled = ProcessInfo.processInfo.environment["KHO_TIMING"] != nil
+
+    func mark(_ step: String) {
+        guard enabled else { return }
+        let now = Date()
+        Output.note(String(format: "timing: %@ %.2f ms", step, now.timeIntervalSince(last) * 1000))
+        last = now
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KhoCore
 import KhoRepository
 
@@ -38,7 +39,11 @@ struct Search: ParsableCommand {
             throw CLIError("the query '\(query)' has no words to search for; give at least one word")
         }
         let filter = try filters.filter(repo.vocabulary)
+        let started = Date()
         let hits = try repo.catalogue.search(query, filter: filter, limit: limit)
+        if ProcessInfo.processInfo.environment["KHO_TIMING"] != nil {
+            Output.note(String(format: "timing: search %.2f ms", Date().timeIntervalSince(started) * 1000))
+        }
         if json {
             try Output.json(hits.map { ProductRecord($0.product, vocabulary: repo.vocabulary) })
         } else {
