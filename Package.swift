@@ -56,6 +56,10 @@ let package = Package(
             dependencies: ["KhoCore", "CKhoPlatform", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strict
         ),
+        // QR codes: libqrencode and libpng as system libraries (Debian: libqrencode-dev, libpng-dev).
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .target(name: "KhoQR", dependencies: ["CQREncode", "CPNG"], swiftSettings: strict),
         // Audit reports: figures from catalogue counts, rendered as text, Markdown, CSV, JSON and HTML.
         .target(name: "KhoReports", dependencies: ["KhoCore"], swiftSettings: strict),
         // The catalogue: one façade over GRDB and the system SQLite.
@@ -80,7 +84,7 @@ let package = Package(
         .target(
             name: "KhoCLI",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports",
+                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -88,6 +92,7 @@ let package = Package(
         .executableTarget(name: "kho", dependencies: ["KhoCLI"], swiftSettings: strict),
         .testTarget(name: "KhoCoreTests", dependencies: ["KhoCore"], swiftSettings: strict),
         .testTarget(name: "KhoFilesTests", dependencies: ["KhoFiles"], swiftSettings: strict),
+        .testTarget(name: "KhoQRTests", dependencies: ["KhoQR"], swiftSettings: strict),
         .testTarget(name: "KhoFormatsTests", dependencies: ["KhoFormats", "KhoCore"], swiftSettings: strict),
         .testTarget(name: "KhoStoreTests", dependencies: ["KhoStore"], swiftSettings: strict),
         .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "kho"], swiftSettings: strict),

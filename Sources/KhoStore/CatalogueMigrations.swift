@@ -175,6 +175,28 @@ enum CatalogueMigrations {
                         file_count = (SELECT count(*) FROM product_file WHERE product_id = product.id);
                     """)
         }
+        migrator.registerMigration("v4: event types for QR codes, derivatives and bundles") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_v4 (
+                        seq INTEGER PRIMARY KEY,
+                        product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                        type TEXT NOT NULL CHECK (type IN (
+                            'accession', 'ingestion', 'metadata modification', 'fixity check',
+                            'metadata extraction', 'quarantine', 'recovery', 'creation', 'dissemination',
+                            'validation', 'information package creation', 'information package merging')),
+                        at TEXT NOT NULL,
+                        agent TEXT NOT NULL,
+                        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+                        detail TEXT NOT NULL CHECK (json_valid(detail))
+                    ) STRICT;
+                    INSERT INTO event_v4 SELECT seq, product_id, type, at, agent, outcome, detail FROM event;
+                    DROP TABLE event;
+                    ALTER TABLE event_v4 RENAME TO event;
+                    CREATE INDEX event_product ON event(product_id, seq);
+                    CREATE INDEX event_type ON event(type, at);
+                    """)
+        }
         return migrator
     }
 }

@@ -54,6 +54,13 @@ extension SQLiteCatalogue {
         }
     }
 
+    public func recordProductEvent(_ id: ProductID, event: NewEvent) throws {
+        try write { db in
+            try Self.requireExists(db, id)
+            try Self.insertEvent(db, event, productID: id)
+        }
+    }
+
     public func recordObjectEvent(_ sha256: String, event: NewEvent) throws {
         try write { db in try Self.insertEvent(db, event, forProductsHolding: sha256) }
     }

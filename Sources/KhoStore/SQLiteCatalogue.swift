@@ -182,9 +182,22 @@ public final class SQLiteCatalogue: Catalogue {
         }
     }
 
-    /// A repository setting, such as the base URL of public links.
     public func setting(_ key: String) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM repository WHERE key = ?", arguments: [key]) }
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM repository WHERE key = ?", arguments: ["setting:\(key)"])
+        }
+    }
+
+    public func setSetting(_ key: String, value: String?) throws {
+        try write { db in
+            if let value {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO repository(key, value) VALUES (?, ?)",
+                    arguments: ["setting:\(key)", value])
+            } else {
+                try db.execute(sql: "DELETE FROM repository WHERE key = ?", arguments: ["setting:\(key)"])
+            }
+        }
     }
 
     // MARK: Helpers

@@ -92,20 +92,29 @@ struct SQLiteCatalogueTests {
         defer { _ = try? FileManager.default.removeItem(atPath: folder) }
         let rules = ReportRules(vocabulary)
         let product = try catalogue.register(try newProduct("x"))  // vi + jra, website: ethnic and digital
-        var counts = try #require(try catalogue.reportCounts(matching: ProductFilter(), grouping: nil, rules: rules)[""])
-        #expect(counts.products == 1 && counts.ethnic == 1 && counts.foreign == 0 && counts.digital == 1 && counts.digitised == 0)
+        var counts = try #require(
+            try catalogue.reportCounts(matching: ProductFilter(), grouping: nil, rules: rules)[""])
+        #expect(
+            counts.products == 1 && counts.ethnic == 1 && counts.foreign == 0 && counts.digital == 1
+                && counts.digitised == 0)
         var metadata = product.metadata
         metadata.languages = [try vocabulary.productLanguage("km:foreign")]
         metadata.platforms = ["commune-radio"]
-        _ = try catalogue.update(product.id, metadata: metadata, event: NewEvent(type: .metadataModification, at: now, agent: "t"))
+        _ = try catalogue.update(
+            product.id, metadata: metadata, event: NewEvent(type: .metadataModification, at: now, agent: "t"))
         counts = try #require(try catalogue.reportCounts(matching: ProductFilter(), grouping: nil, rules: rules)[""])
         #expect(counts.ethnic == 0 && counts.foreign == 1 && counts.digital == 0)
-        let file = NewFile(object: ObjectInfo(sha256: String(repeating: "e", count: 64), size: 1, mime: "text/plain", format: "x"), role: .master, originalName: "a")
+        let file = NewFile(
+            object: ObjectInfo(sha256: String(repeating: "e", count: 64), size: 1, mime: "text/plain", format: "x"),
+            role: .master, originalName: "a")
         _ = try catalogue.attach(file, to: product.id, event: NewEvent(type: .ingestion, at: now, agent: "t"))
-        counts = try #require(try catalogue.reportCounts(matching: ProductFilter(), grouping: .province, rules: rules)[""])
+        counts = try #require(
+            try catalogue.reportCounts(matching: ProductFilter(), grouping: .province, rules: rules)[""])
         #expect(counts.digitised == 1)
         // A failed fixity check leaves the product without an intact copy.
-        try catalogue.record([FixityCheck(sha256: String(repeating: "e", count: 64), at: now, outcome: .missing)], agent: "t", software: "t")
+        try catalogue.record(
+            [FixityCheck(sha256: String(repeating: "e", count: 64), at: now, outcome: .missing)], agent: "t",
+            software: "t")
         counts = try #require(try catalogue.reportCounts(matching: ProductFilter(), grouping: nil, rules: rules)[""])
         #expect(counts.digitised == 0)
     }

@@ -44,6 +44,9 @@ public protocol Catalogue: Sendable {
     /// Records fixity checks, and a `fixity check` event for each product holding each object.
     func record(_ checks: [FixityCheck], agent: String, software: String) throws
 
+    /// Records an event about one product.
+    func recordProductEvent(_ id: ProductID, event: NewEvent) throws
+
     /// Records an event about an object for every product that holds it (quarantine, recovery).
     func recordObjectEvent(_ sha256: String, event: NewEvent) throws
 
@@ -57,6 +60,12 @@ public protocol Catalogue: Sendable {
     /// whole scope under the key "", and one per group when `grouping` is given.
     func reportCounts(matching filter: ProductFilter, grouping: ReportGrouping?, rules: ReportRules) throws
         -> [String: ReportCounts]
+
+    /// A repository setting, such as `base-url`.
+    func setting(_ key: String) throws -> String?
+
+    /// Sets (or, with nil, removes) a repository setting.
+    func setSetting(_ key: String, value: String?) throws
 
     /// What the catalogue holds, for a report to state what it was computed from.
     func state() throws -> CatalogueState

@@ -16,6 +16,15 @@ public enum EventType: String, Codable, Sendable, CaseIterable {
     case quarantine
     /// A missing or corrupt stored file replaced by a good copy (by `restore`).
     case recovery
+    /// Something made for the product: a QR code (by `qr`), a derivative file.
+    case creation
+    /// The product handed out, e.g. in a label sheet.
+    case dissemination
+    case validation
+    /// The product put into a national-database bundle.
+    case informationPackageCreation = "information package creation"
+    /// The product merged in from a bundle.
+    case informationPackageMerging = "information package merging"
 }
 
 /// Whether the action an event records succeeded.

@@ -1,0 +1,266 @@
+import ArgumentParser
+import Foundation
+import KhoCore
+import KhoQR
+import KhoRepository
+
+extension ErrorCorrection: ExpressibleByArgument {}
+
+enum QRFormat: String, ExpressibleByArgument, CaseIterable {
+    case png, svg, pdf
+}
+
+struct QR: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qr",
+        abstract: "QR codes that lead to products' public links, and label sheets to print.",
+        subcommands: [Code.self, Sheet.self],
+        defaultSubcommand: Code.self)
+
+    /// The base URL: --base-url, else the repository's setting; a clear error when neither is there.
+    static func baseURL(_ given: String?, repository: Repository) throws -> String {
+        guard let text = try given ?? repository.catalogue.setting("base-url") else {
+            throw CLIError(
+                "no base URL for public links; set one with `kho config set base-url https://…` or give --base-url")
+        }
+        switch PublicLink.validate(text) {
+        case .failure(let problem):
+            throw CLIError(problem.message.replacingOccurrences(of: "base-url:", with: "--base-url:"))
+        case .success(let url): return url
+        }
+    }
+
+    /// Millimetres from `25mm`, `2.5cm` or `1in`.
+    static func millimetres(_ text: String) throws -> Double {
+        let units: [(String, Double)] = [("mm", 1), ("cm", 10), ("in", 25.4)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value > 0, value * factor <= 1000 {
+                return value * factor
+            }
+        }
+        throw CLIError("--print-size: '\(text)' is not a size; give one such as 25mm, 2.5cm or 1in")
+    }
+
+    struct Code: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make QR codes for products: PNG, SVG or PDF.",
+            discussion: """
+                Each code holds the product's public link, `<base-url>/p/<id>`, which never changes when the \
+                product's files or title do. Print defaults: error correction M, a quiet zone of 4 modules. \
+                The same product and options always give the same bytes. A product with no digital file \
+                gets a warning (its link leads nowhere yet) unless --force.
+
+                Examples:
+                  kho qr 1M7ZTDBH9VBRKF2N
+                  kho qr 1M7ZTDBH9VBRKF2N --format svg --ecc Q --out cover-qr.svg
+                  kho qr 1M7ZTDBH9VBRKF2N --format pdf --print-size 25mm
+                  kho qr 1M7ZTDBH9VBRKF2N 1M7ZTDBJ0AXQ3D5K --out codes/
+                """)
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Argument(help: "Product ids.")
+        var ids: [String]
+
+        @Option(help: "png, svg or pdf.")
+        var format: QRFormat = .png
+
+        @Option(help: ArgumentHelp("Pixels per module (PNG, SVG).", valueName: "px"))
+        var module: Int?
+
+        @Option(
+            help: ArgumentHelp("The whole image's width in pixels, quiet zone included (PNG, SVG).", valueName: "px"))
+        var size: Int?
+
+        @Option(help: "Error correction: L, M, Q or H.")
+        var ecc: ErrorCorrection = .M
+
+        @Option(help: "The quiet zone, in modules.")
+        var margin = 4
+
+        @Option(
+            help: ArgumentHelp("The printed size (PDF, SVG): 25mm, 2.5cm, 1in. PDF default: 25mm.", valueName: "size"))
+        var printSize: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "The file (one product) or folder to write to. Default: ID.FORMAT here.", valueName: "path"))
+        var out: String?
+
+        @Option(help: ArgumentHelp("Use this base URL instead of the repository's.", valueName: "url"))
+        var baseURL: String?
+
+        @Flag(help: "No warning for products with no digital file.")
+        var force = false
+
+        func validate() throws {
+            if ids.isEmpty { throw ValidationError("give at least one product id") }
+            if module != nil && size != nil { throw ValidationError("give --module or --size, not both") }
+            if let module, !(1...100).contains(module) { throw ValidationError("--module must be 1 to 100 pixels") }
+            if let size, !(21...10_000).contains(size) { throw ValidationError("--size must be 21 to 10000 pixels") }
+            if !(0...20).contains(margin) {
+                throw ValidationError("--margin must be 0 to 20 modules (4 is the standard)")
+            }
+        }
+
+        func run() throws {
+            let repo = try repository.open()
+            let base = try QR.baseURL(baseURL, repository: repo)
+            let millimetres = try printSize.map(QR.millimetres) ?? (format == .pdf ? 25 : nil)
+            // Every id is checked before anything is written.
+            var products: [Product] = []
+            var problems: [String] = []
+            for text in ids {
+                guard let id = ProductID(parsing: text) else {
+                    problems.append("'\(text)' is not a product id")
+                    continue
+                }
+                guard let product = try repo.catalogue.product(id) else {
+                    problems.append("product \(id): not in this catalogue")
+                    continue
+                }
+                products.append(product)
+            }
+            guard problems.isEmpty else {
+                throw CLIError("no QR code was made:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+            }
+            let folder = ids.count > 1 || out?.hasSuffix("/") == true ? (out ?? ".") : nil
+            if let folder { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try repo.lockForWriting()
+            for product in products {
+                let link = PublicLink.link(base: base, id: product.id)
+                let code = try QRCode(text: link, correction: ecc)
+                let units = code.size + 2 * margin
+                let modulePixels = module ?? size.map { max(1, $0 / units) } ?? 8
+                let data: Data
+                switch format {
+                case .png: data = try QRRenderer.png(code, modulePixels: modulePixels, margin: margin)
+                case .svg:
+                    data = Data(
+                        QRRenderer.svg(
+                            code, margin: margin, pixels: size ?? units * modulePixels, millimetres: millimetres,
+                            title: link
+                        ).utf8)
+                case .pdf: data = QRRenderer.pdf(code, margin: margin, millimetres: millimetres ?? 25, title: link)
+                }
+                let path =
+                    folder.map { "\($0)/\(product.id).\(format.rawValue)" } ?? out ?? "\(product.id).\(format.rawValue)"
+                do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                    throw CLIError("\(path): cannot write (\(error.localizedDescription))")
+                }
+                try repo.catalogue.recordProductEvent(
+                    product.id,
+                    event: NewEvent(
+                        type: .creation, at: Environment.now(), agent: Environment.agent,
+                        detail: [
+                            "what": "qr code", "link": link, "format": format.rawValue, "ecc": ecc.rawValue,
+                            "version": String(code.version), "software": Environment.software,
+                        ]))
+                Output.line(
+                    "\(path)  \(link)  (version \(code.version), ECC \(ecc.rawValue), \(units * (format == .png ? modulePixels : 1))\(format == .png ? " px" : " modules"))"
+                )
+                if product.files.isEmpty && !force {
+                    Output.note(
+                        "warning: product \(product.id) has no digital file yet: its link leads nowhere until one is attached (--force silences this)"
+                    )
+                }
+            }
+        }
+    }
+}
+
+extension QR {
+    struct Sheet: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lay out many QR codes on A4 labels, with title, id and short link, ready to print.",
+            discussion: """
+                Fifteen labels a page (3 × 5). Choose products by id or with the filters of `kho list`. An \
+                .html file holds every page; an .svg file holds one page, and further pages go to NAME-2.svg, \
+                NAME-3.svg, …
+
+                Examples:
+                  kho qr sheet --kind ebook --out labels.html
+                  kho qr sheet 1M7ZTDBH9VBRKF2N 1M7ZTDBJ0AXQ3D5K --out labels.svg
+                """)
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Argument(help: "Product ids (default: the products the filters choose).")
+        var ids: [String] = []
+
+        @OptionGroup(title: "Filters") var filters: FilterOptions
+
+        @Option(help: ArgumentHelp("The sheet to write: a .html or .svg file.", valueName: "file"))
+        var out: String
+
+        @Option(help: "Error correction: L, M, Q or H.")
+        var ecc: ErrorCorrection = .M
+
+        @Option(help: ArgumentHelp("Use this base URL instead of the repository's.", valueName: "url"))
+        var baseURL: String?
+
+        func validate() throws {
+            let lower = out.lowercased()
+            if !lower.hasSuffix(".html") && !lower.hasSuffix(".svg") {
+                throw ValidationError("--out must name a .html or .svg file")
+            }
+        }
+
+        func run() throws {
+            let repo = try repository.open()
+            let base = try QR.baseURL(baseURL, repository: repo)
+            var products: [Product] = []
+            if ids.isEmpty {
+                products = try repo.catalogue.products(matching: try filters.filter(repo.vocabulary), limit: nil)
+            } else {
+                for text in ids {
+                    let id = try ProductIDArgument.parse(text)
+                    guard let product = try repo.catalogue.product(id) else {
+                        throw RepositoryError.unknownProduct(id.rawValue)
+                    }
+                    products.append(product)
+                }
+            }
+            guard !products.isEmpty else { throw CLIError("no products to label: the filters choose none") }
+            let labels = try products.map { product in
+                let link = PublicLink.link(base: base, id: product.id)
+                return LabelSheet.Label(
+                    code: try QRCode(text: link, correction: ecc), title: product.metadata.title,
+                    id: product.id.rawValue,
+                    link: link)
+            }
+            var written: [String] = []
+            if out.lowercased().hasSuffix(".html") {
+                try write(LabelSheet.html(labels, title: "kho labels"), to: out)
+                written.append(out)
+            } else {
+                let stem = (out as NSString).deletingPathExtension
+                for (index, page) in LabelSheet.pages(labels).enumerated() {
+                    let path = index == 0 ? out : "\(stem)-\(index + 1).svg"
+                    try write(page, to: path)
+                    written.append(path)
+                }
+            }
+            try repo.lockForWriting()
+            for product in products {
+                try repo.catalogue.recordProductEvent(
+                    product.id,
+                    event: NewEvent(
+                        type: .creation, at: Environment.now(), agent: Environment.agent,
+                        detail: [
+                            "what": "qr label", "link": PublicLink.link(base: base, id: product.id), "sheet": out,
+                            "software": Environment.software,
+                        ]))
+            }
+            Output.note(
+                "\(labels.count) label(s) on \(LabelSheet.pages(labels).count) page(s): "
+                    + written.joined(separator: ", "))
+        }
+
+        func write(_ text: String, to path: String) throws {
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                throw CLIError("\(path): cannot write (\(error.localizedDescription))")
+            }
+        }
+    }
+}

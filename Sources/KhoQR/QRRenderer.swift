@@ -1,0 +1,129 @@
+import CPNG
+import Foundation
+
+/// Draws a QR code as PNG (libpng's simplified API), SVG (vector paths) or PDF (vector, at an
+/// exact physical size). The same code and options always give the same bytes: no timestamps.
+public enum QRRenderer {
+    /// A grey-scale PNG with `modulePixels` pixels per module and a quiet zone of `margin` modules.
+    public static func png(_ code: QRCode, modulePixels: Int, margin: Int) throws(QRError) -> Data {
+        let side = (code.size + 2 * margin) * modulePixels
+        var pixels = [UInt8](repeating: 255, count: side * side)
+        for y in 0..<code.size {
+            for x in 0..<code.size where code.isDark(x, y) {
+                let left = (x + margin) * modulePixels
+                let top = (y + margin) * modulePixels
+                for row in top..<(top + modulePixels) {
+                    let start = row * side + left
+                    for column in start..<(start + modulePixels) { pixels[column] = 0 }
+                }
+            }
+        }
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        image.width = png_uint_32(side)
+        image.height = png_uint_32(side)
+        image.format = png_uint_32(PNG_FORMAT_GRAY)
+        var size = 0
+        guard png_image_write_to_memory(&image, nil, &size, 0, pixels, Int32(side), nil) != 0 else {
+            let message = withUnsafeBytes(of: image.message) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            throw .renderFailed(message)
+        }
+        var output = [UInt8](repeating: 0, count: size)
+        guard png_image_write_to_memory(&image, &output, &size, 0, pixels, Int32(side), nil) != 0 else {
+            throw .renderFailed("png_image_write_to_memory failed")
+        }
+        png_image_free(&image)
+        return Data(output.prefix(size))
+    }
+
+    /// The dark modules as one SVG path, rows of runs merged into rectangles, in module units.
+    static func path(_ code: QRCode, margin: Int) -> String {
+        var path = ""
+        for y in 0..<code.size {
+            var x = 0
+            while x < code.size {
+                guard code.isDark(x, y) else {
+                    x += 1
+                    continue
+                }
+                var run = 1
+                while x + run < code.size, code.isDark(x + run, y) { run += 1 }
+                path += "M\(x + margin) \(y + margin)h\(run)v1h-\(run)z"
+                x += run
+            }
+        }
+        return path
+    }
+
+    /// An SVG of `pixels` per side (or, with `millimetres`, that physical size), quiet zone included.
+    public static func svg(_ code: QRCode, margin: Int, pixels: Int?, millimetres: Double? = nil, title: String? = nil)
+        -> String
+    {
+        let units = code.size + 2 * margin
+        let dimension = millimetres.map { "\(format($0))mm" } ?? "\(pixels ?? units * 8)"
+        let label = title.map { "<title>\(escape($0))</title>" } ?? ""
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="\(dimension)" height="\(dimension)" \
+            viewBox="0 0 \(units) \(units)" shape-rendering="crispEdges">\(label)<rect width="\(units)" height="\(units)" \
+            fill="#fff"/><path fill="#000" d="\(path(code, margin: margin))"/></svg>
+
+            """
+    }
+
+    /// A one-page PDF exactly `millimetres` square, the code drawn as vector rectangles.
+    public static func pdf(_ code: QRCode, margin: Int, millimetres: Double, title: String) -> Data {
+        let points = millimetres / 25.4 * 72
+        let unit = points / Double(code.size + 2 * margin)
+        var content = "1 1 1 rg 0 0 \(format(points)) \(format(points)) re f 0 0 0 rg\n"
+        for y in 0..<code.size {
+            var x = 0
+            while x < code.size {
+                guard code.isDark(x, y) else {
+                    x += 1
+                    continue
+                }
+                var run = 1
+                while x + run < code.size, code.isDark(x + run, y) { run += 1 }
+                let left = Double(x + margin) * unit
+                let bottom = points - Double(y + margin + 1) * unit
+                content += "\(format(left)) \(format(bottom)) \(format(Double(run) * unit)) \(format(unit)) re\n"
+                x += run
+            }
+        }
+        content += "f\n"
+        let info = title.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 32 } ? title : "QR code"
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 \(format(points)) \(format(points))] /Contents 4 0 R /Resources << >> >>",
+            "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream",
+            "<< /Title (\(info.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "(", with: "\\(").replacingOccurrences(of: ")", with: "\\)"))) /Producer (kho) >>",
+        ]
+        var pdf = "%PDF-1.4\n"
+        var offsets: [Int] = []
+        for (index, object) in objects.enumerated() {
+            offsets.append(pdf.utf8.count)
+            pdf += "\(index + 1) 0 obj\n\(object)\nendobj\n"
+        }
+        let xref = pdf.utf8.count
+        pdf += "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { pdf += String(format: "%010d 00000 n \n", offset) }
+        pdf += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R /Info 5 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
+        return Data(pdf.utf8)
+    }
+
+    static func format(_ value: Double) -> String {
+        let text = String(format: "%.3f", value)
+        var trimmed = text
+        while trimmed.hasSuffix("0") { trimmed.removeLast() }
+        if trimmed.hasSuffix(".") { trimmed.removeLast() }
+        return trimmed
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
