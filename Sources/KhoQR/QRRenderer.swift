@@ -4,17 +4,23 @@ import Foundation
 /// Draws a QR code as PNG (libpng's simplified API), SVG (vector paths) or PDF (vector, at an
 /// exact physical size). The same code and options always give the same bytes: no timestamps.
 public enum QRRenderer {
-    /// A grey-scale PNG with `modulePixels` pixels per module and a quiet zone of `margin` modules.
+    /// A PNG with `modulePixels` pixels per module and a quiet zone of `margin` modules: colour-mapped
+    /// with two entries, so libpng writes one bit a pixel, in one pass with its speed flag.
     public static func png(_ code: QRCode, modulePixels: Int, margin: Int) throws(QRError) -> Data {
         let side = (code.size + 2 * margin) * modulePixels
-        var pixels = [UInt8](repeating: 255, count: side * side)
-        for y in 0..<code.size {
-            for x in 0..<code.size where code.isDark(x, y) {
-                let left = (x + margin) * modulePixels
+        var pixels = [UInt8](repeating: 1, count: side * side)  // index 1: white
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            // Draw the first pixel row of each module row, then copy it down the module's height.
+            for y in 0..<code.size {
                 let top = (y + margin) * modulePixels
-                for row in top..<(top + modulePixels) {
-                    let start = row * side + left
-                    for column in start..<(start + modulePixels) { pixels[column] = 0 }
+                let rowStart = top * side
+                for x in 0..<code.size where code.modules[y * code.size + x] {
+                    let left = rowStart + (x + margin) * modulePixels
+                    for column in left..<(left + modulePixels) { buffer[column] = 0 }
+                }
+                for row in 1..<max(1, modulePixels) {
+                    (buffer.baseAddress! + rowStart + row * side).update(
+                        from: buffer.baseAddress! + rowStart, count: side)
                 }
             }
         }
@@ -22,19 +28,21 @@ public enum QRRenderer {
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         image.width = png_uint_32(side)
         image.height = png_uint_32(side)
-        image.format = png_uint_32(PNG_FORMAT_GRAY)
-        var size = 0
-        guard png_image_write_to_memory(&image, nil, &size, 0, pixels, Int32(side), nil) != 0 else {
+        image.format = png_uint_32(PNG_FORMAT_GRAY) | png_uint_32(PNG_FORMAT_FLAG_COLORMAP)
+        image.flags = png_uint_32(PNG_IMAGE_FLAG_FAST)
+        image.colormap_entries = 2
+        let colormap: [UInt8] = [0, 255]
+        // Ample for a 1-bit image: the pixels themselves plus chunk overhead.
+        var size = side * side + 4096
+        var output = [UInt8](repeating: 0, count: size)
+        let written = png_image_write_to_memory(&image, &output, &size, 0, pixels, Int32(side), colormap)
+        defer { png_image_free(&image) }
+        guard written != 0 else {
             let message = withUnsafeBytes(of: image.message) { bytes in
                 String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
             }
             throw .renderFailed(message)
         }
-        var output = [UInt8](repeating: 0, count: size)
-        guard png_image_write_to_memory(&image, &output, &size, 0, pixels, Int32(side), nil) != 0 else {
-            throw .renderFailed("png_image_write_to_memory failed")
-        }
-        png_image_free(&image)
         return Data(output.prefix(size))
     }
 

@@ -54,10 +54,13 @@ extension SQLiteCatalogue {
         }
     }
 
-    public func recordProductEvent(_ id: ProductID, event: NewEvent) throws {
+    public func recordProductEvents(_ events: [(ProductID, NewEvent)]) throws {
+        guard !events.isEmpty else { return }
         try write { db in
-            try Self.requireExists(db, id)
-            try Self.insertEvent(db, event, productID: id)
+            for (id, event) in events {
+                try Self.requireExists(db, id)
+                try Self.insertEvent(db, event, productID: id)
+            }
         }
     }
 

@@ -7,6 +7,21 @@ extension SQLiteCatalogue {
         try read { db in try Self.loadProducts(db, where: "p.id = ?", arguments: [id.rawValue], suffix: "").first }
     }
 
+    public func products(_ ids: [ProductID]) throws -> [Product] {
+        try read { db in
+            var byID: [ProductID: Product] = [:]
+            for batch in Self.batches(ids.map(\.rawValue)) {
+                for product in try Self.loadProducts(
+                    db, where: "p.id IN \(Self.placeholders(batch.count))", arguments: StatementArguments(batch),
+                    suffix: "")
+                {
+                    byID[product.id] = product
+                }
+            }
+            return ids.compactMap { byID[$0] }
+        }
+    }
+
     public func products(matching filter: ProductFilter, limit: Int?) throws -> [Product] {
         let (condition, arguments) = Self.sql(for: filter)
         var suffix = "ORDER BY p.seq"

@@ -4,6 +4,10 @@ import KhoCore
 import KhoQR
 import KhoRepository
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 extension ErrorCorrection: ExpressibleByArgument {}
 
 enum QRFormat: String, ExpressibleByArgument, CaseIterable {
@@ -27,6 +31,17 @@ struct QR: ParsableCommand {
         case .failure(let problem):
             throw CLIError(problem.message.replacingOccurrences(of: "base-url:", with: "--base-url:"))
         case .success(let url): return url
+        }
+    }
+
+    /// Writes a file with plain POSIX calls: for many small files, Foundation's writer costs more than the work.
+    static func writeDirectly(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CLIError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+        defer { close(descriptor) }
+        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == data.count else {
+            throw CLIError("\(path): cannot write (\(String(cString: strerror(errno))))")
         }
     }
 
@@ -60,7 +75,12 @@ struct QR: ParsableCommand {
         @OptionGroup var repository: RepositoryOptions
 
         @Argument(help: "Product ids.")
-        var ids: [String]
+        var ids: [String] = []
+
+        @Option(
+            help: ArgumentHelp("Read product ids from this file, one a line (- for standard input).", valueName: "file")
+        )
+        var idsFrom: String?
 
         @Option(help: "png, svg or pdf.")
         var format: QRFormat = .png
@@ -94,7 +114,9 @@ struct QR: ParsableCommand {
         var force = false
 
         func validate() throws {
-            if ids.isEmpty { throw ValidationError("give at least one product id") }
+            if ids.isEmpty && idsFrom == nil {
+                throw ValidationError("give at least one product id, or --ids-from FILE")
+            }
             if module != nil && size != nil { throw ValidationError("give --module or --size, not both") }
             if let module, !(1...100).contains(module) { throw ValidationError("--module must be 1 to 100 pixels") }
             if let size, !(21...10_000).contains(size) { throw ValidationError("--size must be 21 to 10000 pixels") }
@@ -104,31 +126,46 @@ struct QR: ParsableCommand {
         }
 
         func run() throws {
+            let timing = Timing()
             let repo = try repository.open()
             let base = try QR.baseURL(baseURL, repository: repo)
             let millimetres = try printSize.map(QR.millimetres) ?? (format == .pdf ? 25 : nil)
             // Every id is checked before anything is written.
-            var products: [Product] = []
+            var wanted: [ProductID] = []
             var problems: [String] = []
-            for text in ids {
-                guard let id = ProductID(parsing: text) else {
-                    problems.append("'\(text)' is not a product id")
-                    continue
-                }
-                guard let product = try repo.catalogue.product(id) else {
-                    problems.append("product \(id): not in this catalogue")
-                    continue
-                }
-                products.append(product)
+            var texts = ids
+            if let idsFrom {
+                let data =
+                    idsFrom == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: idsFrom)
+                guard let data else { throw CLIError("--ids-from: cannot read \(idsFrom)") }
+                texts += String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }.filter { !$0.isEmpty }
             }
+            for text in texts {
+                if let id = ProductID(parsing: text) {
+                    wanted.append(id)
+                } else {
+                    problems.append("'\(text)' is not a product id")
+                }
+            }
+            let products = try repo.catalogue.products(wanted)
+            let found = Set(products.map(\.id))
+            problems += wanted.filter { !found.contains($0) }.map { "product \($0): not in this catalogue" }
             guard problems.isEmpty else {
                 throw CLIError("no QR code was made:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
             }
-            let folder = ids.count > 1 || out?.hasSuffix("/") == true ? (out ?? ".") : nil
+            let folder = products.count > 1 || out?.hasSuffix("/") == true ? (out ?? ".") : nil
             if let folder { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             try repo.lockForWriting()
-            for product in products {
-                let link = PublicLink.link(base: base, id: product.id)
+            var events: [(ProductID, NewEvent)] = []
+            // The events are recorded together at the end, also when a write fails part-way.
+            defer { try? repo.catalogue.recordProductEvents(events) }
+            timing.mark("products")
+            // Encoding and drawing run on every core; files are written in order afterwards.
+            let (format, ecc, margin, module, size) = (format, ecc, margin, module, size)
+            let rendered = try QRBatch.render(products.map { PublicLink.link(base: base, id: $0.id) }) { link in
                 let code = try QRCode(text: link, correction: ecc)
                 let units = code.size + 2 * margin
                 let modulePixels = module ?? size.map { max(1, $0 / units) } ?? 8
@@ -143,21 +180,42 @@ struct QR: ParsableCommand {
                         ).utf8)
                 case .pdf: data = QRRenderer.pdf(code, margin: margin, millimetres: millimetres ?? 25, title: link)
                 }
+                return QRBatch.Rendered(
+                    data: data, version: code.version, extent: units * (format == .png ? modulePixels : 1))
+            }
+            timing.mark("render")
+            var lines: [String] = []
+            defer {
+                // One write for all the lines: thousands of codes print quickly.
+                if !lines.isEmpty { Output.line(lines.joined(separator: "\n")) }
+                timing.mark("write")
+            }
+            for (product, rendering) in zip(products, rendered) {
+                let link = PublicLink.link(base: base, id: product.id)
+                let (data, version, extent) = (rendering.data, rendering.version, rendering.extent)
                 let path =
                     folder.map { "\($0)/\(product.id).\(format.rawValue)" } ?? out ?? "\(product.id).\(format.rawValue)"
-                do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-                    throw CLIError("\(path): cannot write (\(error.localizedDescription))")
+                // A single file is written atomically; many codes into a folder are written directly
+                // (a code is remade identically, so an interrupted run only needs running again).
+                if folder == nil {
+                    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                        throw CLIError("\(path): cannot write (\(error.localizedDescription))")
+                    }
+                } else {
+                    try QR.writeDirectly(data, to: path)
                 }
-                try repo.catalogue.recordProductEvent(
-                    product.id,
-                    event: NewEvent(
-                        type: .creation, at: Environment.now(), agent: Environment.agent,
-                        detail: [
-                            "what": "qr code", "link": link, "format": format.rawValue, "ecc": ecc.rawValue,
-                            "version": String(code.version), "software": Environment.software,
-                        ]))
-                Output.line(
-                    "\(path)  \(link)  (version \(code.version), ECC \(ecc.rawValue), \(units * (format == .png ? modulePixels : 1))\(format == .png ? " px" : " modules"))"
+                events.append(
+                    (
+                        product.id,
+                        NewEvent(
+                            type: .creation, at: Environment.now(), agent: Environment.agent,
+                            detail: [
+                                "what": "qr code", "link": link, "format": format.rawValue, "ecc": ecc.rawValue,
+                                "version": String(version), "software": Environment.software,
+                            ])
+                    ))
+                lines.append(
+                    "\(path)  \(link)  (version \(version), ECC \(ecc.rawValue), \(extent)\(format == .png ? " px" : " modules"))"
                 )
                 if product.files.isEmpty && !force {
                     Output.note(
@@ -242,16 +300,18 @@ extension QR {
                 }
             }
             try repo.lockForWriting()
-            for product in products {
-                try repo.catalogue.recordProductEvent(
-                    product.id,
-                    event: NewEvent(
-                        type: .creation, at: Environment.now(), agent: Environment.agent,
-                        detail: [
-                            "what": "qr label", "link": PublicLink.link(base: base, id: product.id), "sheet": out,
-                            "software": Environment.software,
-                        ]))
-            }
+            try repo.catalogue.recordProductEvents(
+                products.map { product in
+                    (
+                        product.id,
+                        NewEvent(
+                            type: .creation, at: Environment.now(), agent: Environment.agent,
+                            detail: [
+                                "what": "qr label", "link": PublicLink.link(base: base, id: product.id), "sheet": out,
+                                "software": Environment.software,
+                            ])
+                    )
+                })
             Output.note(
                 "\(labels.count) label(s) on \(LabelSheet.pages(labels).count) page(s): "
                     + written.joined(separator: ", "))

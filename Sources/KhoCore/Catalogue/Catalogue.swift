@@ -44,8 +44,11 @@ public protocol Catalogue: Sendable {
     /// Records fixity checks, and a `fixity check` event for each product holding each object.
     func record(_ checks: [FixityCheck], agent: String, software: String) throws
 
-    /// Records an event about one product.
-    func recordProductEvent(_ id: ProductID, event: NewEvent) throws
+    /// Records events about products, all in one transaction.
+    func recordProductEvents(_ events: [(ProductID, NewEvent)]) throws
+
+    /// The products with these ids, in the order given (unknown ids are left out).
+    func products(_ ids: [ProductID]) throws -> [Product]
 
     /// Records an event about an object for every product that holds it (quarantine, recovery).
     func recordObjectEvent(_ sha256: String, event: NewEvent) throws
@@ -80,6 +83,11 @@ public protocol Catalogue: Sendable {
 }
 
 extension Catalogue {
+    /// Records an event about one product.
+    public func recordProductEvent(_ id: ProductID, event: NewEvent) throws {
+        try recordProductEvents([(id, event)])
+    }
+
     /// The products that hold the object with this SHA-256.
     public func products(holding sha256: String) throws -> [ProductID] {
         try products(holding: [sha256])[sha256] ?? []
