@@ -83,6 +83,8 @@ final class XMLFacts: NSObject, XMLParserDelegate {
     var rootAttributes: [String: String] = [:]
     var texts: [String: [String]] = [:]
     var identifiers: [(id: String?, value: String)] = []
+    /// Manifest items of a package document.
+    var items: [(id: String?, href: String, mediaType: String?, properties: String?)] = []
     private var allAttributes: [String: [String]] = [:]
     private var current = ""
     private var currentID: String?
@@ -106,6 +108,9 @@ final class XMLFacts: NSObject, XMLParserDelegate {
         if depth == 0 { rootAttributes = attributes }
         depth += 1
         for (key, value) in attributes { allAttributes[key, default: []].append(value) }
+        if elementName == "item", let href = attributes["href"] {
+            items.append((attributes["id"], href, attributes["media-type"], attributes["properties"]))
+        }
         current = ""
         currentID = attributes["id"]
     }

@@ -257,7 +257,7 @@ extension SQLiteCatalogue {
                 sql: """
                     SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
                     FROM product_file f JOIN object o ON o.sha256 = f.sha256
-                    WHERE f.product_id IN \(list) ORDER BY f.product_id, f.added_at, f.role, f.sha256
+                    WHERE f.product_id IN \(list) ORDER BY f.product_id, f.added_at, CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
                     """, arguments: batchArguments)
             {
                 files[row["product_id"], default: []].append(

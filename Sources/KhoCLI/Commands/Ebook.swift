@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import KhoCore
+import KhoFormats
+import KhoQR
+import KhoRepository
+
+struct Ebook: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Work on e-books: add a QR page to an EPUB.",
+        subcommands: [Stamp.self])
+
+    struct Stamp: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a copy of a product's EPUB with a page holding its QR code, title and link.",
+            discussion: """
+                The page is registered in the package document (manifest and spine) and in the navigation \
+                (EPUB 3 nav document or EPUB 2 NCX); `mimetype` stays first and uncompressed. The copy is \
+                stored as a derivative file of the product; the master is never changed. Encrypted (DRM) and \
+                damaged EPUBs are refused.
+
+                Examples:
+                  kho ebook stamp 1M7ZTDBH9VBRKF2N
+                  kho ebook stamp 1M7ZTDBH9VBRKF2N --out so-tay-qr.epub
+                """)
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Argument(help: "The e-book's product id.")
+        var id: String
+
+        @Option(help: ArgumentHelp("Also write the stamped EPUB to this file.", valueName: "file"))
+        var out: String?
+
+        @Option(help: ArgumentHelp("Use this base URL instead of the repository's.", valueName: "url"))
+        var baseURL: String?
+
+        @Option(help: "Error correction of the code: L, M, Q or H.")
+        var ecc: ErrorCorrection = .Q
+
+        func run() throws {
+            let repo = try repository.open()
+            let productID = try ProductIDArgument.parse(id)
+            guard let product = try repo.catalogue.product(productID) else {
+                throw RepositoryError.unknownProduct(productID.rawValue)
+            }
+            guard
+                let epub = product.files.first(where: { $0.object.mime == "application/epub+zip" && $0.role == .master }
+                )
+                    ?? product.files.first(where: { $0.object.mime == "application/epub+zip" && $0.role != .derivative }
+                    )
+            else {
+                let what =
+                    product.metadata.kind == "ebook"
+                    ? "an e-book with no EPUB file yet; attach one first"
+                    : "a \(product.metadata.kind), not an e-book with an EPUB file"
+                throw CLIError("product \(productID) is \(what); nothing was written")
+            }
+            let base = try QR.baseURL(baseURL, repository: repo)
+            let link = PublicLink.link(base: base, id: productID)
+            let png = try QRRenderer.png(try QRCode(text: link, correction: ecc), modulePixels: 8, margin: 4)
+            let temporary = "\(repo.store.temporaryDirectory)/stamp-\(UUID().uuidString).epub"
+            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            try EPUBStamper.stamp(
+                input: repo.store.path(for: epub.object.sha256), output: temporary, qrPNG: png,
+                title: product.metadata.title,
+                link: link)
+            let ingestor = try Ingestor(
+                repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+            let stampedName = ((epub.originalName as NSString).deletingPathExtension) + "-qr.epub"
+            let stampedPath = "\(repo.store.temporaryDirectory)/\(stampedName)"
+            try? FileManager.default.removeItem(atPath: stampedPath)
+            try FileManager.default.moveItem(atPath: temporary, toPath: stampedPath)
+            defer { try? FileManager.default.removeItem(atPath: stampedPath) }
+            var sha256: String
+            do {
+                let (updated, _) = try ingestor.attach(stampedPath, to: productID, role: .derivative)
+                sha256 = updated.files.last?.object.sha256 ?? ""
+                try repo.catalogue.recordProductEvent(
+                    productID,
+                    event: NewEvent(
+                        type: .creation, at: Environment.now(), agent: Environment.agent,
+                        detail: [
+                            "what": "epub with qr page", "from_sha256": epub.object.sha256, "sha256": sha256,
+                            "link": link,
+                            "software": Environment.software,
+                        ]))
+                Output.line("stamped    \(productID)  \(stampedName)  (derivative, sha256 \(sha256))")
+            } catch RepositoryError.invalidInput(let summary, _) where summary.contains("already has this file") {
+                sha256 = try repo.store.hash(stampedPath).sha256
+                Output.line("unchanged  \(productID)  \(stampedName)  (already stored: sha256 \(sha256))")
+            }
+            if let out {
+                do {
+                    try FileManager.default.contents(atPath: stampedPath)?.write(
+                        to: URL(fileURLWithPath: out), options: .atomic)
+                } catch { throw CLIError("\(out): cannot write (\(error.localizedDescription))") }
+                Output.note("wrote \(out)")
+            }
+        }
+    }
+}

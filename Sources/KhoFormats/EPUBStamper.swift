@@ -1,0 +1,194 @@
+import Foundation
+import ZIPFoundation
+
+/// Why an EPUB cannot be stamped.
+public enum EPUBStampError: Error, CustomStringConvertible, Sendable {
+    case notZip(String)
+    case missing(String)
+    case encrypted
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case .notZip(let path): "\(path): not an EPUB (not a ZIP container); nothing was written"
+        case .missing(let what): "the EPUB has no \(what); it is damaged, nothing was written"
+        case .encrypted:
+            "the EPUB's content is encrypted (DRM, META-INF/encryption.xml); kho does not stamp encrypted e-books"
+        case .unreadable(let reason): "the EPUB could not be read: \(reason)"
+        }
+    }
+}
+
+/// Makes a copy of an EPUB with one more page: a QR code, the title and the link. The page is
+/// registered in the package document (manifest and spine) and in the navigation (the EPUB 3 nav
+/// document, or the EPUB 2 NCX); `mimetype` stays first and uncompressed; the input is not touched.
+public enum EPUBStamper {
+    public static let pageName = "kho-qr.xhtml"
+    public static let imageName = "kho-qr.png"
+    /// Entries' dates in the copy, so that the same input gives the same bytes.
+    static let fixedDate = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
+
+    public static func stamp(input: String, output: String, qrPNG: Data, title: String, link: String)
+        throws(EPUBStampError)
+    {
+        let archive: Archive
+        do { archive = try Archive(url: URL(fileURLWithPath: input), accessMode: .read) } catch { throw .notZip(input) }
+        func read(_ path: String) -> Data? {
+            guard let entry = archive[path], entry.uncompressedSize <= 16 << 20 else { return nil }
+            var data = Data()
+            do { _ = try archive.extract(entry) { data.append($0) } } catch { return nil }
+            return data
+        }
+        if let encryption = read("META-INF/encryption.xml") {
+            let algorithms = XMLFacts(String(decoding: encryption, as: UTF8.self)).attributes(named: "Algorithm")
+            let obfuscation: Set<String> = ["http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"]
+            if algorithms.isEmpty || !algorithms.allSatisfy(obfuscation.contains) { throw .encrypted }
+        }
+        guard let container = read("META-INF/container.xml") else { throw .missing("META-INF/container.xml") }
+        guard let opfPath = XMLFacts(String(decoding: container, as: UTF8.self)).attributes(named: "full-path").first
+        else { throw .missing("package document named in META-INF/container.xml") }
+        guard let opfData = read(opfPath) else { throw .missing("package document \(opfPath)") }
+        var opf = String(decoding: opfData, as: UTF8.self)
+        let facts = XMLFacts(opf)
+        let version3 = (facts.rootAttributes["version"] ?? "2.0").hasPrefix("3")
+        let base = (opfPath as NSString).deletingLastPathComponent
+        func inPackage(_ name: String) -> String { base.isEmpty ? name : "\(base)/\(name)" }
+        let pageID = unique("kho-qr-page", in: opf)
+        let imageID = unique("kho-qr-image", in: opf)
+
+        // The package document: two manifest items and a spine entry at the end.
+        opf = try insert(
+            "<item id=\"\(pageID)\" href=\"\(pageName)\" media-type=\"application/xhtml+xml\"/>\n"
+                + "<item id=\"\(imageID)\" href=\"\(imageName)\" media-type=\"image/png\"/>\n",
+            before: "manifest", in: opf)
+        opf = try insert("<itemref idref=\"\(pageID)\"/>\n", before: "spine", in: opf)
+
+        var replaced: [String: Data] = [opfPath: Data(opf.utf8)]
+        let label = "QR: " + title
+        if version3 {
+            // The nav document: a link to the page at the end of the table of contents.
+            guard
+                let navHref = facts.items.first(where: { ($0.properties ?? "").split(separator: " ").contains("nav") })?
+                    .href
+            else { throw .missing("navigation document (manifest item with properties=\"nav\")") }
+            let navPath = inPackage(navHref)
+            guard let navData = read(navPath) else { throw .missing("navigation document \(navPath)") }
+            let relative = relativePath(from: (navHref as NSString).deletingLastPathComponent, to: pageName)
+            var nav = String(decoding: navData, as: UTF8.self)
+            guard let tocStart = nav.range(of: "epub:type=\"toc\""),
+                let close = nav.range(of: "</ol>", range: tocStart.upperBound..<nav.endIndex)
+            else { throw .missing("table of contents in the navigation document") }
+            nav.insert(contentsOf: "<li><a href=\"\(relative)\">\(escape(label))</a></li>\n", at: close.lowerBound)
+            replaced[navPath] = Data(nav.utf8)
+        } else if let ncxHref = facts.items.first(where: { $0.mediaType == "application/x-dtbncx+xml" })?.href {
+            // EPUB 2: a navPoint at the end of the NCX's navMap.
+            let ncxPath = inPackage(ncxHref)
+            guard let ncxData = read(ncxPath) else { throw .missing("NCX \(ncxPath)") }
+            var ncx = String(decoding: ncxData, as: UTF8.self)
+            let orders = ncx.components(separatedBy: "playOrder=\"").dropFirst().compactMap {
+                Int($0.prefix { $0.isNumber })
+            }
+            let relative = relativePath(from: (ncxHref as NSString).deletingLastPathComponent, to: pageName)
+            let point =
+                "<navPoint id=\"\(unique("kho-qr-nav", in: ncx))\" playOrder=\"\((orders.max() ?? 0) + 1)\">"
+                + "<navLabel><text>\(escape(label))</text></navLabel><content src=\"\(relative)\"/></navPoint>\n"
+            ncx = try insert(point, before: "navMap", in: ncx)
+            replaced[ncxPath] = Data(ncx.utf8)
+        }
+
+        let page =
+            version3
+            ? """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">
+            <head><title>\(escape(label))</title></head>
+            <body>
+            <section style="text-align: center">
+            <h1>\(escape(title))</h1>
+            <p><img src="\(imageName)" alt="\(escape("QR code: " + link))" style="width: 50%; max-width: 12em"/></p>
+            <p><a href="\(escape(link))">\(escape(link))</a></p>
+            </section>
+            </body>
+            </html>
+
+            """
+            : """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">
+            <html xmlns="http://www.w3.org/1999/xhtml">
+            <head><title>\(escape(label))</title></head>
+            <body>
+            <div style="text-align: center">
+            <h1>\(escape(title))</h1>
+            <p><img src="\(imageName)" alt="\(escape("QR code: " + link))" style="width: 50%"/></p>
+            <p><a href="\(escape(link))">\(escape(link))</a></p>
+            </div>
+            </body>
+            </html>
+
+            """
+
+        // The copy: mimetype first and stored, then every entry, replaced where changed, then the page.
+        let temporary = output + ".part"
+        try? FileManager.default.removeItem(atPath: temporary)
+        do {
+            let copy = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
+            func add(_ path: String, _ data: Data, compressed: Bool) throws {
+                try copy.addEntry(
+                    with: path, type: .file, uncompressedSize: Int64(data.count), modificationDate: fixedDate,
+                    compressionMethod: compressed ? .deflate : .none
+                ) { position, size in data.subdata(in: Int(position)..<Int(position) + size) }
+            }
+            try add("mimetype", Data("application/epub+zip".utf8), compressed: false)
+            for entry in archive where entry.type == .file && entry.path != "mimetype" {
+                guard let data = replaced[entry.path] ?? read(entry.path) else {
+                    throw EPUBStampError.unreadable(entry.path)
+                }
+                try add(entry.path, data, compressed: true)
+            }
+            try add(inPackage(pageName), Data(page.utf8), compressed: true)
+            try add(inPackage(imageName), qrPNG, compressed: false)
+        } catch let error as EPUBStampError {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .unreadable("\(error)")
+        }
+        guard rename(temporary, output) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw .unreadable("cannot write \(output)")
+        }
+    }
+
+    /// Inserts `text` before the closing tag of `element` (with any namespace prefix).
+    static func insert(_ text: String, before element: String, in document: String) throws(EPUBStampError) -> String {
+        guard let range = document.range(of: "</([A-Za-z0-9]+:)?\(element)>", options: .regularExpression) else {
+            throw .missing("<\(element)> in the package")
+        }
+        var result = document
+        result.insert(contentsOf: text, at: range.lowerBound)
+        return result
+    }
+
+    static func unique(_ base: String, in document: String) -> String {
+        var candidate = base
+        var number = 2
+        while document.contains("\"\(candidate)\"") {
+            candidate = "\(base)-\(number)"
+            number += 1
+        }
+        return candidate
+    }
+
+    static func relativePath(from folder: String, to name: String) -> String {
+        let depth = folder.split(separator: "/").count
+        return String(repeating: "../", count: depth) + name
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
