@@ -59,7 +59,7 @@ let package = Package(
         // QR codes: libqrencode and libpng as system libraries (Debian: libqrencode-dev, libpng-dev).
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
-        .target(name: "KhoQR", dependencies: ["CQREncode", "CPNG"], swiftSettings: strict),
+        .target(name: "KhoQR", dependencies: ["KhoCore", "CQREncode", "CPNG"], swiftSettings: strict),
         // Audit reports: figures from catalogue counts, rendered as text, Markdown, CSV, JSON and HTML.
         .target(name: "KhoReports", dependencies: ["KhoCore"], swiftSettings: strict),
         // The catalogue: one façade over GRDB and the system SQLite.

@@ -1,4 +1,5 @@
 import Foundation
+import KhoCore
 import ZIPFoundation
 
 /// Why an EPUB cannot be stamped.
@@ -187,8 +188,5 @@ public enum EPUBStamper {
         return String(repeating: "../", count: depth) + name
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }

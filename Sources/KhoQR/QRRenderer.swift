@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import KhoCore
 
 /// Draws a QR code as PNG (libpng's simplified API), SVG (vector paths) or PDF (vector, at an
 /// exact physical size). The same code and options always give the same bytes: no timestamps.
@@ -46,9 +47,9 @@ public enum QRRenderer {
         return Data(output.prefix(size))
     }
 
-    /// The dark modules as one SVG path, rows of runs merged into rectangles, in module units.
-    static func path(_ code: QRCode, margin: Int) -> String {
-        var path = ""
+    /// The dark modules of each row merged into runs: fewer, longer shapes to draw.
+    static func runs(_ code: QRCode) -> [(x: Int, y: Int, length: Int)] {
+        var runs: [(x: Int, y: Int, length: Int)] = []
         for y in 0..<code.size {
             var x = 0
             while x < code.size {
@@ -56,13 +57,18 @@ public enum QRRenderer {
                     x += 1
                     continue
                 }
-                var run = 1
-                while x + run < code.size, code.isDark(x + run, y) { run += 1 }
-                path += "M\(x + margin) \(y + margin)h\(run)v1h-\(run)z"
-                x += run
+                var length = 1
+                while x + length < code.size, code.isDark(x + length, y) { length += 1 }
+                runs.append((x, y, length))
+                x += length
             }
         }
-        return path
+        return runs
+    }
+
+    /// The dark modules as one SVG path, in module units.
+    static func path(_ code: QRCode, margin: Int) -> String {
+        runs(code).map { "M\($0.x + margin) \($0.y + margin)h\($0.length)v1h-\($0.length)z" }.joined()
     }
 
     /// An SVG of `pixels` per side (or, with `millimetres`, that physical size), quiet zone included.
@@ -85,20 +91,10 @@ public enum QRRenderer {
         let points = millimetres / 25.4 * 72
         let unit = points / Double(code.size + 2 * margin)
         var content = "1 1 1 rg 0 0 \(format(points)) \(format(points)) re f 0 0 0 rg\n"
-        for y in 0..<code.size {
-            var x = 0
-            while x < code.size {
-                guard code.isDark(x, y) else {
-                    x += 1
-                    continue
-                }
-                var run = 1
-                while x + run < code.size, code.isDark(x + run, y) { run += 1 }
-                let left = Double(x + margin) * unit
-                let bottom = points - Double(y + margin + 1) * unit
-                content += "\(format(left)) \(format(bottom)) \(format(Double(run) * unit)) \(format(unit)) re\n"
-                x += run
-            }
+        for run in runs(code) {
+            let left = Double(run.x + margin) * unit
+            let bottom = points - Double(run.y + margin + 1) * unit
+            content += "\(format(left)) \(format(bottom)) \(format(Double(run.length) * unit)) \(format(unit)) re\n"
         }
         content += "f\n"
         let info = title.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 32 } ? title : "QR code"
@@ -130,8 +126,5 @@ public enum QRRenderer {
         return trimmed
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 }

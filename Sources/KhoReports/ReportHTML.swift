@@ -4,10 +4,7 @@ import KhoCore
 /// A report as one self-contained HTML file: no external assets, inline CSS and SVG, readable on a
 /// phone and in print, UTF-8 throughout.
 public enum ReportHTML {
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     static func percent(_ ratio: Ratio?) -> String {
         guard let ratio else { return "—" }

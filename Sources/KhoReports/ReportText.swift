@@ -91,17 +91,17 @@ public enum ReportText {
     public static func table(_ report: Report) -> String {
         var lines = header(report) + [""]
         if let message = report.message { lines += [message, ""] }
-        lines += Output.align(figureRows(report.totals))
+        lines += Markup.columns(figureRows(report.totals))
         if let previous = report.previous {
             lines += ["", "Change since \(previous.period):"]
-            lines += Output.align(
+            lines += Markup.columns(
                 previous.change.sorted { $0.key < $1.key }.map {
                     ["  \($0.key.replacingOccurrences(of: "_", with: " "))", String(format: "%+.2f", $0.value)]
                 })
         }
         if let grouping = report.grouping {
             lines += ["", "By \(grouping.rawValue):"]
-            lines += Output.align(
+            lines += Markup.columns(
                 [groupHeader(report)]
                     + report.groups.map { groupRow($0.label, $0.figures, products: products($0.figures)) }
                     + [groupRow("total", report.totals, products: products(report.totals))]
@@ -109,7 +109,8 @@ public enum ReportText {
         }
         if let list = report.notDigitised, let coverage = report.totals.coverage {
             lines += ["", "Not digitised (\(coverage.notDigitised)):"]
-            lines += Output.align(list.map { [$0.id, $0.kind, $0.province ?? "", $0.published ?? "", $0.title] }).map {
+            lines += Markup.columns(list.map { [$0.id, $0.kind, $0.province ?? "", $0.published ?? "", $0.title] }).map
+            {
                 "  " + $0
             }
             if list.count < coverage.notDigitised {
@@ -200,19 +201,5 @@ public enum ReportText {
         return [header] + report.groups.map { values($0.key, $0.label, $0.figures) } + [
             values("", "total", report.totals)
         ]
-    }
-}
-
-/// Column alignment shared by the renderers.
-enum Output {
-    static func align(_ rows: [[String]]) -> [String] {
-        guard let columns = rows.map(\.count).max() else { return [] }
-        var widths = [Int](repeating: 0, count: columns)
-        for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }
     }
 }
