@@ -60,6 +60,12 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "KhoQR", dependencies: ["KhoCore", "CQREncode", "CPNG"], swiftSettings: strict),
+        // Bundles for the shared national database: BagIt 1.0 bags, written and checked.
+        .target(
+            name: "KhoBundle",
+            dependencies: ["KhoCore", "KhoFiles", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // Audit reports: figures from catalogue counts, rendered as text, Markdown, CSV, JSON and HTML.
         .target(name: "KhoReports", dependencies: ["KhoCore"], swiftSettings: strict),
         // The catalogue: one façade over GRDB and the system SQLite.
@@ -84,7 +90,7 @@ let package = Package(
         .target(
             name: "KhoCLI",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR",
+                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR", "KhoBundle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -36,7 +36,7 @@ struct Log: ParsableCommand {
         }
         let events = try repo.catalogue.events(for: productID).filter { type == nil || $0.type == type }
         if json {
-            try Output.json(events.map(EventRecord.init))
+            try Output.json(events.map { EventRecord($0) })
             return
         }
         for line in Output.table(

@@ -34,7 +34,8 @@ struct Show: ParsableCommand {
         if json {
             try Output.json(
                 ShowReport(
-                    product: ProductRecord(product, vocabulary: repo.vocabulary), events: events.map(EventRecord.init),
+                    product: ProductRecord(product, vocabulary: repo.vocabulary),
+                    events: events.map { EventRecord($0) },
                     technical: technical,
                     lastVerified: checks.mapValues { ["at": Timestamp.string($0.at), "outcome": $0.outcome.rawValue] }))
         } else {
@@ -58,26 +59,5 @@ struct ShowReport: Encodable {
     enum CodingKeys: String, CodingKey {
         case product, events, technical
         case lastVerified = "last_verified"
-    }
-}
-
-/// The JSON form of an event.
-struct EventRecord: Encodable {
-    var event: ProductEvent
-
-    enum CodingKeys: String, CodingKey {
-        case sequence, type, at, agent, outcome, detail
-        case productID = "product_id"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(event.sequence, forKey: .sequence)
-        try container.encode(event.productID, forKey: .productID)
-        try container.encode(event.type, forKey: .type)
-        try container.encode(Timestamp.string(event.at), forKey: .at)
-        try container.encode(event.agent, forKey: .agent)
-        try container.encode(event.outcome, forKey: .outcome)
-        try container.encode(event.detail, forKey: .detail)
     }
 }

@@ -5,6 +5,8 @@ import Foundation
 /// field is present (null when unknown), so scripts can rely on the shape.
 public struct ProductRecord: Encodable, Sendable {
     public let product: Product
+    /// The product's events, when the record travels in a bundle.
+    public let events: [ProductEvent]?
     let groups: TargetGroups
     let province: ProvinceJSON?
 
@@ -20,8 +22,9 @@ public struct ProductRecord: Encodable, Sendable {
         }
     }
 
-    public init(_ product: Product, vocabulary: Vocabulary) {
+    public init(_ product: Product, vocabulary: Vocabulary, events: [ProductEvent]? = nil) {
         self.product = product
+        self.events = events
         groups = product.groups(in: vocabulary)
         province = product.metadata.province.map { ref in
             let current = vocabulary.currentUnit(of: ref)
@@ -33,7 +36,7 @@ public struct ProductRecord: Encodable, Sendable {
 
     enum Keys: String, CodingKey {
         case id, title, description, kind, languages, platforms, topics, agency, province, produced, published
-        case funding, rights, groups, files
+        case funding, rights, groups, files, events
         case contentLine = "content_line"
         case originRepository = "origin_repository"
         case createdAt = "created_at"
@@ -93,5 +96,6 @@ public struct ProductRecord: Encodable, Sendable {
         try container.encode(product.originRepository, forKey: .originRepository)
         try container.encode(Timestamp.string(product.createdAt), forKey: .createdAt)
         try container.encode(Timestamp.string(product.updatedAt), forKey: .updatedAt)
+        if let events { try container.encode(events.map { EventRecord($0) }, forKey: .events) }
     }
 }

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import KhoBundle
+import KhoCore
+import KhoRepository
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export products and their files as a bundle for the shared national database (a BagIt bag).",
+        discussion: """
+            The bundle is a BagIt 1.0 bag (RFC 8493) in the format of catalogue-schema/BUNDLE.md: one JSON \
+            record per product (with its events) in data/records.jsonl, its files under data/objects/, \
+            SHA-256 and SHA-512 manifests and a tag manifest. Every file is re-hashed while it is copied; a \
+            corrupt one stops the export. The bag is written beside its name and moved into place when \
+            complete. Each exported product gets an `information package creation` event.
+
+            Examples:
+              kho export --out gia-lai-2024 --organization "Sở Thông tin và Truyền thông Gia Lai"
+              kho export --province gia-lai --period 2024-H1 --out gia-lai-2024-h1
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+    @OptionGroup(title: "Scope") var filters: FilterOptions
+
+    @Option(help: ArgumentHelp("The bag folder to create.", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Source-Organization: the exporting agency.", valueName: "name"))
+    var organization: String?
+
+    @Option(help: ArgumentHelp("Contact-Name.", valueName: "name"))
+    var contactName: String?
+
+    @Option(help: ArgumentHelp("Contact-Email.", valueName: "email"))
+    var contactEmail: String?
+
+    func run() throws {
+        let repo = try repository.open()
+        let filter = try filters.filter(repo.vocabulary)
+        let products = try repo.catalogue.products(matching: filter, limit: nil)
+        guard !products.isEmpty else { throw CLIError("no products in this scope; nothing was exported") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var records: [(id: String, json: Data)] = []
+        for product in products {
+            let record = ProductRecord(
+                product, vocabulary: repo.vocabulary, events: try repo.catalogue.events(for: product.id))
+            records.append((product.id.rawValue, try encoder.encode(record)))
+        }
+        let scope = filter.isEmpty ? "all" : CommandLine.arguments.dropFirst(2).joined(separator: " ")
+        let tags = BagWriter.Tags(
+            organization: organization ?? "kho repository \(repo.catalogue.repositoryID)", contactName: contactName,
+            contactEmail: contactEmail, repositoryID: repo.catalogue.repositoryID, scope: scope, date: Environment.now()
+        )
+        let summary = try BagWriter.write(
+            records: records, store: repo.store, objects: products.flatMap { $0.files.map(\.object.sha256) },
+            tags: tags,
+            to: out)
+        try repo.lockForWriting()
+        try repo.catalogue.recordProductEvents(
+            products.map { product in
+                (
+                    product.id,
+                    NewEvent(
+                        type: .informationPackageCreation, at: Environment.now(), agent: Environment.agent,
+                        detail: ["bundle": summary.identifier, "software": Environment.software])
+                )
+            })
+        Output.line(
+            "exported \(summary.products) product(s), \(summary.files) file(s), \(Output.bytes(summary.bytes)) to \(out)"
+        )
+        Output.line("bundle \(summary.identifier)")
+    }
+}
+
+struct Bundle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check bundles for the shared national database.",
+        subcommands: [Verify.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a bundle: BagIt 1.0, every checksum, Payload-Oxum, kho's profile, every record.",
+            discussion: """
+                Reports every problem in one go and exits 1 if there is any.
+
+                Examples:
+                  kho bundle verify gia-lai-2024
+                """)
+
+        @Argument(help: "The bag folder.")
+        var path: String
+
+        @Flag(help: "Print JSON: {valid, records, files, tags, problems}.")
+        var json = false
+
+        func run() throws {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CLIError("\(path): no such bag folder")
+            }
+            let result = BagVerifier.verify(path)
+            if json {
+                try Output.json(
+                    BundleVerifyJSON(
+                        valid: result.isValid, records: result.records, files: result.files, tags: result.tags,
+                        problems: result.problems))
+            } else {
+                for problem in result.problems { Output.line(problem) }
+                Output.note(
+                    result.isValid
+                        ? "\(path): valid bag, \(result.records) record(s), \(result.files) payload file(s)"
+                        : "\(path): \(result.problems.count) problem(s)")
+            }
+            if !result.isValid { throw ExitCode.failure }
+        }
+    }
+}
+
+struct BundleVerifyJSON: Encodable {
+    var valid: Bool
+    var records: Int
+    var files: Int
+    var tags: [String: String]
+    var problems: [String]
+}
