@@ -63,7 +63,7 @@ let package = Package(
         // Bundles for the shared national database: BagIt 1.0 bags, written and checked.
         .target(
             name: "KhoBundle",
-            dependencies: ["KhoCore", "KhoFiles", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KhoCore", "KhoFiles", "KhoRepository", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         // Audit reports: figures from catalogue counts, rendered as text, Markdown, CSV, JSON and HTML.

@@ -108,6 +108,78 @@ public final class SQLiteCatalogue: Catalogue {
         try Self.insertEvent(db, product.event, productID: product.id)
     }
 
+    public func merge(_ products: [MergedProduct]) throws {
+        guard !products.isEmpty else { return }
+        try write { db in
+            for merged in products {
+                let product = merged.product
+                let id = product.id.rawValue
+                if merged.replace {
+                    let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM product WHERE id = ?", arguments: [id])
+                    try db.execute(sql: "DELETE FROM product_fts WHERE rowid = ?", arguments: [seq])
+                    for table in ["product_language", "product_platform", "product_topic"] {
+                        try db.execute(sql: "DELETE FROM \(table) WHERE product_id = ?", arguments: [id])
+                    }
+                    try db.execute(
+                        sql: """
+                            UPDATE product SET title = ?, description = ?, kind = ?, content_line = ?, agency = ?,
+                                province = ?, province_current = ?, produced = ?, published = ?, published_first = ?,
+                                funding = ?, rights = ?, updated_at = ?
+                            WHERE id = ?
+                            """,
+                        arguments: Self.metadataArguments(product.metadata, current: currentProvince(product.metadata))
+                            + [Timestamp.string(product.updatedAt), id])
+                } else {
+                    let metadata = product.metadata
+                    try db.execute(
+                        sql: """
+                            INSERT INTO product(title, description, kind, content_line, agency, province, province_current,
+                                produced, published, published_first, funding, rights, id, origin_repository, ingest_key,
+                                created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                            """,
+                        arguments: Self.metadataArguments(metadata, current: currentProvince(metadata))
+                            + [
+                                id, product.originRepository, Timestamp.string(product.createdAt),
+                                Timestamp.string(product.updatedAt),
+                            ])
+                }
+                try Self.writeLists(db, id: product.id, metadata: product.metadata)
+                try Self.writeSearchText(db, id: product.id, metadata: product.metadata)
+                let present = Set(
+                    try String.fetchAll(
+                        db, sql: "SELECT sha256 FROM product_file WHERE product_id = ?", arguments: [id]))
+                for file in product.files where !present.contains(file.object.sha256) {
+                    try Self.insertFile(
+                        db, NewFile(object: file.object, role: file.role, originalName: file.originalName),
+                        productID: product.id,
+                        at: file.addedAt)
+                }
+                let known = Set(
+                    try String.fetchAll(
+                        db, sql: "SELECT at || type || agent FROM event WHERE product_id = ?", arguments: [id]))
+                for event in merged.events
+                where !known.contains(Timestamp.string(event.at) + event.type.rawValue + event.agent) {
+                    try Self.insertEvent(
+                        db,
+                        NewEvent(
+                            type: event.type, at: event.at, agent: event.agent, outcome: event.outcome,
+                            detail: event.detail),
+                        productID: product.id)
+                }
+                try Self.insertEvent(db, merged.mergeEvent, productID: product.id)
+            }
+        }
+    }
+
+    static func metadataArguments(_ metadata: ProductMetadata, current: String?) -> StatementArguments {
+        [
+            metadata.title, metadata.description, metadata.kind, metadata.contentLine, metadata.agency,
+            metadata.province?.qualified, current, metadata.produced?.description, metadata.published?.description,
+            metadata.published?.firstDay, metadata.funding, metadata.rights,
+        ]
+    }
+
     public func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product {
         try write { db in
             try Self.requireExists(db, id)

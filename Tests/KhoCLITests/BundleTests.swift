@@ -80,3 +80,82 @@ struct BundleTests {
         #expect(!FileManager.default.fileExists(atPath: ws.root.appendingPathComponent("bag.part").path))
     }
 }
+
+@Suite("bundles: import and merge")
+struct ImportTests {
+    /// Records as `list --json` prints them, without what a merge adds (the events are compared apart).
+    static func catalogue(_ ws: Workspace, repo: String) throws -> [[String: Any]] {
+        // By id: a bundle carries records in id order, which may differ from the order of registration.
+        try #require(try ws.kho(["list", "--json", "--repo", repo]).json() as? [[String: Any]]).sorted {
+            ($0["id"] as? String ?? "") < ($1["id"] as? String ?? "")
+        }
+    }
+
+    @Test(
+        "export, verify, import into an empty repository: the same catalogue and files; a second import changes nothing"
+    )
+    func roundTrip() throws {
+        let (ws, bag) = try BundleTests.exported()
+        try ws.ok("init", "--repo", "national")
+        let result = try ws.ok("import", bag, "--repo", "national", "--json")
+        let summary = try #require((try result.json() as? [String: Any])?["summary"] as? [String: Int])
+        #expect(summary["added"] == 6 && summary["objects_stored"] == 5)
+        let here = try Self.catalogue(ws, repo: "storage")
+        let there = try Self.catalogue(ws, repo: "national")
+        #expect(
+            try JSONSerialization.data(withJSONObject: here, options: .sortedKeys)
+                == JSONSerialization.data(withJSONObject: there, options: .sortedKeys))
+        try ws.ok("verify", "--repo", "national")
+        let events = try #require(try ws.kho(["log", "--json", "--repo", "national"]).json() as? [Any]).count
+        let again = try #require(
+            (try ws.ok("import", bag, "--repo", "national", "--json").json() as? [String: Any])?["summary"]
+                as? [String: Int])
+        #expect(again["unchanged"] == 6 && again["added"] == 0 && again["objects_stored"] == 0)
+        #expect(try #require(try ws.kho(["log", "--json", "--repo", "national"]).json() as? [Any]).count == events)
+    }
+
+    @Test("conflicts: keep leaves the product, replace takes the bundle's, fail writes nothing")
+    func conflicts() throws {
+        let (ws, bag) = try BundleTests.exported()
+        try ws.ok("init", "--repo", "national")
+        try ws.ok("import", bag, "--repo", "national")
+        let id = try #require(
+            try Self.catalogue(ws, repo: "national").first { $0["kind"] as? String == "book" }?["id"] as? String)
+        try ws.ok("edit", id, "--repo", "national", "--title", "Changed here")
+        let failed = try ws.kho("import", bag, "--repo", "national", "--on-conflict", "fail")
+        #expect(failed.status != 0 && failed.stderr.contains("product \(id)"))
+        func title() throws -> String? {
+            try Self.catalogue(ws, repo: "national").first { $0["id"] as? String == id }?["title"] as? String
+        }
+        #expect(try title() == "Changed here")
+        #expect(try ws.ok("import", bag, "--repo", "national").stdout.contains("1 kept"))
+        #expect(try title() == "Changed here")
+        #expect(
+            try ws.ok("import", bag, "--repo", "national", "--on-conflict", "replace").stdout.contains("1 replaced"))
+        #expect(try title() == "Human rights in Viet Nam: a handbook")
+    }
+
+    @Test("a bag that fails verification, or records with codes this repository does not know, import nothing")
+    func refusals() throws {
+        let (ws, bag) = try BundleTests.exported()
+        try ws.ok("init", "--repo", "national")
+        try ws.write("bag/data/stray.txt", "x")
+        let invalid = try ws.kho("import", bag, "--repo", "national")
+        #expect(invalid.status != 0 && invalid.stderr.contains("not valid; nothing was imported"))
+        #expect(try Self.catalogue(ws, repo: "national").isEmpty)
+        // A product on a locally added platform: the national repository does not know the code.
+        try ws.write(
+            "storage/vocabulary/platforms.json",
+            #"{"vocabulary": "platforms", "version": "local-1", "entries": [{"code": "zalo-oa", "label": "Zalo OA", "labelVi": "Zalo OA", "digital": true}]}"#
+        )
+        try ws.write("z.txt", "zalo")
+        try ws.ok("ingest", "z.txt", "--kind", "social-post", "--platform", "zalo-oa")
+        try ws.ok("export", "--out", "bag2", "--platform", "zalo-oa")
+        let unknown = try ws.kho("import", "bag2", "--repo", "national")
+        #expect(unknown.status != 0 && unknown.stderr.contains("unknown platform code 'zalo-oa'"))
+        #expect(try Self.catalogue(ws, repo: "national").isEmpty)
+        #expect(
+            FileManager.default.enumerator(atPath: ws.root.appendingPathComponent("national/objects").path)?.allObjects
+                .isEmpty ?? true)
+    }
+}

@@ -73,6 +73,71 @@ struct Export: ParsableCommand {
     }
 }
 
+extension ConflictPolicy: ExpressibleByArgument {}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Merge a bundle into this repository.",
+        discussion: """
+            The bundle is checked completely first (as `kho bundle verify` does, and every code against this             repository's vocabularies); if anything is wrong nothing is written. Products keep their ids,             origin repository, dates and events; identical files are stored once; everything is merged in one             transaction, so an interrupted import changes nothing. Importing the same bundle again changes             nothing. Bag folders are read; unpack a .zip or .tar bundle first.
+
+            Examples:
+              kho import gia-lai-2024 --dry-run
+              kho import gia-lai-2024 --on-conflict replace
+            """)
+
+    @OptionGroup var repository: RepositoryOptions
+
+    @Argument(help: "The bag folder.")
+    var path: String
+
+    @Flag(help: "Check everything and say what would happen; write nothing.")
+    var dryRun = false
+
+    @Option(help: "When a product here differs from the bundle's: keep, replace or fail.")
+    var onConflict: ConflictPolicy = .keep
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CLIError("\(path): no such bag folder (a .zip or .tar bundle must be unpacked first)")
+        }
+        let repo = try repository.open()
+        let importer = BundleImporter(
+            repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        let outcome = try importer.run(bag: path, policy: onConflict, dryRun: dryRun)
+        let summary: [String: Int] = [
+            "added": outcome.added.count, "replaced": outcome.replaced.count, "kept": outcome.kept.count,
+            "unchanged": outcome.unchanged.count, "objects_stored": outcome.objectsStored,
+            "objects_already_here": outcome.objectsAlreadyHere,
+        ]
+        if json {
+            try Output.json(ImportJSON(bundle: outcome.bundle, dryRun: dryRun, summary: summary))
+        } else {
+            Output.line(
+                (dryRun ? "dry run, nothing written: " : "")
+                    + "bundle \(outcome.bundle): \(outcome.added.count) added, "
+                    + "\(outcome.replaced.count) replaced, \(outcome.kept.count) kept, \(outcome.unchanged.count) unchanged; "
+                    + "\(outcome.objectsStored) file(s) stored, \(outcome.objectsAlreadyHere) already here")
+        }
+    }
+}
+
+struct ImportJSON: Encodable {
+    var bundle: String
+    var dryRun: Bool
+    var summary: [String: Int]
+
+    enum CodingKeys: String, CodingKey {
+        case bundle, summary
+        case dryRun = "dry_run"
+    }
+}
+
 struct Bundle: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check bundles for the shared national database.",

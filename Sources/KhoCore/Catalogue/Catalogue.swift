@@ -12,6 +12,9 @@ public protocol Catalogue: Sendable {
     /// or none. Fails if an id or ingest key exists.
     func register(_ products: [NewProduct]) throws -> [Product]
 
+    /// Adds or replaces products from a bundle, all in one transaction: all are merged or none.
+    func merge(_ products: [MergedProduct]) throws
+
     /// Adds a digital file to a product and records the event.
     func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product
 

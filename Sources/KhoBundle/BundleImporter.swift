@@ -1,0 +1,216 @@
+import Foundation
+import KhoCore
+import KhoFiles
+import KhoRepository
+
+/// What to do with a product that is already here and differs from the bundle's record.
+public enum ConflictPolicy: String, Sendable, CaseIterable {
+    /// Leave the product here as it is.
+    case keep
+    /// Take the bundle's metadata, and add its new files.
+    case replace
+    /// Refuse the whole import.
+    case fail
+}
+
+/// What an import did (or, with a dry run, would do).
+public struct ImportOutcome: Sendable {
+    public var bundle: String
+    public var added: [ProductID] = []
+    public var replaced: [ProductID] = []
+    public var kept: [ProductID] = []
+    public var unchanged: [ProductID] = []
+    public var objectsStored = 0
+    public var objectsAlreadyHere = 0
+}
+
+/// Merges a bundle into a repository. The bag is checked completely first; nothing is written if
+/// anything is wrong. Objects are staged and marked pending like an ingest, and every product is
+/// merged in one transaction, so an interrupted import leaves the catalogue as it was. Products keep
+/// their ids, origin repository, dates and events; importing the same bundle again changes nothing.
+public final class BundleImporter {
+    let repository: Repository
+    let agent: String
+    let software: String
+    let now: () -> Date
+
+    public init(repository: Repository, agent: String, software: String, now: @escaping () -> Date) {
+        self.repository = repository
+        self.agent = agent
+        self.software = software
+        self.now = now
+    }
+
+    public func run(bag: String, policy: ConflictPolicy, dryRun: Bool) throws -> ImportOutcome {
+        let check = BagVerifier.verify(bag)
+        guard check.isValid else {
+            throw BundleError("\(bag): the bundle is not valid; nothing was imported:", problems: check.problems)
+        }
+        var outcome = ImportOutcome(bundle: check.tags["External-Identifier"] ?? bag)
+        let vocabulary = repository.vocabulary
+        var problems: [String] = []
+        var incoming: [(product: Product, events: [ProductEvent])] = []
+        let lines = (FileManager.default.contents(atPath: bag + "/data/records.jsonl") ?? Data()).split(separator: 0x0A)
+        for (number, line) in lines.enumerated() {
+            do {
+                let record = try JSONDecoder().decode(RecordInput.self, from: Data(line))
+                let (product, events) = try record.product(vocabulary: vocabulary)
+                incoming.append((product, events))
+            } catch {
+                problems.append("data/records.jsonl line \(number + 1): \(error)")
+            }
+        }
+        guard problems.isEmpty else {
+            throw BundleError("\(bag): records this repository cannot take; nothing was imported:", problems: problems)
+        }
+        let existing = Dictionary(
+            uniqueKeysWithValues: try repository.catalogue.products(incoming.map(\.product.id)).map { ($0.id, $0) })
+        var merges: [MergedProduct] = []
+        var conflicts: [String] = []
+        for (product, events) in incoming {
+            let event = NewEvent(
+                type: .informationPackageMerging, at: now(), agent: agent,
+                detail: ["bundle": outcome.bundle, "origin_repository": product.originRepository, "software": software])
+            guard let here = existing[product.id] else {
+                outcome.added.append(product.id)
+                merges.append(MergedProduct(product: product, events: events, replace: false, mergeEvent: event))
+                continue
+            }
+            let newFiles = Set(product.files.map(\.object.sha256)).subtracting(here.files.map(\.object.sha256))
+            if here.metadata == product.metadata && newFiles.isEmpty {
+                outcome.unchanged.append(product.id)
+                continue
+            }
+            switch policy {
+            case .keep: outcome.kept.append(product.id)
+            case .fail: conflicts.append("product \(product.id) (\(product.metadata.title)) differs from the one here")
+            case .replace:
+                outcome.replaced.append(product.id)
+                merges.append(MergedProduct(product: product, events: events, replace: true, mergeEvent: event))
+            }
+        }
+        guard conflicts.isEmpty else {
+            throw BundleError(
+                "\(bag): \(conflicts.count) product(s) differ from this repository's and --on-conflict is fail; nothing was imported:",
+                problems: conflicts)
+        }
+        let store = repository.store
+        let needed = Set(merges.flatMap { $0.product.files.map(\.object.sha256) })
+        let missing = needed.filter { !store.contains($0) }.sorted()
+        outcome.objectsStored = missing.count
+        outcome.objectsAlreadyHere = needed.count - missing.count
+        if dryRun || merges.isEmpty { return outcome }
+
+        try repository.lockForWriting()
+        var staged: [StagedFile] = []
+        defer { for file in staged { store.discard(file) } }
+        for sha256 in missing {
+            let file = try store.stage(
+                "\(bag)/data/objects/\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(sha256)")
+            staged.append(file)
+            guard file.sha256 == sha256 else {
+                throw BundleError("data/objects/…/\(sha256): its content changed during the import")
+            }
+        }
+        try repository.catalogue.markPending(missing)
+        for file in staged { try store.commit(file, sync: false) }
+        store.syncDirectories(of: missing)
+        staged = []
+        try repository.catalogue.merge(merges)
+        return outcome
+    }
+}
+
+/// A record as data/records.jsonl carries it.
+struct RecordInput: Decodable {
+    struct Language: Decodable {
+        var code: String
+        var role: LanguageRole
+        var role_override: Bool
+    }
+    struct Province: Decodable { var registered: String }
+    struct File: Decodable {
+        var sha256: String
+        var size: Int64
+        var mime: String
+        var format: String
+        var role: FileRole
+        var original_name: String
+        var added_at: String
+    }
+    struct Event: Decodable {
+        var type: String
+        var at: String
+        var agent: String
+        var outcome: EventOutcome
+        var detail: [String: String]
+    }
+
+    var id: String
+    var title: String
+    var description: String?
+    var kind: String
+    var languages: [Language]
+    var platforms: [String]
+    var topics: [String]
+    var content_line: String?
+    var agency: String?
+    var province: Province?
+    var produced: String?
+    var published: String?
+    var funding: String?
+    var rights: String?
+    var files: [File]
+    var origin_repository: String
+    var created_at: String
+    var updated_at: String
+    var events: [Event]?
+
+    struct Problem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The product, with every code checked against this repository's vocabularies.
+    func product(vocabulary: Vocabulary) throws -> (Product, [ProductEvent]) {
+        guard let productID = ProductID(parsing: id) else { throw Problem(description: "'\(id)' is not a product id") }
+        var problems: [String] = []
+        func check(_ body: () throws -> Void) {
+            do { try body() } catch { problems.append("\(error)") }
+        }
+        check { _ = try vocabulary.kind(kind, field: "kind") }
+        for code in platforms { check { _ = try vocabulary.platform(code, field: "platforms") } }
+        for code in topics { check { _ = try vocabulary.topic(code, field: "topics") } }
+        for language in languages { check { _ = try vocabulary.language(language.code, field: "languages") } }
+        if let content_line { check { _ = try vocabulary.contentLine(content_line, field: "content_line") } }
+        if let funding { check { _ = try vocabulary.fundingSource(funding, field: "funding") } }
+        let provinceRef = province.flatMap { ProvinceRef(qualified: $0.registered) }
+        if let province, provinceRef.flatMap(vocabulary.unit) == nil {
+            problems.append("province: unknown unit '\(province.registered)'")
+        }
+        guard problems.isEmpty else { throw Problem(description: "product \(id): " + problems.joined(separator: "; ")) }
+        let metadata = ProductMetadata(
+            title: title, description: description, kind: kind,
+            languages: languages.map { ProductLanguage(code: $0.code, role: $0.role, roleOverride: $0.role_override) },
+            platforms: platforms, topics: topics, contentLine: content_line, agency: agency, province: provinceRef,
+            produced: produced.flatMap(PartialDate.init(parsing:)),
+            published: published.flatMap(PartialDate.init(parsing:)),
+            funding: funding, rights: rights)
+        let stored = files.map {
+            StoredFile(
+                object: ObjectInfo(sha256: $0.sha256, size: $0.size, mime: $0.mime, format: $0.format), role: $0.role,
+                originalName: $0.original_name, addedAt: Timestamp.date($0.added_at) ?? Date(timeIntervalSince1970: 0))
+        }
+        let history = (events ?? []).compactMap { event -> ProductEvent? in
+            guard let type = EventType(rawValue: event.type), let at = Timestamp.date(event.at) else { return nil }
+            return ProductEvent(
+                sequence: 0, productID: productID, type: type, at: at, agent: event.agent, outcome: event.outcome,
+                detail: event.detail)
+        }
+        return (
+            Product(
+                id: productID, metadata: metadata, files: stored, originRepository: origin_repository,
+                createdAt: Timestamp.date(created_at) ?? Date(timeIntervalSince1970: 0),
+                updatedAt: Timestamp.date(updated_at) ?? Date(timeIntervalSince1970: 0)), history
+        )
+    }
+}
