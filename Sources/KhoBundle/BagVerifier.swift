@@ -1,6 +1,8 @@
 import Crypto
+import Dispatch
 import Foundation
 import KhoCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -105,12 +107,24 @@ public enum BagVerifier {
                 problems.append("\(path): in the payload but not in manifest-\(algorithm).txt")
             }
         }
-        for path in payload.keys.sorted() {
+        // Both digests of every payload file, on both cores.
+        let paths = payload.keys.sorted()
+        let computed = Mutex<[String: [String]]>([:])
+        DispatchQueue.concurrentPerform(iterations: min(2, max(1, paths.count))) { worker in
+            for index in stride(from: worker, to: paths.count, by: 2) {
+                if let found = digests("\(root)/\(paths[index])") {
+                    computed.withLock { $0[paths[index]] = [found.0, found.1] }
+                }
+            }
+        }
+        let found = computed.withLock { $0 }
+        for path in paths {
             guard let expected256 = manifests["sha256"]?[path] ?? nil else { continue }
-            guard let (found256, found512) = digests("\(root)/\(path)") else {
+            guard let pair = found[path] else {
                 problems.append("\(path): cannot be read")
                 continue
             }
+            let (found256, found512) = (pair[0], pair[1])
             if found256 != expected256 {
                 problems.append("\(path): SHA-256 is \(found256), manifest says \(expected256)")
             }

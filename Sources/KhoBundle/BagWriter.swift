@@ -1,7 +1,9 @@
 import Crypto
+import Dispatch
 import Foundation
 import KhoCore
 import KhoFiles
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -82,21 +84,41 @@ public enum BagWriter {
         sha256["data/records.jsonl"] = hex(SHA256.hash(data: lines))
         sha512["data/records.jsonl"] = hex(SHA512.hash(data: lines))
         octets += Int64(lines.count)
-        // Objects: copied with both digests computed in the same read, the SHA-256 checked.
-        for object in Set(objects).sorted() {
-            let relative = "data/objects/\(object.prefix(2))/\(object.dropFirst(2).prefix(2))/\(object)"
-            let destination = staging + "/" + relative
+        // Objects: copied with both digests computed in the same read, the SHA-256 checked; on
+        // both cores, since each object is independent.
+        let list = Set(objects).sorted()
+        @Sendable func relative(_ object: String) -> String {
+            "data/objects/\(object.prefix(2))/\(object.dropFirst(2).prefix(2))/\(object)"
+        }
+        for object in list {
             try manager.createDirectory(
-                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let (found256, found512, size) = try copy(store.path(for: object), to: destination)
-            guard found256 == object else {
+                atPath: ((staging + "/" + relative(object)) as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true)
+        }
+        let copies = Mutex<(results: [String: CopyResult], failure: String?)>(([:], nil))
+        DispatchQueue.concurrentPerform(iterations: min(2, max(1, list.count))) { worker in
+            for index in stride(from: worker, to: list.count, by: 2) {
+                let object = list[index]
+                do {
+                    let copied = try copy(store.path(for: object), to: staging + "/" + relative(object))
+                    copies.withLock { $0.results[object] = copied }
+                } catch {
+                    copies.withLock { $0.failure = $0.failure ?? "\(error)" }
+                }
+            }
+        }
+        let copied = copies.withLock { $0 }
+        if let failure = copied.failure { throw BundleError(failure) }
+        for object in list {
+            guard let result = copied.results[object] else { continue }
+            guard result.sha256 == object else {
                 throw BundleError(
-                    "object \(object) is corrupt in the store (its content hashes to \(found256)); nothing was exported. "
+                    "object \(object) is corrupt in the store (its content hashes to \(result.sha256)); nothing was exported. "
                         + "`kho verify` and `kho restore` repair it")
             }
-            sha256[relative] = found256
-            sha512[relative] = found512
-            octets += size
+            sha256[relative(object)] = result.sha256
+            sha512[relative(object)] = result.sha512
+            octets += result.size
         }
         let identifier =
             "kho-bundle-\(tags.repositoryID)-\(Timestamp.string(tags.date).replacingOccurrences(of: ":", with: ""))"
@@ -135,8 +157,14 @@ public enum BagWriter {
             path: out, identifier: identifier, products: records.count, files: sha256.count - 1, bytes: octets)
     }
 
+    struct CopyResult: Sendable {
+        var sha256: String
+        var sha512: String
+        var size: Int64
+    }
+
     /// Copies a file, computing SHA-256 and SHA-512 in the same read; returns both and the size.
-    static func copy(_ source: String, to destination: String) throws -> (String, String, Int64) {
+    static func copy(_ source: String, to destination: String) throws -> CopyResult {
         guard let input = InputStream(fileAtPath: source),
             let output = OutputStream(toFileAtPath: destination, append: false)
         else {
@@ -171,7 +199,7 @@ public enum BagWriter {
             }
             total += Int64(count)
         }
-        return (hex(hasher256.finalize()), hex(hasher512.finalize()), total)
+        return CopyResult(sha256: hex(hasher256.finalize()), sha512: hex(hasher512.finalize()), size: total)
     }
 
     static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
