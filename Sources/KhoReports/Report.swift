@@ -57,7 +57,8 @@ public struct Figures: Encodable, Sendable {
     public var books: Books?
     public var coverage: Coverage?
 
-    public init(_ counts: ReportCounts, kind: ReportKind) {
+    /// - Parameter publicLinks: whether the repository has a base URL for public links.
+    public init(_ counts: ReportCounts, kind: ReportKind, publicLinks: Bool = false) {
         let band = ReportDefinitions.band
         if kind != .books && kind != .coverage {
             let e = counts.ethnic, f = counts.foreign, d = counts.digital
@@ -85,9 +86,12 @@ public struct Figures: Encodable, Sendable {
         if kind != .shares && kind != .books {
             coverage = Coverage(
                 products: counts.products, digitised: Ratio(counts.digitised, of: counts.products),
-                shared: Level(
-                    available: false, ratio: nil, note: "not available: no national-database bundles exported yet"),
-                online: Level(available: false, ratio: nil, note: "not available: public links are not configured yet"),
+                shared: Level(available: true, ratio: Ratio(counts.shared, of: counts.products), note: nil),
+                online: publicLinks
+                    ? Level(available: true, ratio: Ratio(counts.digitised, of: counts.products), note: nil)
+                    : Level(
+                        available: false, ratio: nil,
+                        note: "not available: no base URL for public links (`kho config set base-url`)"),
                 notDigitised: counts.products - counts.digitised)
         }
     }
@@ -155,7 +159,8 @@ public struct Report: Encodable, Sendable {
     /// Builds a report from the counts of one scan (key "" for the scope, "GROUPING:KEY" per group).
     public init(
         kind: ReportKind, counts: [String: ReportCounts], grouping: ReportGrouping?, scope: [String: String],
-        catalogue: CatalogueState, generatedAt: Date, software: String, label: (String) -> String,
+        catalogue: CatalogueState, generatedAt: Date, software: String, publicLinks: Bool = false,
+        label: (String) -> String,
         notDigitised: [UndigitisedProduct]? = nil, previous: (period: String, counts: ReportCounts)? = nil
     ) {
         let figureKind: ReportKind = kind == .period ? .summary : kind
@@ -181,12 +186,13 @@ public struct Report: Encodable, Sendable {
         self.scope = scope
         self.catalogue = catalogue
         let total = counts[""] ?? ReportCounts()
-        totals = Figures(total, kind: figureKind)
+        totals = Figures(total, kind: figureKind, publicLinks: publicLinks)
         self.grouping = grouping
         let prefix = grouping.map { "\($0.rawValue):" } ?? "\u{0}"
         groups = counts.filter { $0.key.hasPrefix(prefix) }.map { key, value in
             let raw = String(key.dropFirst(prefix.count))
-            return GroupFigures(key: raw, label: label(raw), figures: Figures(value, kind: figureKind))
+            return GroupFigures(
+                key: raw, label: label(raw), figures: Figures(value, kind: figureKind, publicLinks: publicLinks))
         }.sorted { ($0.key.isEmpty ? 1 : 0, $0.label) < ($1.key.isEmpty ? 1 : 0, $1.label) }
         self.notDigitised = notDigitised
         message = total.products == 0 ? "No products in this scope: every percentage is undefined (0 / 0)." : nil

@@ -175,7 +175,7 @@ public enum ReportText {
         if report.totals.books != nil {
             header += ["book_titles"] + ratio("book_share") + ["book_band", "book_foreign", "book_ethnic", "ebooks"]
         }
-        if report.totals.coverage != nil { header += ratio("digitised") }
+        if report.totals.coverage != nil { header += ratio("digitised") + ["shared"] }
         func values(_ key: String, _ label: String, _ figures: Figures) -> [String] {
             func r(_ ratio: Ratio) -> [String] {
                 [
@@ -195,7 +195,9 @@ public enum ReportText {
                 row += [String(books.titles)] + r(books.target) + [books.target.band?.rawValue ?? ""]
                 row += [books.foreign.numerator, books.ethnic.numerator, books.ebook.numerator].map(String.init)
             }
-            if let coverage = figures.coverage { row += r(coverage.digitised) }
+            if let coverage = figures.coverage {
+                row += r(coverage.digitised) + [String(coverage.shared.ratio?.numerator ?? 0)]
+            }
             return row
         }
         return [header] + report.groups.map { values($0.key, $0.label, $0.figures) } + [

@@ -197,6 +197,15 @@ enum CatalogueMigrations {
                     CREATE INDEX event_type ON event(type, at);
                     """)
         }
+        migrator.registerMigration("v5: products shared in a bundle") { db in
+            // Set in the transaction that records a product's `information package creation` event.
+            try db.execute(
+                sql: """
+                    ALTER TABLE product ADD COLUMN shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1));
+                    UPDATE product SET shared = 1
+                        WHERE id IN (SELECT product_id FROM event WHERE type = 'information package creation');
+                    """)
+        }
         return migrator
     }
 }

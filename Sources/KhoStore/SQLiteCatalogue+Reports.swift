@@ -67,7 +67,7 @@ extension SQLiteCatalogue {
             key = "coalesce(t.code, '')"
             join = "LEFT JOIN product_topic t ON t.product_id = p.id"
         }
-        // Flags, one bit each: 1 ethnic, 2 foreign, 4 digital, 8 book, 16 e-book, 32 digitised. The
+        // Flags, one bit each: 1 ethnic, 2 foreign, 4 digital, 8 book, 16 e-book, 32 digitised, 64 shared. The
         // kind's flags are looked up here rather than in SQL, where `IN` lists cost more per row.
         var kindFlags: [String: Int] = [:]
         for code in rules.digitalKinds { kindFlags[code, default: 0] |= 4 }
@@ -75,11 +75,11 @@ extension SQLiteCatalogue {
         for code in rules.ebookKinds { kindFlags[code, default: 0] |= 16 }
         let flags = """
             (p.role_mask & 3) | (((p.platform_mask & \(digitalMask)) != 0) << 2)
-            | ((p.file_count > 0 AND p.id NOT IN (\(lostProducts))) << 5)
+            | ((p.file_count > 0 AND p.id NOT IN (\(lostProducts))) << 5) | (p.shared << 6)
             """
         let (condition, filterArguments) = sql(for: filter)
         arguments += filterArguments
-        // Counts per (group, flags): at most 64 flag combinations per group.
+        // Counts per (group, flags): at most 128 flag combinations per group.
         var keys: [String] = []
         var index: [String: Int] = [:]
         var tallies: [[Int]] = []
@@ -110,10 +110,10 @@ extension SQLiteCatalogue {
                 slot = keys.count
                 index[name] = slot
                 keys.append(name)
-                tallies.append([Int](repeating: 0, count: 64))
+                tallies.append([Int](repeating: 0, count: 128))
             }
             let combination = Int(sqlite3_column_int64(handle, 2)) | (kindFlags[text(1)] ?? 0)
-            tallies[slot][combination & 63] += 1
+            tallies[slot][combination & 127] += 1
         }
         sqlite3_reset(handle)
         var result: [String: ReportCounts] = [:]
@@ -122,6 +122,7 @@ extension SQLiteCatalogue {
             for (combination, number) in tallies[slot].enumerated() where number > 0 {
                 let e = combination & 1 != 0, f = combination & 2 != 0, d = combination & 4 != 0
                 let b = combination & 8 != 0, eb = combination & 16 != 0, dz = combination & 32 != 0
+                let shared = combination & 64 != 0
                 func add(_ condition: Bool, _ field: WritableKeyPath<ReportCounts, Int>) {
                     if condition { counts[keyPath: field] += number }
                 }
@@ -135,6 +136,7 @@ extension SQLiteCatalogue {
                 add(f && d, \.foreignDigital)
                 add(e && f && d, \.allThree)
                 add(dz, \.digitised)
+                add(shared, \.shared)
                 add(b, \.books)
                 add(b && e, \.bookEthnic)
                 add(b && f, \.bookForeign)

@@ -389,5 +389,10 @@ public final class SQLiteCatalogue: Catalogue {
             productID.rawValue, event.type.rawValue, Timestamp.string(event.at), event.agent, event.outcome.rawValue,
             detail,
         ])
+        if event.type == .informationPackageCreation {
+            try db.cachedStatement(sql: "UPDATE product SET shared = 1 WHERE id = ?").execute(arguments: [
+                productID.rawValue
+            ])
+        }
     }
 }

@@ -72,7 +72,8 @@ struct ReportTests {
         #expect(ratio(coverage["digitised"]) == [2, 9, 22.22])
         #expect(coverage["not_digitised"] as? Int == 7)
         #expect((json["not_digitised"] as? [[String: Any]])?.count == 7)
-        #expect((coverage["shared"] as? [String: Any])?["available"] as? Bool == false)
+        #expect((coverage["shared"] as? [String: Any])?["available"] as? Bool == true)
+        #expect((coverage["online"] as? [String: Any])?["available"] as? Bool == false)
         let catalogue = try #require(json["catalogue"] as? [String: Any])
         #expect(catalogue["products"] as? Int == 9 && (catalogue["digest"] as? String)?.count == 16)
         #expect(json["definitions_version"] as? String == "kho-report-definitions 1 (Decision 1079/QĐ-TTg)")
@@ -119,6 +120,23 @@ struct ReportTests {
         #expect(change["target_share_points"] == nil)  // 0 products before: no percentage to compare
         let half = try #require(try report(ws, "shares", "--by", "half")["groups"] as? [[String: Any]])
         #expect(Set(half.compactMap { $0["key"] as? String }) == ["2024-H1", "2024-H2", "2025-H2", ""])
+    }
+
+    @Test("coverage levels: shared counts products exported in a bundle; online needs a base URL")
+    func sharedAndOnline() throws {
+        let ws = try Self.fixture()
+        func coverage() throws -> [String: Any] {
+            try #require((try report(ws, "coverage")["totals"] as? [String: Any])?["coverage"] as? [String: Any])
+        }
+        #expect(ratio((try coverage()["shared"] as? [String: Any])?["ratio"]) == [0, 9, 0])
+        #expect((try coverage()["online"] as? [String: Any])?["available"] as? Bool == false)
+        try ws.ok("export", "--kind", "book", "--out", "books-bag")
+        try ws.ok("config", "set", "base-url", "https://kho.example.gov.vn")
+        #expect(ratio((try coverage()["shared"] as? [String: Any])?["ratio"]) == [2, 9, 22.22])
+        #expect(ratio((try coverage()["online"] as? [String: Any])?["ratio"]) == [2, 9, 22.22])
+        let byKind = try #require(try report(ws, "coverage", "--by", "kind")["groups"] as? [[String: Any]])
+        let books = byKind.first { $0["key"] as? String == "book" }?["figures"] as? [String: Any]
+        #expect(ratio(((books?["coverage"] as? [String: Any])?["shared"] as? [String: Any])?["ratio"]) == [2, 2, 100])
     }
 
     @Test("an empty scope says so instead of dividing by zero")

@@ -156,6 +156,7 @@ struct ReportOptions: ParsableArguments {
         let report = KhoReports.Report(
             kind: kind, counts: counts, grouping: grouping, scope: scope, catalogue: state,
             generatedAt: Environment.now(), software: Environment.software,
+            publicLinks: try repo.catalogue.setting("base-url") != nil,
             label: { Self.label($0, grouping: grouping, vocabulary: vocabulary) }, notDigitised: notDigitised,
             previous: previous)
         try write(report)

@@ -12,6 +12,8 @@ public struct ReportCounts: Sendable, Equatable, Codable {
     public var foreignDigital = 0
     public var allThree = 0
     public var digitised = 0
+    /// Products included in at least one exported bundle.
+    public var shared = 0
     public var books = 0
     public var bookEthnic = 0
     public var bookForeign = 0
@@ -33,6 +35,7 @@ public struct ReportCounts: Sendable, Equatable, Codable {
         sum.foreignDigital = a.foreignDigital + b.foreignDigital
         sum.allThree = a.allThree + b.allThree
         sum.digitised = a.digitised + b.digitised
+        sum.shared = a.shared + b.shared
         sum.books = a.books + b.books
         sum.bookEthnic = a.bookEthnic + b.bookEthnic
         sum.bookForeign = a.bookForeign + b.bookForeign

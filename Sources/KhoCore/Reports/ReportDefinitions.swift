@@ -22,8 +22,9 @@ public enum ReportDefinitions {
             "book titles that are foreign-language, ethnic-language or e-books (each counted once) / all book titles; the band is 15 % to 20 %",
         "digitised":
             "products with at least one stored file whose last fixity check, if any, passed / all products; the target is 100 %",
-        "shared": "products included in a national-database bundle (not available until bundles are exported)",
-        "online": "products with a public link (not available until public links are configured)",
+        "shared": "products included in at least one national-database bundle (`kho export`) / all products",
+        "online":
+            "products digitised and reachable through their public link <base-url>/p/<id> / all products; needs a base URL (`kho config set base-url`)",
         "period":
             "a product is in a period if its publication date (or its first day, for a partial date) falls within it; products with no publication date are in scope only when no period is given",
     ]
