@@ -34,10 +34,7 @@ enum EPUBParser {
             result.notes.append("mimetype entry says '\(text)', not application/epub+zip")
         }
         if let encryption = archive["META-INF/encryption.xml"] {
-            let text = read(encryption, in: archive) ?? ""
-            let algorithms = XMLFacts(text).attributes(named: "Algorithm")
-            let obfuscation: Set<String> = ["http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"]
-            result.encrypted = algorithms.isEmpty ? true : !algorithms.allSatisfy(obfuscation.contains)
+            result.encrypted = contentIsEncrypted(encryptionXML: read(encryption, in: archive) ?? "")
             if result.encrypted == true { result.notes.append("encrypted content (DRM): META-INF/encryption.xml") }
         } else {
             result.encrypted = false
@@ -62,6 +59,14 @@ enum EPUBParser {
         result.identifier = facts.identifiers.first { $0.id == uniqueID }?.value ?? facts.identifiers.first?.value
         if result.formatVersion == nil { result.notes.append("the package document has no version") }
         return result
+    }
+
+    /// Whether `META-INF/encryption.xml` encrypts content (DRM), rather than only obfuscating fonts:
+    /// any algorithm but the IDPF and Adobe font obfuscations, or none named, counts as encryption.
+    static func contentIsEncrypted(encryptionXML: String) -> Bool {
+        let algorithms = XMLFacts(encryptionXML).attributes(named: "Algorithm")
+        let obfuscation: Set<String> = ["http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"]
+        return algorithms.isEmpty || !algorithms.allSatisfy(obfuscation.contains)
     }
 
     static func read(_ entry: Entry, in archive: Archive) -> String? {

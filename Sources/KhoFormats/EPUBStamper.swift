@@ -40,10 +40,10 @@ public enum EPUBStamper {
             do { _ = try archive.extract(entry) { data.append($0) } } catch { return nil }
             return data
         }
-        if let encryption = read("META-INF/encryption.xml") {
-            let algorithms = XMLFacts(String(decoding: encryption, as: UTF8.self)).attributes(named: "Algorithm")
-            let obfuscation: Set<String> = ["http://www.idpf.org/2008/embedding", "http://ns.adobe.com/pdf/enc#RC"]
-            if algorithms.isEmpty || !algorithms.allSatisfy(obfuscation.contains) { throw .encrypted }
+        if let encryption = read("META-INF/encryption.xml"),
+            EPUBParser.contentIsEncrypted(encryptionXML: String(decoding: encryption, as: UTF8.self))
+        {
+            throw .encrypted
         }
         guard let container = read("META-INF/container.xml") else { throw .missing("META-INF/container.xml") }
         guard let opfPath = XMLFacts(String(decoding: container, as: UTF8.self)).attributes(named: "full-path").first
