@@ -52,7 +52,7 @@ extension SQLiteCatalogue {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.seq, c.rank FROM (
+                    SELECT c.seq, c.rank, (SELECT id FROM product WHERE seq = c.seq) AS id FROM (
                         SELECT f.rowid AS seq, bm25(product_fts, 10.0, 1.0, 3.0) AS rank
                         FROM product_fts f \(join)
                         WHERE product_fts MATCH ? AND \(filter.isEmpty ? "1" : condition)
@@ -65,22 +65,15 @@ extension SQLiteCatalogue {
             guard !seqs.isEmpty else { return [] }
             let products = try Self.loadProducts(
                 db, where: "p.seq IN \(Self.placeholders(seqs.count))", arguments: StatementArguments(seqs), suffix: "")
-            let bySeq = Dictionary(uniqueKeysWithValues: zip(try Self.seqs(db, of: products), products))
+            let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
             return rows.compactMap { row in
-                bySeq[row["seq"] as Int64].map { SearchHit(product: $0, rank: row["rank"]) }
+                (row["id"] as String?).flatMap { byID[$0] }.map { SearchHit(product: $0, rank: row["rank"]) }
             }
         }
     }
 
     /// How many of the most recent matches a search ranks.
     static let rankingWindow = 5000
-
-    static func seqs(_ db: Database, of products: [Product]) throws -> [Int64] {
-        try products.map { product in
-            try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT seq FROM product WHERE id = ?"), arguments: [product.id.rawValue]) ?? -1
-        }
-    }
 
     public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
         try read { db in
