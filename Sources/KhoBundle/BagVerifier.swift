@@ -109,22 +109,22 @@ public enum BagVerifier {
         }
         // Both digests of every payload file, on both cores.
         let paths = payload.keys.sorted()
-        let computed = Mutex<[String: [String]]>([:])
+        let computed = Mutex<[String: BagWriter.CopyResult]>([:])
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, paths.count))) { worker in
             for index in stride(from: worker, to: paths.count, by: 2) {
-                if let found = digests("\(root)/\(paths[index])") {
-                    computed.withLock { $0[paths[index]] = [found.0, found.1] }
+                if let found = try? BagWriter.copy("\(root)/\(paths[index])", to: nil) {
+                    computed.withLock { $0[paths[index]] = found }
                 }
             }
         }
         let found = computed.withLock { $0 }
         for path in paths {
             guard let expected256 = manifests["sha256"]?[path] ?? nil else { continue }
-            guard let pair = found[path] else {
+            guard let digests = found[path] else {
                 problems.append("\(path): cannot be read")
                 continue
             }
-            let (found256, found512) = (pair[0], pair[1])
+            let (found256, found512) = (digests.sha256, digests.sha512)
             if found256 != expected256 {
                 problems.append("\(path): SHA-256 is \(found256), manifest says \(expected256)")
             }
@@ -148,7 +148,7 @@ public enum BagVerifier {
                     problems.append("tagmanifest-sha256.txt: \(path) is listed but missing")
                     continue
                 }
-                if BagWriter.hex(SHA256.hash(data: content)) != expected {
+                if Hex.string(SHA256.hash(data: content)) != expected {
                     problems.append("\(path): SHA-256 does not match tagmanifest-sha256.txt")
                 }
             }
@@ -221,25 +221,5 @@ public enum BagVerifier {
         if path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) { return "contains '..' or '.'" }
         if payload && !path.hasPrefix("data/") { return "is outside data/" }
         return nil
-    }
-
-    static func digests(_ path: String) -> (String, String)? {
-        guard let input = InputStream(fileAtPath: path) else { return nil }
-        input.open()
-        defer { input.close() }
-        var hasher256 = SHA256()
-        var hasher512 = SHA512()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = input.read(&buffer, maxLength: buffer.count)
-            if count < 0 { return nil }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { bytes in
-                let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
-                hasher256.update(bufferPointer: chunk)
-                hasher512.update(bufferPointer: chunk)
-            }
-        }
-        return (BagWriter.hex(hasher256.finalize()), BagWriter.hex(hasher512.finalize()))
     }
 }

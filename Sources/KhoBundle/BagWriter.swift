@@ -81,8 +81,8 @@ public enum BagWriter {
             lines.append(0x0A)
         }
         try lines.write(to: URL(fileURLWithPath: staging + "/data/records.jsonl"))
-        sha256["data/records.jsonl"] = hex(SHA256.hash(data: lines))
-        sha512["data/records.jsonl"] = hex(SHA512.hash(data: lines))
+        sha256["data/records.jsonl"] = Hex.string(SHA256.hash(data: lines))
+        sha512["data/records.jsonl"] = Hex.string(SHA512.hash(data: lines))
         octets += Int64(lines.count)
         // Objects: copied with both digests computed in the same read, the SHA-256 checked; on
         // both cores, since each object is independent.
@@ -148,7 +148,7 @@ public enum BagWriter {
         var tagDigests: [String: String] = [:]
         for (name, data) in tagFiles {
             try data.write(to: URL(fileURLWithPath: staging + "/" + name))
-            tagDigests[name] = hex(SHA256.hash(data: data))
+            tagDigests[name] = Hex.string(SHA256.hash(data: data))
         }
         try manifest(tagDigests).write(to: URL(fileURLWithPath: staging + "/tagmanifest-sha256.txt"))
         guard rename(staging, out) == 0 else { throw BundleError("\(out): cannot move the finished bag into place") }
@@ -163,18 +163,19 @@ public enum BagWriter {
         var size: Int64
     }
 
-    /// Copies a file, computing SHA-256 and SHA-512 in the same read; returns both and the size.
-    static func copy(_ source: String, to destination: String) throws -> CopyResult {
-        guard let input = InputStream(fileAtPath: source),
-            let output = OutputStream(toFileAtPath: destination, append: false)
-        else {
-            throw BundleError("\(source): cannot be read; run `kho verify`")
-        }
+    /// Reads a file once, computing SHA-256 and SHA-512, and copies it to `destination` if one is
+    /// given; returns both digests and the size.
+    static func copy(_ source: String, to destination: String?) throws -> CopyResult {
+        // When copying out of the store, an unreadable object is a store problem: verify and restore repair it.
+        let hint = destination == nil ? "" : "; run `kho verify`"
+        guard let input = InputStream(fileAtPath: source) else { throw BundleError("\(source): cannot be read\(hint)") }
+        let output = destination.flatMap { OutputStream(toFileAtPath: $0, append: false) }
+        if let destination, output == nil { throw BundleError("\(destination): cannot be written") }
         input.open()
-        output.open()
+        output?.open()
         defer {
             input.close()
-            output.close()
+            output?.close()
         }
         var hasher256 = SHA256()
         var hasher512 = SHA512()
@@ -182,7 +183,7 @@ public enum BagWriter {
         var total: Int64 = 0
         while true {
             let count = input.read(&buffer, maxLength: buffer.count)
-            if count < 0 { throw BundleError("\(source): read failed; run `kho verify`") }
+            if count < 0 { throw BundleError("\(source): read failed\(hint)") }
             if count == 0 { break }
             buffer.withUnsafeBytes { bytes in
                 let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
@@ -190,20 +191,17 @@ public enum BagWriter {
                 hasher512.update(bufferPointer: chunk)
             }
             var offset = 0
-            while offset < count {
+            while let output, offset < count {
                 let written = buffer[offset..<count].withUnsafeBufferPointer {
                     output.write($0.baseAddress!, maxLength: count - offset)
                 }
-                if written <= 0 { throw BundleError("\(destination): write failed (disk full?)") }
+                if written <= 0 { throw BundleError("\(destination ?? source): write failed (disk full?)") }
                 offset += written
             }
             total += Int64(count)
         }
-        return CopyResult(sha256: hex(hasher256.finalize()), sha512: hex(hasher512.finalize()), size: total)
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        return CopyResult(
+            sha256: Hex.string(hasher256.finalize()), sha512: Hex.string(hasher512.finalize()), size: total)
     }
 
     /// Tag values lose CR and LF (RFC 8493 tags are single lines).

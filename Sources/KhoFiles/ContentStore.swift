@@ -1,6 +1,7 @@
 import CKhoPlatform
 import Crypto
 import Foundation
+import KhoCore
 
 #if canImport(Glibc)
     import Glibc
@@ -210,7 +211,7 @@ public struct ContentStore: Sendable {
         }
         guard total == expected else { throw .changedWhileReading(path: path) }
         let digest = hasher.finalize()
-        return (digest.map { String(format: "%02x", $0) }.joined(), total)
+        return (Hex.string(digest), total)
     }
 
     private static func syncData(_ descriptor: Int32) -> Int32 {

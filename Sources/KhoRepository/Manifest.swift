@@ -27,7 +27,7 @@ public struct Manifest: Sendable {
             throw RepositoryError.invalidInput(
                 summary: "\(file): cannot read the manifest; check the path", problems: [])
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: data))
         guard var text = String(validating: data, as: UTF8.self) else {
             throw RepositoryError.invalidInput(
                 summary: "\(file): the manifest is not UTF-8 text; save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
