@@ -60,10 +60,15 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "KhoQR", dependencies: ["KhoCore", "CQREncode", "CPNG"], swiftSettings: strict),
-        // Bundles for the shared national database: BagIt 1.0 bags, written and checked.
+        // zlib's CRC-32, for the ZIP archives bundles are written as (Debian: zlib1g-dev).
+        .systemLibrary(name: "CKhoZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Bundles for the shared national database: BagIt 1.0 bags as folders, .zip or .tar, written and checked.
         .target(
             name: "KhoBundle",
-            dependencies: ["KhoCore", "KhoFiles", "KhoRepository", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KhoCore", "KhoFiles", "KhoRepository", "CKhoZlib", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strict
         ),
         // Audit reports: figures from catalogue counts, rendered as text, Markdown, CSV, JSON and HTML.

@@ -2,13 +2,14 @@ import Crypto
 import Dispatch
 import Foundation
 import KhoCore
+import KhoFiles
 import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Checks a bag directory completely: BagIt 1.0 (RFC 8493: declaration, tags, manifests, every
+/// Checks a bag completely (a folder, or a .zip or .tar holding one): BagIt 1.0 (RFC 8493: declaration, tags, manifests, every
 /// checksum, Payload-Oxum, tag manifest), kho's profile (catalogue-schema/bagit-profile.json), and
 /// every record. It reports every problem it finds, not only the first.
 public enum BagVerifier {
@@ -23,13 +24,114 @@ public enum BagVerifier {
         public var files: Int
         public var records: Int
         public var isValid: Bool { problems.isEmpty }
+        /// data/records.jsonl, as read.
+        public var recordsData = Data()
+        /// Objects staged into a store while the bag was read, by SHA-256 (see `verify(_:staging:)`).
+        public var staged: [String: StagedFile] = [:]
     }
 
-    public static func verify(_ root: String) -> Result {
+    /// Checks a bag folder, .zip or .tar. With `staging`, every object the store lacks is copied into
+    /// the store's temporary folder in the same read that checks it (an import reads the bag once);
+    /// the caller commits or discards `Result.staged`. A listing that breaks the rules (unsafe names,
+    /// links, duplicates, sizes) is refused before any content is read or written.
+    public static func verify(_ path: String, limits: BundleLimits = BundleLimits(), staging: ContentStore? = nil)
+        throws -> Result
+    {
+        let source = try openBag(path, limits: limits)
+        guard source.problems.isEmpty else {
+            return Result(problems: source.problems, tags: [:], files: 0, records: 0)
+        }
+        // Which objects to stage, and is there room for them.
+        var toStage = Set<String>()
+        if let staging {
+            var needed: Int64 = 0
+            for (path, size) in source.files {
+                guard let sha256 = objectName(path), !staging.contains(sha256) else { continue }
+                toStage.insert(path)
+                needed += size
+            }
+            var disk = statvfs()
+            if statvfs(staging.temporaryDirectory, &disk) == 0 {
+                let free = Int64(disk.f_bavail) * Int64(disk.f_frsize)
+                if needed > free {
+                    throw BundleError(
+                        "\(path): the bundle's new files need \(needed) bytes and the repository's disk has \(free) free; "
+                            + "nothing was imported. Free some space and import again")
+                }
+            }
+        }
+        let limit = limits.maxTagFileSize
+        let stage = toStage
+        let sources = Mutex<[String: FileConsumer]>([:])
+        let failures = Mutex<[String]>([])
+        source.read { path in
+            let expected = source.files[path] ?? 0
+            let capture = (!path.hasPrefix("data/") || path == "data/records.jsonl") && expected <= limit
+            var writer: StagingWriter?
+            if stage.contains(path) {
+                do { writer = try staging?.beginStaging() } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            let consumer = FileConsumer(path: path, expected: expected, capture: capture, staging: writer)
+            sources.withLock { $0[path] = consumer }
+            return consumer
+        }
+        var problems = failures.withLock { $0 }
+        var read = sources.withLock { $0 }
+        var digests: [String: BagWriter.CopyResult] = [:]
+        var contents: [String: Data] = [:]
+        var staged: [String: StagedFile] = [:]
+        for (path, consumer) in read.sorted(by: { $0.key < $1.key }) {
+            if let failure = consumer.failure {
+                problems.append(failure)
+                continue
+            }
+            let digest = BagWriter.CopyResult(
+                sha256: Hex.string(consumer.sha256.finalize()), sha512: Hex.string(consumer.sha512.finalize()),
+                size: consumer.size)
+            guard digest.size == source.files[path] else {
+                problems.append("\(path): \(digest.size) bytes read, its entry declares \(source.files[path] ?? 0)")
+                consumer.staging?.abandon()
+                continue
+            }
+            digests[path] = digest
+            if let data = consumer.captured { contents[path] = data }
+            if let writer = consumer.staging, let sha256 = objectName(path) {
+                if digest.sha256 == sha256 {
+                    do { staged[sha256] = try writer.finish(sha256: sha256, size: digest.size) } catch {
+                        problems.append("\(error)")
+                    }
+                } else {
+                    writer.abandon()
+                }
+            }
+        }
+        read = [:]
+        for (path, size) in source.files where size > limit && (!path.hasPrefix("data/") || path == "data/records.jsonl") {
+            problems.append("\(path): \(size) bytes, larger than the \(limit) a tag or records file may have")
+        }
+        var result = check(contents: contents, files: source.files, digests: digests)
+        result.problems = problems + result.problems
+        result.staged = staged
+        return result
+    }
+
+    /// The SHA-256 an object's path in a bag names, if it is one (data/objects/ab/cd/<sha256>).
+    static func objectName(_ path: String) -> String? {
+        let parts = path.split(separator: "/")
+        guard parts.count == 5, parts[0] == "data", parts[1] == "objects", parts[4].count == 64,
+            parts[4].allSatisfy({ $0.isHexDigit && !$0.isUppercase }), parts[4].hasPrefix(parts[2] + parts[3])
+        else { return nil }
+        return String(parts[4])
+    }
+
+    /// The checks on what was read: declaration, tags, manifests both ways, digests, Payload-Oxum,
+    /// tag manifest, records.
+    static func check(contents: [String: Data], files: [String: Int64], digests: [String: BagWriter.CopyResult])
+        -> Result
+    {
         var problems: [String] = []
         var tags: [String: String] = [:]
-        let manager = FileManager.default
-        func read(_ name: String) -> Data? { manager.contents(atPath: "\(root)/\(name)") }
+        func read(_ name: String) -> Data? { contents[name] }
 
         // The declaration.
         if let declaration = read("bagit.txt") {
@@ -73,23 +175,10 @@ public enum BagVerifier {
         } else {
             problems.append("bag-info.txt: missing")
         }
-        // Payload files on disk.
-        var payload: [String: Int64] = [:]
-        if let walker = manager.enumerator(atPath: "\(root)/data") {
-            for case let relative as String in walker {
-                let path = "\(root)/data/\(relative)"
-                var info = stat()
-                guard lstat(path, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFREG: payload["data/\(relative)"] = Int64(info.st_size)
-                case S_IFDIR: continue
-                default: problems.append("data/\(relative): a link or special file; bags hold regular files only")
-                }
-            }
-        } else {
-            problems.append("data/: missing")
-        }
-        // Manifests: safe paths, complete both ways, every digest right (both algorithms in one read).
+        // Payload files.
+        let payload = files.filter { $0.key.hasPrefix("data/") }
+        if payload.isEmpty { problems.append("data/: missing or empty") }
+        // Manifests: safe paths, complete both ways, every digest right.
         var manifests: [String: [String: String]] = [:]
         for algorithm in ["sha256", "sha512"] {
             guard let data = read("manifest-\(algorithm).txt") else {
@@ -107,29 +196,16 @@ public enum BagVerifier {
                 problems.append("\(path): in the payload but not in manifest-\(algorithm).txt")
             }
         }
-        // Both digests of every payload file, on both cores.
-        let paths = payload.keys.sorted()
-        let computed = Mutex<[String: BagWriter.CopyResult]>([:])
-        DispatchQueue.concurrentPerform(iterations: min(2, max(1, paths.count))) { worker in
-            for index in stride(from: worker, to: paths.count, by: 2) {
-                if let found = try? BagWriter.copy("\(root)/\(paths[index])", to: nil) {
-                    computed.withLock { $0[paths[index]] = found }
-                }
+        for path in payload.keys.sorted() {
+            guard let expected256 = manifests["sha256"]?[path] ?? nil, let digests = digests[path] else { continue }
+            if digests.sha256 != expected256 {
+                problems.append("\(path): SHA-256 is \(digests.sha256), manifest says \(expected256)")
             }
-        }
-        let found = computed.withLock { $0 }
-        for path in paths {
-            guard let expected256 = manifests["sha256"]?[path] ?? nil else { continue }
-            guard let digests = found[path] else {
-                problems.append("\(path): cannot be read")
-                continue
-            }
-            let (found256, found512) = (digests.sha256, digests.sha512)
-            if found256 != expected256 {
-                problems.append("\(path): SHA-256 is \(found256), manifest says \(expected256)")
-            }
-            if let expected512 = manifests["sha512"]?[path], found512 != expected512 {
+            if let expected512 = manifests["sha512"]?[path], digests.sha512 != expected512 {
                 problems.append("\(path): SHA-512 does not match manifest-sha512.txt")
+            }
+            if let name = objectName(path), name != digests.sha256 {
+                problems.append("\(path): its content hashes to \(digests.sha256), not to the name it is stored under")
             }
         }
         if let oxum = tags["Payload-Oxum"] {
@@ -157,7 +233,8 @@ public enum BagVerifier {
         }
         // Records.
         var records = 0
-        if let data = read("data/records.jsonl") {
+        let recordsData = read("data/records.jsonl")
+        if let data = recordsData {
             var seen = Set<String>()
             for (number, line) in data.split(separator: 0x0A).enumerated() {
                 records += 1
@@ -176,7 +253,8 @@ public enum BagVerifier {
         } else {
             problems.append("data/records.jsonl: missing (the profile requires it)")
         }
-        return Result(problems: problems, tags: tags, files: payload.count, records: records)
+        return Result(
+            problems: problems, tags: tags, files: payload.count, records: records, recordsData: recordsData ?? Data())
     }
 
     /// `HASH  PATH` lines; paths are checked: relative, under data/ (for payload manifests), no

@@ -31,8 +31,8 @@ public struct ExportSummary: Sendable {
     public var bytes: Int64
 }
 
-/// Writes a BagIt 1.0 bag (see catalogue-schema/BUNDLE.md): into `<out>.part`, renamed to `<out>`
-/// once complete, so a bag under its final name is always whole. Every object is re-hashed while it
+/// Writes a BagIt 1.0 bag (see catalogue-schema/BUNDLE.md) as a folder, a .zip or a .tar: into
+/// `<out>.part`, renamed to `<out>` once complete, so a bag under its final name is always whole. Every object is re-hashed while it
 /// is copied; a corrupt one stops the export and nothing is left behind.
 public enum BagWriter {
     public struct Tags: Sendable {
@@ -58,18 +58,10 @@ public enum BagWriter {
 
     public static func write(
         records: [(id: String, json: Data)], store: ContentStore, objects: [String], tags: Tags, to out: String
-    )
-        throws -> ExportSummary
-    {
-        let manager = FileManager.default
-        guard !manager.fileExists(atPath: out) else {
-            throw BundleError("\(out): already exists; choose a new name for the bundle (nothing was written)")
-        }
-        let staging = out + ".part"
-        try? manager.removeItem(atPath: staging)
+    ) throws -> ExportSummary {
+        let sink = try makeSink(out, modified: tags.date)
         var finished = false
-        defer { if !finished { try? manager.removeItem(atPath: staging) } }
-        try manager.createDirectory(atPath: staging + "/data/objects", withIntermediateDirectories: true)
+        defer { if !finished { sink.abandon() } }
 
         var sha256: [String: String] = [:]
         var sha512: [String: String] = [:]
@@ -80,44 +72,22 @@ public enum BagWriter {
             lines.append(record.json)
             lines.append(0x0A)
         }
-        try lines.write(to: URL(fileURLWithPath: staging + "/data/records.jsonl"))
+        try sink.add(lines, at: "data/records.jsonl")
         sha256["data/records.jsonl"] = Hex.string(SHA256.hash(data: lines))
         sha512["data/records.jsonl"] = Hex.string(SHA512.hash(data: lines))
         octets += Int64(lines.count)
-        // Objects: copied with both digests computed in the same read, the SHA-256 checked; on
-        // both cores, since each object is independent.
+        // Objects: copied with both digests computed in the same read, the SHA-256 checked.
         let list = Set(objects).sorted()
-        @Sendable func relative(_ object: String) -> String {
-            "data/objects/\(object.prefix(2))/\(object.dropFirst(2).prefix(2))/\(object)"
-        }
+        let copied = try sink.copy(list.map { (store.path(for: $0), objectPath($0)) })
         for object in list {
-            try manager.createDirectory(
-                atPath: ((staging + "/" + relative(object)) as NSString).deletingLastPathComponent,
-                withIntermediateDirectories: true)
-        }
-        let copies = Mutex<(results: [String: CopyResult], failure: String?)>(([:], nil))
-        DispatchQueue.concurrentPerform(iterations: min(2, max(1, list.count))) { worker in
-            for index in stride(from: worker, to: list.count, by: 2) {
-                let object = list[index]
-                do {
-                    let copied = try copy(store.path(for: object), to: staging + "/" + relative(object))
-                    copies.withLock { $0.results[object] = copied }
-                } catch {
-                    copies.withLock { $0.failure = $0.failure ?? "\(error)" }
-                }
-            }
-        }
-        let copied = copies.withLock { $0 }
-        if let failure = copied.failure { throw BundleError(failure) }
-        for object in list {
-            guard let result = copied.results[object] else { continue }
+            guard let result = copied[objectPath(object)] else { continue }
             guard result.sha256 == object else {
                 throw BundleError(
                     "object \(object) is corrupt in the store (its content hashes to \(result.sha256)); nothing was exported. "
                         + "`kho verify` and `kho restore` repair it")
             }
-            sha256[relative(object)] = result.sha256
-            sha512[relative(object)] = result.sha512
+            sha256[objectPath(object)] = result.sha256
+            sha512[objectPath(object)] = result.sha512
             octets += result.size
         }
         let identifier =
@@ -147,57 +117,50 @@ public enum BagWriter {
         ]
         var tagDigests: [String: String] = [:]
         for (name, data) in tagFiles {
-            try data.write(to: URL(fileURLWithPath: staging + "/" + name))
+            try sink.add(data, at: name)
             tagDigests[name] = Hex.string(SHA256.hash(data: data))
         }
-        try manifest(tagDigests).write(to: URL(fileURLWithPath: staging + "/tagmanifest-sha256.txt"))
-        guard rename(staging, out) == 0 else { throw BundleError("\(out): cannot move the finished bag into place") }
+        try sink.add(manifest(tagDigests), at: "tagmanifest-sha256.txt")
+        try sink.finish()
         finished = true
         return ExportSummary(
             path: out, identifier: identifier, products: records.count, files: sha256.count - 1, bytes: octets)
     }
 
-    struct CopyResult: Sendable {
-        var sha256: String
-        var sha512: String
-        var size: Int64
+    /// Where an object goes inside a bag: as in a repository's store.
+    static func objectPath(_ sha256: String) -> String {
+        "data/objects/\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(sha256)"
     }
 
-    /// Reads a file once, computing SHA-256 and SHA-512, and copies it to `destination` if one is
-    /// given; returns both digests and the size.
-    static func copy(_ source: String, to destination: String?) throws -> CopyResult {
-        // When copying out of the store, an unreadable object is a store problem: verify and restore repair it.
-        let hint = destination == nil ? "" : "; run `kho verify`"
-        guard let input = InputStream(fileAtPath: source) else { throw BundleError("\(source): cannot be read\(hint)") }
-        let output = destination.flatMap { OutputStream(toFileAtPath: $0, append: false) }
-        if let destination, output == nil { throw BundleError("\(destination): cannot be written") }
-        input.open()
-        output?.open()
-        defer {
-            input.close()
-            output?.close()
-        }
+    public struct CopyResult: Sendable {
+        public var sha256: String
+        public var sha512: String
+        public var size: Int64
+    }
+
+    /// Reads a file once, computing SHA-256 and SHA-512, and copies it to `destination`; returns
+    /// both digests and the size.
+    static func copy(_ source: String, to destination: String) throws -> CopyResult {
+        let input: RawFile
+        do { input = try RawFile(reading: source) } catch { throw BundleError("\(error); run `kho verify`") }
+        let output = try RawFile(creating: destination)
+        return try stream(input) { try output.append($0) }
+    }
+
+    /// Reads a file to its end in 4 MiB chunks, hashing each and handing it to `body`.
+    static func stream(_ input: RawFile, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> CopyResult {
         var hasher256 = SHA256()
         var hasher512 = SHA512()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ContentStore.chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
         var total: Int64 = 0
         while true {
-            let count = input.read(&buffer, maxLength: buffer.count)
-            if count < 0 { throw BundleError("\(source): read failed\(hint)") }
+            let count = try input.read(into: buffer, count: buffer.count, at: total)
             if count == 0 { break }
-            buffer.withUnsafeBytes { bytes in
-                let chunk = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
-                hasher256.update(bufferPointer: chunk)
-                hasher512.update(bufferPointer: chunk)
-            }
-            var offset = 0
-            while let output, offset < count {
-                let written = buffer[offset..<count].withUnsafeBufferPointer {
-                    output.write($0.baseAddress!, maxLength: count - offset)
-                }
-                if written <= 0 { throw BundleError("\(destination ?? source): write failed (disk full?)") }
-                offset += written
-            }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            hasher256.update(bufferPointer: chunk)
+            hasher512.update(bufferPointer: chunk)
+            try body(chunk)
             total += Int64(count)
         }
         return CopyResult(

@@ -41,8 +41,16 @@ public final class BundleImporter {
         self.now = now
     }
 
-    public func run(bag: String, policy: ConflictPolicy, dryRun: Bool) throws -> ImportOutcome {
-        let check = BagVerifier.verify(bag)
+    public func run(bag: String, policy: ConflictPolicy, dryRun: Bool, limits: BundleLimits = BundleLimits()) throws
+        -> ImportOutcome
+    {
+        // One read of the bag checks it and stages the objects this store lacks; they are moved into
+        // place only once everything checked out.
+        let store = repository.store
+        if !dryRun { try repository.lockForWriting() }
+        let check = try BagVerifier.verify(bag, limits: limits, staging: dryRun ? nil : store)
+        var staged = check.staged
+        defer { for file in staged.values { store.discard(file) } }
         guard check.isValid else {
             throw BundleError("\(bag): the bundle is not valid; nothing was imported:", problems: check.problems)
         }
@@ -50,7 +58,7 @@ public final class BundleImporter {
         let vocabulary = repository.vocabulary
         var problems: [String] = []
         var incoming: [(product: Product, events: [ProductEvent])] = []
-        let lines = (FileManager.default.contents(atPath: bag + "/data/records.jsonl") ?? Data()).split(separator: 0x0A)
+        let lines = check.recordsData.split(separator: 0x0A)
         for (number, line) in lines.enumerated() {
             do {
                 let record = try JSONDecoder().decode(RecordInput.self, from: Data(line))
@@ -94,28 +102,21 @@ public final class BundleImporter {
                 "\(bag): \(conflicts.count) product(s) differ from this repository's and --on-conflict is fail; nothing was imported:",
                 problems: conflicts)
         }
-        let store = repository.store
         let needed = Set(merges.flatMap { $0.product.files.map(\.object.sha256) })
         let missing = needed.filter { !store.contains($0) }.sorted()
         outcome.objectsStored = missing.count
         outcome.objectsAlreadyHere = needed.count - missing.count
         if dryRun || merges.isEmpty { return outcome }
 
-        try repository.lockForWriting()
-        var staged: [StagedFile] = []
-        defer { for file in staged { store.discard(file) } }
-        for sha256 in missing {
-            let file = try store.stage(
-                "\(bag)/data/objects/\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(sha256)")
-            staged.append(file)
-            guard file.sha256 == sha256 else {
-                throw BundleError("data/objects/…/\(sha256): its content changed during the import")
-            }
+        for sha256 in missing where staged[sha256] == nil {
+            throw BundleError("data/objects/…/\(sha256): not read from the bundle; nothing was imported. Import again")
         }
         try repository.catalogue.markPending(missing)
-        for file in staged { try store.commit(file, sync: false) }
+        for sha256 in missing {
+            try store.commit(staged[sha256]!, sync: false)
+            staged[sha256] = nil
+        }
         store.syncDirectories(of: missing)
-        staged = []
         try repository.catalogue.merge(merges)
         return outcome
     }

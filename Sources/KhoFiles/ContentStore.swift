@@ -59,35 +59,21 @@ public struct ContentStore: Sendable {
     {
         let input = try openRegularFile(source)
         defer { close(input.descriptor) }
+        let writer = try beginStaging()
+        defer { writer.abandon() }
+        let (sha256, size) = try Self.stream(input.descriptor, path: source, expected: input.size, progress: progress) {
+            (chunk) throws(FilesError) in try writer.write(chunk)
+        }
+        return try writer.finish(sha256: sha256, size: size, sync: sync)
+    }
+
+    /// A new temporary file in the store, to be filled chunk by chunk by a caller that hashes the
+    /// content itself (a bundle read straight from an archive, say).
+    public func beginStaging() throws(FilesError) -> StagingWriter {
         let temporary = "\(temporaryDirectory)/\(UUID().uuidString).part"
         let output = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw .writeFailed(path: temporary, errno: errno) }
-        var finished = false
-        defer {
-            close(output)
-            if !finished { unlink(temporary) }
-        }
-        var position: Int64 = 0
-        let (sha256, size) = try Self.stream(input.descriptor, path: source, expected: input.size, progress: progress) {
-            (chunk) throws(FilesError) in
-            var offset = 0
-            while offset < chunk.count {
-                let written = write(output, chunk.baseAddress! + offset, chunk.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw .writeFailed(path: temporary, errno: errno)
-                }
-                offset += written
-            }
-            // Start writing this chunk to disk now, so that the sync at the end has little left to wait for.
-            _ = kho_start_writeback(output, position, Int64(chunk.count))
-            position += Int64(chunk.count)
-        }
-        guard fchmod(output, 0o444) == 0, !sync || Self.syncData(output) == 0 else {
-            throw .writeFailed(path: temporary, errno: errno)
-        }
-        finished = true
-        return StagedFile(temporaryPath: temporary, sha256: sha256, size: size)
+        return StagingWriter(descriptor: output, path: temporary)
     }
 
     /// Hashes a file without copying it: SHA-256 and size.
@@ -214,7 +200,7 @@ public struct ContentStore: Sendable {
         return (Hex.string(digest), total)
     }
 
-    private static func syncData(_ descriptor: Int32) -> Int32 {
+    static func syncData(_ descriptor: Int32) -> Int32 {
         #if canImport(Glibc)
             fdatasync(descriptor)
         #else
@@ -228,4 +214,59 @@ public struct ContentStore: Sendable {
         fsync(descriptor)
         close(descriptor)
     }
+}
+
+/// A temporary file in the store being written chunk by chunk. `finish` makes it read-only and
+/// syncs it; a writer neither finished nor abandoned leaves a `.part` file that the next writer's
+/// recovery sweeps away.
+public final class StagingWriter {
+    let descriptor: Int32
+    public let path: String
+    private var position: Int64 = 0
+    private var open = true
+
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
+
+    /// Appends a chunk, and starts writing it to disk at once so that the final sync has little left.
+    public func write(_ chunk: UnsafeRawBufferPointer) throws(FilesError) {
+        var offset = 0
+        while offset < chunk.count {
+            let written = posixWrite(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .writeFailed(path: path, errno: errno)
+            }
+            offset += written
+        }
+        _ = kho_start_writeback(descriptor, position, Int64(chunk.count))
+        position += Int64(chunk.count)
+    }
+
+    /// Closes the file, read-only and (unless `sync` is false) on disk, as the staged copy of `sha256`.
+    public func finish(sha256: String, size: Int64, sync: Bool = true) throws(FilesError) -> StagedFile {
+        guard fchmod(descriptor, 0o444) == 0, !sync || ContentStore.syncData(descriptor) == 0 else {
+            throw .writeFailed(path: path, errno: errno)
+        }
+        close(descriptor)
+        open = false
+        return StagedFile(temporaryPath: path, sha256: sha256, size: size)
+    }
+
+    /// Closes and removes the file, unless it was finished.
+    public func abandon() {
+        guard open else { return }
+        close(descriptor)
+        unlink(path)
+        open = false
+    }
+
+    deinit { abandon() }
+}
+
+/// write(2), callable from a type that has its own `write`.
+private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }

@@ -10,19 +10,20 @@ struct Export: ParsableCommand {
         discussion: """
             The bundle is a BagIt 1.0 bag (RFC 8493) in the format of catalogue-schema/BUNDLE.md: one JSON \
             record per product (with its events) in data/records.jsonl, its files under data/objects/, \
-            SHA-256 and SHA-512 manifests and a tag manifest. Every file is re-hashed while it is copied; a \
+            SHA-256 and SHA-512 manifests and a tag manifest. --out names a folder, or a .zip or .tar file \
+            whose single top-level folder is the bag. Every file is re-hashed while it is copied; a \
             corrupt one stops the export. The bag is written beside its name and moved into place when \
             complete. Each exported product gets an `information package creation` event.
 
             Examples:
               kho export --out gia-lai-2024 --organization "Sở Thông tin và Truyền thông Gia Lai"
-              kho export --province gia-lai --period 2024-H1 --out gia-lai-2024-h1
+              kho export --province gia-lai --period 2024-H1 --out gia-lai-2024-h1.zip
             """)
 
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup(title: "Scope") var filters: FilterOptions
 
-    @Option(help: ArgumentHelp("The bag folder to create.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The bag to create: a folder, or a file ending in .zip or .tar.", valueName: "path"))
     var out: String
 
     @Option(help: ArgumentHelp("Source-Organization: the exporting agency.", valueName: "name"))
@@ -84,13 +85,15 @@ struct Import: ParsableCommand {
 
             Examples:
               kho import gia-lai-2024 --dry-run
-              kho import gia-lai-2024 --on-conflict replace
+              kho import gia-lai-2024.zip --on-conflict replace
             """)
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Argument(help: "The bag folder.")
+    @Argument(help: "The bag: a folder, .zip or .tar.")
     var path: String
+
+    @OptionGroup var limits: LimitOptions
 
     @Flag(help: "Check everything and say what would happen; write nothing.")
     var dryRun = false
@@ -102,14 +105,11 @@ struct Import: ParsableCommand {
     var json = false
 
     func run() throws {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw CLIError("\(path): no such bag folder (a .zip or .tar bundle must be unpacked first)")
-        }
         let repo = try repository.open()
         let importer = BundleImporter(
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
-        let outcome = try importer.run(bag: path, policy: onConflict, dryRun: dryRun)
+        let outcome = try importer.run(
+            bag: path, policy: onConflict, dryRun: dryRun, limits: try limits.limits())
         let summary: [String: Int] = [
             "added": outcome.added.count, "replaced": outcome.replaced.count, "kept": outcome.kept.count,
             "unchanged": outcome.unchanged.count, "objects_stored": outcome.objectsStored,
@@ -151,20 +151,19 @@ struct Bundle: ParsableCommand {
 
                 Examples:
                   kho bundle verify gia-lai-2024
+                  kho bundle verify gia-lai-2024.zip --json
                 """)
 
-        @Argument(help: "The bag folder.")
+        @Argument(help: "The bag: a folder, .zip or .tar.")
         var path: String
+
+        @OptionGroup var limits: LimitOptions
 
         @Flag(help: "Print JSON: {valid, records, files, tags, problems}.")
         var json = false
 
         func run() throws {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-                throw CLIError("\(path): no such bag folder")
-            }
-            let result = BagVerifier.verify(path)
+            let result = try BagVerifier.verify(path, limits: try limits.limits())
             if json {
                 try Output.json(
                     BundleVerifyJSON(
@@ -188,4 +187,27 @@ struct BundleVerifyJSON: Encodable {
     var files: Int
     var tags: [String: String]
     var problems: [String]
+}
+
+/// The limit that protects against archives that expand without end.
+struct LimitOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Refuse an archive whose entries expand to more than this (bytes, or with K, M, G, T).", valueName: "size"))
+    var maxExpandedSize = "2T"
+
+    func limits() throws -> BundleLimits {
+        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var text = maxExpandedSize.uppercased()
+        if text.hasSuffix("B") && text.count > 1 && units[text[text.index(text.endIndex, offsetBy: -2)]] != nil {
+            text.removeLast()
+        }
+        let unit = text.last.flatMap { units[$0] } ?? 1
+        if unit != 1 { text.removeLast() }
+        guard let value = Int64(text), value > 0, value <= Int64.max / unit else {
+            throw CLIError(
+                "--max-expanded-size: '\(maxExpandedSize)' is not a size; expected bytes or a number with K, M, G or T (e.g. 500G)")
+        }
+        return BundleLimits(maxExpandedSize: value * unit)
+    }
 }

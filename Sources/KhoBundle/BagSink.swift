@@ -1,0 +1,164 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// How a bag is serialised (BUNDLE.md, "Serialisation"): a folder, or one archive whose single
+/// top-level folder is the bag.
+public enum BagFormat: String, Sendable {
+    case directory, zip, tar
+
+    /// The format an output path asks for, by its extension.
+    public static func forOutput(_ path: String) -> BagFormat {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".zip") { return .zip }
+        if lower.hasSuffix(".tar") { return .tar }
+        return .directory
+    }
+
+    /// The bag's folder name inside an archive: the file name without its extension.
+    static func topFolder(_ path: String) -> String {
+        let name = (path as NSString).lastPathComponent
+        return forOutput(path) == .directory ? name : String(name.dropLast(4))
+    }
+}
+
+/// Where BagWriter puts a bag's files. Everything goes to `<out>.part` first; `finish` moves the
+/// complete bag to `<out>`, `abandon` removes the partial one.
+protocol BagSink: AnyObject {
+    /// A small file (records, tag files) at a path inside the bag.
+    func add(_ data: Data, at path: String) throws
+    /// Copies files into the bag, reading each once for both digests. Keyed by bag path.
+    func copy(_ items: [(source: String, path: String)]) throws -> [String: BagWriter.CopyResult]
+    func finish() throws
+    func abandon()
+}
+
+/// Opens the sink for an output path, refusing one that exists.
+func makeSink(_ out: String, modified: Date) throws -> any BagSink {
+    guard !FileManager.default.fileExists(atPath: out) else {
+        throw BundleError("\(out): already exists; choose a new name for the bundle (nothing was written)")
+    }
+    switch BagFormat.forOutput(out) {
+    case .directory: return try DirectorySink(out)
+    case .zip, .tar: return try ArchiveSink(out, modified: modified)
+    }
+}
+
+/// A bag folder, its objects copied on both cores.
+final class DirectorySink: BagSink {
+    let out: String
+    let staging: String
+
+    init(_ out: String) throws {
+        self.out = out
+        staging = out + ".part"
+        try? FileManager.default.removeItem(atPath: staging)
+        try FileManager.default.createDirectory(atPath: staging + "/data", withIntermediateDirectories: true)
+    }
+
+    func add(_ data: Data, at path: String) throws {
+        try data.write(to: URL(fileURLWithPath: staging + "/" + path))
+    }
+
+    func copy(_ items: [(source: String, path: String)]) throws -> [String: BagWriter.CopyResult] {
+        let staging = staging
+        for folder in Set(items.map { ((staging + "/" + $0.path) as NSString).deletingLastPathComponent }) {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let copies = Mutex<(results: [String: BagWriter.CopyResult], failure: String?)>(([:], nil))
+        DispatchQueue.concurrentPerform(iterations: min(2, max(1, items.count))) { worker in
+            for index in stride(from: worker, to: items.count, by: 2) {
+                let item = items[index]
+                do {
+                    let copied = try BagWriter.copy(item.source, to: staging + "/" + item.path)
+                    copies.withLock { $0.results[item.path] = copied }
+                } catch {
+                    copies.withLock { $0.failure = $0.failure ?? "\(error)" }
+                }
+            }
+        }
+        let copied = copies.withLock { $0 }
+        if let failure = copied.failure { throw BundleError(failure) }
+        return copied.results
+    }
+
+    func finish() throws {
+        guard rename(staging, out) == 0 else { throw BundleError("\(out): cannot move the finished bag into place") }
+    }
+
+    func abandon() { try? FileManager.default.removeItem(atPath: staging) }
+}
+
+/// A .zip or .tar holding the bag under one top-level folder, written in one sequential stream.
+final class ArchiveSink: BagSink {
+    let out: String
+    let staging: String
+    let top: String
+    let file: RawFile
+    let tar: Tar.Writer?
+    let zip: ZipWriter?
+
+    init(_ out: String, modified: Date) throws {
+        self.out = out
+        staging = out + ".part"
+        unlink(staging)
+        top = BagFormat.topFolder(out)
+        guard !top.isEmpty else { throw BundleError("\(out): the archive needs a name before its extension") }
+        file = try RawFile(creating: staging)
+        if BagFormat.forOutput(out) == .tar {
+            tar = Tar.Writer(file: file, mtime: modified)
+            zip = nil
+        } else {
+            zip = ZipWriter(file: file, modified: modified)
+            tar = nil
+        }
+    }
+
+    func add(_ data: Data, at path: String) throws {
+        try begin(path, size: Int64(data.count))
+        try data.withUnsafeBytes { try chunk($0) }
+        try end(Int64(data.count))
+    }
+
+    func copy(_ items: [(source: String, path: String)]) throws -> [String: BagWriter.CopyResult] {
+        var results: [String: BagWriter.CopyResult] = [:]
+        for item in items {
+            let source = try RawFile(reading: item.source)
+            let size = source.size
+            try begin(item.path, size: size)
+            let result = try BagWriter.stream(source) { try chunk($0) }
+            guard result.size == size else { throw BundleError("\(item.source): changed size while it was copied") }
+            try end(size)
+            results[item.path] = result
+        }
+        return results
+    }
+
+    private func begin(_ path: String, size: Int64) throws {
+        if let tar { try tar.header(top + "/" + path, size: size) }
+        if let zip { try zip.begin(top + "/" + path, size: size) }
+    }
+
+    private func chunk(_ bytes: UnsafeRawBufferPointer) throws {
+        if let tar { try tar.emit(bytes) }
+        if let zip { try zip.write(bytes) }
+    }
+
+    private func end(_ size: Int64) throws {
+        if let tar { try tar.pad(size) }
+        if let zip { try zip.end() }
+    }
+
+    func finish() throws {
+        if let tar { try tar.finish() }
+        if let zip { try zip.finish() }
+        try file.sync()
+        guard rename(staging, out) == 0 else { throw BundleError("\(out): cannot move the finished archive into place") }
+    }
+
+    func abandon() { unlink(staging) }
+}

@@ -1,0 +1,316 @@
+import Crypto
+import Dispatch
+import Foundation
+import KhoCore
+import KhoFiles
+import Synchronization
+import ZIPFoundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Limits that keep a hostile archive from filling the disk or the processor.
+public struct BundleLimits: Sendable {
+    /// The most an archive may expand to, all entries together.
+    public var maxExpandedSize: Int64
+    /// The largest expansion ratio (uncompressed to compressed) of a ZIP entry ...
+    public var maxRatio: Int64 = 100
+    /// ... above this size; small, very repetitive files are harmless.
+    public var ratioFloor: Int64 = 1 << 20
+    /// The largest tag file (bag-info.txt, manifests) or records file read into memory.
+    public var maxTagFileSize: Int64 = 1 << 30
+
+    public static let defaultMaxExpandedSize: Int64 = 2 << 40
+
+    public init(maxExpandedSize: Int64 = BundleLimits.defaultMaxExpandedSize) {
+        self.maxExpandedSize = maxExpandedSize
+    }
+}
+
+/// A bag as stored: a folder, or a .zip or .tar whose single top-level folder is the bag. Opening
+/// one lists it and applies the rules on names, entry types and sizes; nothing is read until `read`.
+protocol BagSource: AnyObject, Sendable {
+    /// The path the user gave.
+    var location: String { get }
+    /// Regular files, by path inside the bag, with their sizes.
+    var files: [String: Int64] { get }
+    /// Entries that break a rule (unsafe names, links, duplicates, sizes), each naming the entry.
+    var problems: [String] { get }
+    /// Reads each listed file once, handing its chunks to the consumer made for it.
+    func read(_ consumer: @escaping @Sendable (String) -> FileConsumer)
+}
+
+/// Opens a bag folder or archive, whichever `path` is.
+func openBag(_ path: String, limits: BundleLimits) throws -> any BagSource {
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw BundleError("\(path): no such bag folder or archive") }
+    if info.st_mode & S_IFMT == S_IFDIR { return DirectorySource(path) }
+    guard info.st_mode & S_IFMT == S_IFREG else { throw BundleError("\(path): not a folder or a regular file") }
+    let file = try RawFile(reading: path)
+    let head = try file.read(Tar.block, at: 0)
+    if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+        return ZipSource(path, limits: limits)
+    }
+    if head.count == Tar.block && head[257..<262].elementsEqual("ustar".utf8) || path.lowercased().hasSuffix(".tar") {
+        return TarSource(path, file: file, limits: limits)
+    }
+    throw BundleError("\(path): neither a bag folder, a .zip nor a .tar archive (by its content)")
+}
+
+/// Where one file's content goes while a bag is read: both digests, and optionally a copy in
+/// memory (tag files, records) and a staged copy in a repository's store (objects to import).
+final class FileConsumer: @unchecked Sendable {
+    let path: String
+    let expected: Int64
+    var sha256 = SHA256()
+    var sha512 = SHA512()
+    var size: Int64 = 0
+    var captured: Data?
+    var staging: StagingWriter?
+    var failure: String?
+
+    init(path: String, expected: Int64, capture: Bool, staging: StagingWriter?) {
+        self.path = path
+        self.expected = expected
+        captured = capture ? Data() : nil
+        self.staging = staging
+    }
+
+    func consume(_ chunk: UnsafeRawBufferPointer) throws {
+        size += Int64(chunk.count)
+        guard size <= expected else {
+            throw BundleError(
+                "\(path): its content goes on past the \(expected) bytes its entry declares (changed while read, or a zip bomb)")
+        }
+        sha256.update(bufferPointer: chunk)
+        sha512.update(bufferPointer: chunk)
+        captured?.append(chunk.assumingMemoryBound(to: UInt8.self))
+        if let staging {
+            do { try staging.write(chunk) } catch { throw BundleError("\(error)") }
+        }
+    }
+
+    func fail(_ message: String) {
+        failure = failure ?? message
+        staging?.abandon()
+        staging = nil
+    }
+}
+
+/// The rules every archive entry must meet, applied to the whole listing before anything is read.
+enum EntryRules {
+    static func check(_ entries: [ArchiveEntry], limits: BundleLimits, location: String) -> (
+        files: [String: ArchiveEntry], problems: [String]
+    ) {
+        var problems: [String] = []
+        var files: [String: ArchiveEntry] = [:]
+        var seen = Set<String>()
+        var folders = Set<String>()
+        var tops = Set<String>()
+        var total: Int64 = 0
+        for entry in entries {
+            guard var name = entry.name else {
+                problems.append("entry '\(entry.printable)': its name is not UTF-8; bundle names must be UTF-8")
+                continue
+            }
+            while name.hasPrefix("./") { name.removeFirst(2) }
+            if entry.kind == .directory { while name.hasSuffix("/") { name.removeLast() } }
+            if name.isEmpty || name == "." { continue }
+            if let reason = BagVerifier.unsafe(name, payload: false) {
+                problems.append("entry '\(entry.printable)': its name \(reason)")
+                continue
+            }
+            if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                problems.append("entry '\(entry.printable)': its name contains a control character")
+                continue
+            }
+            switch entry.kind {
+            case .symlink: problems.append("entry '\(name)': a symbolic link; bundles hold regular files only")
+            case .hardlink: problems.append("entry '\(name)': a hard link; bundles hold regular files only")
+            case .other(let what): problems.append("entry '\(name)': \(what); bundles hold regular files only")
+            case .file, .directory: break
+            }
+            guard seen.insert(name).inserted else {
+                problems.append("entry '\(name)': appears more than once in the archive")
+                continue
+            }
+            let parts = name.split(separator: "/")
+            tops.insert(String(parts[0]))
+            if entry.kind == .directory {
+                folders.insert(name)
+                continue
+            }
+            guard entry.kind == .file else { continue }
+            if parts.count == 1 {
+                problems.append("entry '\(name)': outside the bag's top-level folder (an archive holds one folder, the bag)")
+                continue
+            }
+            for depth in 1..<parts.count { folders.insert(parts[0..<depth].joined(separator: "/")) }
+            total += entry.size
+            if entry.size > limits.maxExpandedSize {
+                problems.append(
+                    "entry '\(name)': declares \(entry.size) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)")
+            } else if entry.size > limits.ratioFloor && entry.size > entry.storedSize * limits.maxRatio {
+                problems.append(
+                    "entry '\(name)': expands \(entry.size / max(1, entry.storedSize)):1 (\(entry.storedSize) to \(entry.size) bytes), "
+                        + "over the limit of \(limits.maxRatio):1; a zip bomb?")
+            }
+            files[name] = entry
+        }
+        if tops.count > 1 {
+            problems.append(
+                "\(location): holds \(tops.count) top-level entries (\(tops.sorted().prefix(5).joined(separator: ", "))); "
+                    + "a bundle archive holds one folder, the bag")
+        }
+        for name in files.keys.sorted() where folders.contains(name) {
+            problems.append("entry '\(name)': both a file and a folder")
+        }
+        if total > limits.maxExpandedSize {
+            problems.append(
+                "\(location): expands to \(total) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)")
+        }
+        // Paths inside the bag: without the top-level folder.
+        var inside: [String: ArchiveEntry] = [:]
+        for (name, entry) in files {
+            if let slash = name.firstIndex(of: "/") { inside[String(name[name.index(after: slash)...])] = entry }
+        }
+        return (inside, problems)
+    }
+}
+
+/// A bag folder: listed with lstat (links and special files break the rules), read on both cores.
+final class DirectorySource: BagSource, @unchecked Sendable {
+    let location: String
+    let files: [String: Int64]
+    let problems: [String]
+
+    init(_ root: String) {
+        location = root
+        var files: [String: Int64] = [:]
+        var problems: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: root) {
+            for case let relative as String in walker {
+                var info = stat()
+                guard lstat("\(root)/\(relative)", &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: files[relative] = Int64(info.st_size)
+                case S_IFDIR: continue
+                default: problems.append("\(relative): a link or special file; bags hold regular files only")
+                }
+            }
+        }
+        self.files = files
+        self.problems = problems
+    }
+
+    func read(_ consumer: @escaping @Sendable (String) -> FileConsumer) {
+        let paths = files.keys.sorted()
+        let root = location
+        DispatchQueue.concurrentPerform(iterations: min(2, max(1, paths.count))) { worker in
+            for index in stride(from: worker, to: paths.count, by: 2) {
+                let sink = consumer(paths[index])
+                do {
+                    let file = try RawFile(reading: "\(root)/\(paths[index])")
+                    _ = try BagWriter.stream(file) { try sink.consume($0) }
+                } catch {
+                    sink.fail("\(error)")
+                }
+            }
+        }
+    }
+}
+
+/// A tar archive: listed from its headers, read in archive order.
+final class TarSource: BagSource, @unchecked Sendable {
+    let location: String
+    let files: [String: Int64]
+    let problems: [String]
+    let entries: [String: ArchiveEntry]
+    let file: RawFile
+
+    init(_ path: String, file: RawFile, limits: BundleLimits) {
+        location = path
+        self.file = file
+        let (listed, damage) = Tar.list(file)
+        let (entries, problems) = EntryRules.check(listed, limits: limits, location: path)
+        self.entries = entries
+        files = entries.mapValues(\.size)
+        self.problems = damage.map { "\(path): \($0)" } + problems
+    }
+
+    func read(_ consumer: @escaping @Sendable (String) -> FileConsumer) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: ContentStore.chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        for (path, entry) in entries.sorted(by: { $0.value.offset < $1.value.offset }) {
+            let sink = consumer(path)
+            do {
+                var done: Int64 = 0
+                while done < entry.size {
+                    let want = Int(min(Int64(buffer.count), entry.size - done))
+                    let got = try file.read(into: buffer, count: want, at: entry.offset + done)
+                    guard got == want else { throw BundleError("\(path): the archive ends inside this entry") }
+                    try sink.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
+                    done += Int64(got)
+                }
+            } catch {
+                sink.fail("\(error)")
+            }
+        }
+    }
+}
+
+/// A ZIP archive, read with ZIPFoundation: listed from its central directory, read entry by entry.
+final class ZipSource: BagSource, @unchecked Sendable {
+    let location: String
+    let files: [String: Int64]
+    let problems: [String]
+    /// Bag path for each central-directory position that holds a file of the bag.
+    let positions: [Int: String]
+
+    init(_ path: String, limits: BundleLimits) {
+        location = path
+        guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read, pathEncoding: nil) else {
+            files = [:]
+            positions = [:]
+            problems = ["\(path): not a readable ZIP archive (damaged, or not a ZIP)"]
+            return
+        }
+        var listed: [ArchiveEntry] = []
+        for (position, entry) in archive.enumerated() {
+            let name = entry.path(using: .utf8)
+            let kind: ArchiveEntry.Kind =
+                switch entry.type {
+                case .file: .file
+                case .directory: .directory
+                case .symlink: .symlink
+                }
+            listed.append(
+                ArchiveEntry(
+                    name: name.isEmpty ? nil : name, printable: name.isEmpty ? entry.path(using: .isoLatin1) : name,
+                    kind: kind, size: Int64(clamping: entry.uncompressedSize),
+                    storedSize: Int64(clamping: entry.compressedSize), offset: Int64(position)))
+        }
+        let (entries, problems) = EntryRules.check(listed, limits: limits, location: path)
+        files = entries.mapValues(\.size)
+        positions = Dictionary(uniqueKeysWithValues: entries.map { (Int($0.value.offset), $0.key) })
+        self.problems = problems
+    }
+
+    func read(_ consumer: @escaping @Sendable (String) -> FileConsumer) {
+        guard let archive = try? Archive(url: URL(fileURLWithPath: location), accessMode: .read, pathEncoding: nil) else { return }
+        for (position, entry) in archive.enumerated() {
+            guard let path = positions[position] else { continue }
+            let sink = consumer(path)
+            do {
+                _ = try archive.extract(entry, bufferSize: ContentStore.chunkSize, skipCRC32: false) { data in
+                    try data.withUnsafeBytes { try sink.consume($0) }
+                }
+            } catch let error as BundleError {
+                sink.fail(error.summary)
+            } catch {
+                sink.fail("\(path): cannot be extracted (\(error)); the archive is damaged")
+            }
+        }
+    }
+}
