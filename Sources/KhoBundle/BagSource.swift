@@ -100,6 +100,12 @@ final class FileConsumer: @unchecked Sendable {
 
 /// The rules every archive entry must meet, applied to the whole listing before anything is read.
 enum EntryRules {
+    /// A name as a message shows it: control characters escaped.
+    static func shown(_ name: String) -> String {
+        name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
+            .joined()
+    }
+
     static func check(_ entries: [ArchiveEntry], limits: BundleLimits, location: String) -> (
         files: [String: ArchiveEntry], problems: [String]
     ) {
@@ -109,20 +115,21 @@ enum EntryRules {
         var folders = Set<String>()
         var tops = Set<String>()
         var total: Int64 = 0
+        if entries.isEmpty { problems.append("\(location): an archive with no entries") }
         for entry in entries {
             guard var name = entry.name else {
-                problems.append("entry '\(entry.printable)': its name is not UTF-8; bundle names must be UTF-8")
+                problems.append("entry '\(shown(entry.printable))': its name is not UTF-8; bundle names must be UTF-8")
                 continue
             }
             while name.hasPrefix("./") { name.removeFirst(2) }
             if entry.kind == .directory { while name.hasSuffix("/") { name.removeLast() } }
             if name.isEmpty || name == "." { continue }
             if let reason = BagVerifier.unsafe(name, payload: false) {
-                problems.append("entry '\(entry.printable)': its name \(reason)")
+                problems.append("entry '\(shown(entry.printable))': its name \(reason)")
                 continue
             }
             if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                problems.append("entry '\(entry.printable)': its name contains a control character")
+                problems.append("entry '\(shown(entry.printable))': its name contains a control character")
                 continue
             }
             switch entry.kind {
@@ -277,6 +284,12 @@ final class ZipSource: BagSource, @unchecked Sendable {
             return
         }
         var listed: [ArchiveEntry] = []
+        guard archive.makeIterator().next() != nil else {
+            files = [:]
+            positions = [:]
+            problems = ["\(path): not a readable ZIP archive (no entries: its central directory is missing or damaged)"]
+            return
+        }
         for (position, entry) in archive.enumerated() {
             let name = entry.path(using: .utf8)
             let kind: ArchiveEntry.Kind =
