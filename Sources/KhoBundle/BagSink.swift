@@ -130,7 +130,7 @@ final class ArchiveSink: BagSink {
             let source = try RawFile(reading: item.source)
             let size = source.size
             try begin(item.path, size: size)
-            let result = try BagWriter.stream(source) { try chunk($0) }
+            let result = try BagWriter.stream(source, split: true) { try chunk($0) }
             guard result.size == size else { throw BundleError("\(item.source): changed size while it was copied") }
             try end(size)
             results[item.path] = result

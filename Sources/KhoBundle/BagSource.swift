@@ -37,6 +37,8 @@ protocol BagSource: AnyObject, Sendable {
     var files: [String: Int64] { get }
     /// Entries that break a rule (unsafe names, links, duplicates, sizes), each naming the entry.
     var problems: [String] { get }
+    /// True when files are read one after another (an archive), false when on both cores.
+    var sequential: Bool { get }
     /// Reads each listed file once, handing its chunks to the consumer made for it.
     func read(_ consumer: @escaping @Sendable (String) -> FileConsumer)
 }
@@ -63,16 +65,18 @@ func openBag(_ path: String, limits: BundleLimits) throws -> any BagSource {
 final class FileConsumer: @unchecked Sendable {
     let path: String
     let expected: Int64
-    var sha256 = SHA256()
-    var sha512 = SHA512()
+    /// Hash on two cores: for archives, read as one sequential stream.
+    let split: Bool
+    var digests = Digests()
     var size: Int64 = 0
     var captured: Data?
     var staging: StagingWriter?
     var failure: String?
 
-    init(path: String, expected: Int64, capture: Bool, staging: StagingWriter?) {
+    init(path: String, expected: Int64, split: Bool, capture: Bool, staging: StagingWriter?) {
         self.path = path
         self.expected = expected
+        self.split = split
         captured = capture ? Data() : nil
         self.staging = staging
     }
@@ -83,12 +87,13 @@ final class FileConsumer: @unchecked Sendable {
             throw BundleError(
                 "\(path): its content goes on past the \(expected) bytes its entry declares (changed while read, or a zip bomb)")
         }
-        sha256.update(bufferPointer: chunk)
-        sha512.update(bufferPointer: chunk)
-        captured?.append(chunk.assumingMemoryBound(to: UInt8.self))
-        if let staging {
-            do { try staging.write(chunk) } catch { throw BundleError("\(error)") }
+        let staging = staging
+        try digests.update(chunk, split: split) { chunk in
+            if let staging {
+                do { try staging.write(chunk) } catch { throw BundleError("\(error)") }
+            }
         }
+        captured?.append(chunk.assumingMemoryBound(to: UInt8.self))
     }
 
     func fail(_ message: String) {
@@ -188,6 +193,7 @@ enum EntryRules {
 
 /// A bag folder: listed with lstat (links and special files break the rules), read on both cores.
 final class DirectorySource: BagSource, @unchecked Sendable {
+    let sequential = false
     let location: String
     let files: [String: Int64]
     let problems: [String]
@@ -219,7 +225,7 @@ final class DirectorySource: BagSource, @unchecked Sendable {
                 let sink = consumer(paths[index])
                 do {
                     let file = try RawFile(reading: "\(root)/\(paths[index])")
-                    _ = try BagWriter.stream(file) { try sink.consume($0) }
+                    try file.chunks { try sink.consume($0) }
                 } catch {
                     sink.fail("\(error)")
                 }
@@ -230,6 +236,7 @@ final class DirectorySource: BagSource, @unchecked Sendable {
 
 /// A tar archive: listed from its headers, read in archive order.
 final class TarSource: BagSource, @unchecked Sendable {
+    let sequential = true
     let location: String
     let files: [String: Int64]
     let problems: [String]
@@ -269,6 +276,7 @@ final class TarSource: BagSource, @unchecked Sendable {
 
 /// A ZIP archive, read with ZIPFoundation: listed from its central directory, read entry by entry.
 final class ZipSource: BagSource, @unchecked Sendable {
+    let sequential = true
     let location: String
     let files: [String: Int64]
     let problems: [String]
@@ -316,7 +324,8 @@ final class ZipSource: BagSource, @unchecked Sendable {
             guard let path = positions[position] else { continue }
             let sink = consumer(path)
             do {
-                _ = try archive.extract(entry, bufferSize: ContentStore.chunkSize, skipCRC32: false) { data in
+                // ZIP's CRC-32 is left unchecked: the manifests' SHA-256 and SHA-512 check every byte.
+                _ = try archive.extract(entry, bufferSize: ContentStore.chunkSize, skipCRC32: true) { data in
                     try data.withUnsafeBytes { try sink.consume($0) }
                 }
             } catch let error as BundleError {

@@ -26,7 +26,8 @@ public enum BagVerifier {
         public var isValid: Bool { problems.isEmpty }
         /// data/records.jsonl, as read.
         public var recordsData = Data()
-        /// Objects staged into a store while the bag was read, by SHA-256 (see `verify(_:staging:)`).
+        /// Objects staged into a store while the bag was read, by SHA-256 (see `verify(_:staging:)`);
+        /// not yet synced: the caller syncs (`ContentStore.sync`) those it commits.
         public var staged: [String: StagedFile] = [:]
     }
 
@@ -71,7 +72,8 @@ public enum BagVerifier {
             if stage.contains(path) {
                 do { writer = try staging?.beginStaging() } catch { failures.withLock { $0.append("\(error)") } }
             }
-            let consumer = FileConsumer(path: path, expected: expected, capture: capture, staging: writer)
+            let consumer = FileConsumer(
+                path: path, expected: expected, split: source.sequential, capture: capture, staging: writer)
             sources.withLock { $0[path] = consumer }
             return consumer
         }
@@ -85,9 +87,7 @@ public enum BagVerifier {
                 problems.append(failure)
                 continue
             }
-            let digest = BagWriter.CopyResult(
-                sha256: Hex.string(consumer.sha256.finalize()), sha512: Hex.string(consumer.sha512.finalize()),
-                size: consumer.size)
+            let digest = consumer.digests.result(size: consumer.size)
             guard digest.size == source.files[path] else {
                 problems.append("\(path): \(digest.size) bytes read, its entry declares \(source.files[path] ?? 0)")
                 consumer.staging?.abandon()
@@ -97,7 +97,7 @@ public enum BagVerifier {
             if let data = consumer.captured { contents[path] = data }
             if let writer = consumer.staging, let sha256 = objectName(path) {
                 if digest.sha256 == sha256 {
-                    do { staged[sha256] = try writer.finish(sha256: sha256, size: digest.size) } catch {
+                    do { staged[sha256] = try writer.finish(sha256: sha256, size: digest.size, sync: false) } catch {
                         problems.append("\(error)")
                     }
                 } else {

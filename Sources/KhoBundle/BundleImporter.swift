@@ -111,6 +111,9 @@ public final class BundleImporter {
         for sha256 in missing where staged[sha256] == nil {
             throw BundleError("data/objects/…/\(sha256): not read from the bundle; nothing was imported. Import again")
         }
+        // Staged without waiting for the disk, so that reading went on while the writes drained; now
+        // each must be on disk before it is named in the catalogue.
+        for sha256 in missing { try store.sync(staged[sha256]!) }
         try repository.catalogue.markPending(missing)
         for sha256 in missing {
             try store.commit(staged[sha256]!, sync: false)

@@ -53,6 +53,20 @@ final class RawFile {
         return Array(bytes[0..<got])
     }
 
+    /// Reads the file from its start to its end in 4 MiB chunks; returns the size read.
+    @discardableResult
+    func chunks(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 4096)
+        defer { buffer.deallocate() }
+        var total: Int64 = 0
+        while true {
+            let count = try read(into: buffer, count: buffer.count, at: total)
+            if count == 0 { return total }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            total += Int64(count)
+        }
+    }
+
     /// Appends bytes at the end of what was written so far.
     func append(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
