@@ -236,19 +236,26 @@ public enum BagVerifier {
         let recordsData = read("data/records.jsonl")
         if let data = recordsData {
             var seen = Set<String>()
+            var tombstones = 0
             for (number, line) in data.split(separator: 0x0A).enumerated() {
-                records += 1
-                for problem in RecordCheck.problems(Data(line), objects: payload) {
-                    problems.append("data/records.jsonl line \(number + 1): \(problem)")
-                }
-                if let id = (try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["id"] as? String,
-                    !seen.insert(id).inserted
-                {
+                let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any]
+                let removal = object?["removed"] != nil
+                if removal { tombstones += 1 } else { records += 1 }
+                let found =
+                    removal
+                    ? RecordCheck.tombstoneProblems(object ?? [:]) : RecordCheck.problems(Data(line), objects: payload)
+                for problem in found { problems.append("data/records.jsonl line \(number + 1): \(problem)") }
+                if let id = object?["id"] as? String, !seen.insert(id).inserted {
                     problems.append("data/records.jsonl line \(number + 1): product \(id) appears twice")
                 }
             }
             if let count = tags["Kho-Product-Count"], Int(count) != records {
                 problems.append("bag-info.txt: Kho-Product-Count \(count), but data/records.jsonl holds \(records)")
+            }
+            if Int(tags["Kho-Tombstone-Count"] ?? "0") != tombstones {
+                problems.append(
+                    "bag-info.txt: Kho-Tombstone-Count \(tags["Kho-Tombstone-Count"] ?? "absent"), but data/records.jsonl holds \(tombstones)"
+                )
             }
         } else {
             problems.append("data/records.jsonl: missing (the profile requires it)")

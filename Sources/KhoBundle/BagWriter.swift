@@ -42,10 +42,17 @@ public enum BagWriter {
         public var repositoryID: String
         public var scope: String
         public var date: Date
+        /// External-Identifier.
+        public var identifier: String
+        /// Kho-Previous-Bundle, for an incremental export.
+        public var previous: String?
+        /// Bag-Group-Identifier and Bag-Count (`index of count`), for a split export.
+        public var group: (identifier: String, index: Int, count: Int)?
 
         public init(
             organization: String, contactName: String?, contactEmail: String?, repositoryID: String, scope: String,
-            date: Date
+            date: Date, identifier: String, previous: String? = nil,
+            group: (identifier: String, index: Int, count: Int)? = nil
         ) {
             self.organization = organization
             self.contactName = contactName
@@ -53,11 +60,20 @@ public enum BagWriter {
             self.repositoryID = repositoryID
             self.scope = scope
             self.date = date
+            self.identifier = identifier
+            self.previous = previous
+            self.group = group
         }
     }
 
+    /// A bundle's identifier: `kho-bundle-<repository id>-<UTC time>`.
+    public static func identifier(repositoryID: String, date: Date) -> String {
+        "kho-bundle-\(repositoryID)-\(Timestamp.string(date).replacingOccurrences(of: ":", with: ""))"
+    }
+
     public static func write(
-        records: [(id: String, json: Data)], store: ContentStore, objects: [String], tags: Tags, to out: String
+        records: [(id: String, json: Data)], tombstones: [(id: String, json: Data)] = [], store: ContentStore,
+        objects: [String], tags: Tags, to out: String
     ) throws -> ExportSummary {
         let sink = try makeSink(out, modified: tags.date)
         var finished = false
@@ -66,9 +82,9 @@ public enum BagWriter {
         var sha256: [String: String] = [:]
         var sha512: [String: String] = [:]
         var octets: Int64 = 0
-        // Records: one line each, sorted by id.
+        // Records and tombstones: one line each, sorted by id.
         var lines = Data()
-        for record in records.sorted(by: { $0.id < $1.id }) {
+        for record in (records + tombstones).sorted(by: { $0.id < $1.id }) {
             lines.append(record.json)
             lines.append(0x0A)
         }
@@ -90,8 +106,7 @@ public enum BagWriter {
             sha512[objectPath(object)] = result.sha512
             octets += result.size
         }
-        let identifier =
-            "kho-bundle-\(tags.repositoryID)-\(Timestamp.string(tags.date).replacingOccurrences(of: ":", with: ""))"
+        let identifier = tags.identifier
         func manifest(_ digests: [String: String]) -> Data {
             Data(
                 digests.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map {
@@ -105,10 +120,15 @@ public enum BagWriter {
         ]
         if let name = tags.contactName { info.append(("Contact-Name", name)) }
         if let email = tags.contactEmail { info.append(("Contact-Email", email)) }
+        if let group = tags.group {
+            info += [("Bag-Group-Identifier", group.identifier), ("Bag-Count", "\(group.index) of \(group.count)")]
+        }
         info += [
             ("Kho-Format-Version", "1"), ("Kho-Repository-Id", tags.repositoryID), ("Kho-Export-Scope", tags.scope),
-            ("Kho-Product-Count", String(records.count)),
         ]
+        if let previous = tags.previous { info.append(("Kho-Previous-Bundle", previous)) }
+        info.append(("Kho-Product-Count", String(records.count)))
+        if !tombstones.isEmpty { info.append(("Kho-Tombstone-Count", String(tombstones.count))) }
         let tagFiles: [(String, Data)] = [
             ("bagit.txt", Data("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8)),
             ("bag-info.txt", Data(info.map { "\($0.0): \(singleLine($0.1))\n" }.joined().utf8)),

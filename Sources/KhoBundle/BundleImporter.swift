@@ -17,8 +17,12 @@ public enum ConflictPolicy: String, Sendable, CaseIterable {
 public struct ImportOutcome: Sendable {
     public var bundle: String
     public var added: [ProductID] = []
+    /// Products the bundle carries a newer version of (a later `updated_at`): taken whatever the policy.
+    public var updated: [ProductID] = []
     public var replaced: [ProductID] = []
     public var kept: [ProductID] = []
+    /// Products removed here because the bundle carries their tombstone.
+    public var removed: [ProductID] = []
     public var unchanged: [ProductID] = []
     public var objectsStored = 0
     public var objectsAlreadyHere = 0
@@ -58,8 +62,13 @@ public final class BundleImporter {
         let vocabulary = repository.vocabulary
         var problems: [String] = []
         var incoming: [(product: Product, events: [ProductEvent])] = []
+        var removals: [Tombstone] = []
         let lines = check.recordsData.split(separator: 0x0A)
         for (number, line) in lines.enumerated() {
+            if let removal = try? JSONDecoder().decode(TombstoneRecord.self, from: Data(line)), removal.removed {
+                if let tombstone = removal.tombstone { removals.append(tombstone) }
+                continue
+            }
             do {
                 let record = try JSONDecoder().decode(RecordInput.self, from: Data(line))
                 let (product, events) = try record.product(vocabulary: vocabulary)
@@ -72,9 +81,33 @@ public final class BundleImporter {
             throw BundleError("\(bag): records this repository cannot take; nothing was imported:", problems: problems)
         }
         let existing = Dictionary(
-            uniqueKeysWithValues: try repository.catalogue.products(incoming.map(\.product.id)).map { ($0.id, $0) })
+            uniqueKeysWithValues: try repository.catalogue.products(incoming.map(\.product.id) + removals.map(\.id)).map {
+                ($0.id, $0)
+            })
         var merges: [MergedProduct] = []
         var conflicts: [String] = []
+        // Tombstones: the product goes, unless it changed here after its removal there (a conflict).
+        let known = Set(try repository.catalogue.tombstones(since: nil).map(\.id))
+        var tombstones: [Tombstone] = []
+        for tombstone in removals {
+            guard let here = existing[tombstone.id] else {
+                if !known.contains(tombstone.id) { tombstones.append(tombstone) } else { outcome.unchanged.append(tombstone.id) }
+                continue
+            }
+            if here.updatedAt > tombstone.removedAt {
+                switch policy {
+                case .keep:
+                    outcome.kept.append(tombstone.id)
+                    continue
+                case .fail:
+                    conflicts.append("product \(tombstone.id) (\(here.metadata.title)) was removed there but changed here since")
+                    continue
+                case .replace: break
+                }
+            }
+            outcome.removed.append(tombstone.id)
+            tombstones.append(tombstone)
+        }
         for (product, events) in incoming {
             let event = NewEvent(
                 type: .informationPackageMerging, at: now(), agent: agent,
@@ -87,6 +120,13 @@ public final class BundleImporter {
             let newFiles = Set(product.files.map(\.object.sha256)).subtracting(here.files.map(\.object.sha256))
             if here.metadata == product.metadata && newFiles.isEmpty {
                 outcome.unchanged.append(product.id)
+                continue
+            }
+            // A later version from the bundle (an incremental export after an edit there) is an
+            // update, not a conflict: the last edit wins. A conflict is a product changed here since.
+            if product.updatedAt > here.updatedAt {
+                outcome.updated.append(product.id)
+                merges.append(MergedProduct(product: product, events: events, replace: true, mergeEvent: event))
                 continue
             }
             switch policy {
@@ -106,7 +146,7 @@ public final class BundleImporter {
         let missing = needed.filter { !store.contains($0) }.sorted()
         outcome.objectsStored = missing.count
         outcome.objectsAlreadyHere = needed.count - missing.count
-        if dryRun || merges.isEmpty { return outcome }
+        if dryRun || (merges.isEmpty && tombstones.isEmpty) { return outcome }
 
         for sha256 in missing where staged[sha256] == nil {
             throw BundleError("data/objects/…/\(sha256): not read from the bundle; nothing was imported. Import again")
@@ -120,7 +160,7 @@ public final class BundleImporter {
             staged[sha256] = nil
         }
         store.syncDirectories(of: missing)
-        try repository.catalogue.merge(merges)
+        try repository.catalogue.merge(merges, tombstones: tombstones)
         return outcome
     }
 }

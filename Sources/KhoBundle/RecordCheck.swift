@@ -1,4 +1,5 @@
 import Foundation
+import KhoCore
 
 /// Checks one record against the rules of catalogue-schema/product.schema.json that an importer
 /// relies on: the required fields and their types, identifiers, hashes and dates, and that every
@@ -54,6 +55,30 @@ enum RecordCheck {
             if !["master", "access", "derivative"].contains(file["role"] as? String ?? "") {
                 problems.append("file \(sha) has no valid role")
             }
+        }
+        return problems
+    }
+
+    static let tombstoneFields = ["id", "removed", "title", "origin_repository", "removed_at", "agent", "reason"]
+
+    /// Checks a tombstone against catalogue-schema/tombstone.schema.json.
+    static func tombstoneProblems(_ record: [String: Any]) -> [String] {
+        var problems: [String] = []
+        for key in tombstoneFields where record[key] == nil { problems.append("tombstone field \(key) is missing") }
+        for key in record.keys.sorted() where !tombstoneFields.contains(key) {
+            problems.append("tombstone field \(key) is not in the schema")
+        }
+        if record["removed"] as? Bool != true { problems.append("removed is not true") }
+        if (record["id"] as? String).flatMap({ $0.range(of: "^[0-9A-HJKMNP-TV-Z]{16}$", options: .regularExpression) })
+            == nil
+        {
+            problems.append("id is not a product id")
+        }
+        if (record["removed_at"] as? String).flatMap(Timestamp.date) == nil {
+            problems.append("removed_at is not a UTC timestamp")
+        }
+        for key in ["title", "origin_repository", "agent", "reason"] where !(record[key] is String) {
+            problems.append("\(key) is not text")
         }
         return problems
     }

@@ -206,6 +206,38 @@ enum CatalogueMigrations {
                         WHERE id IN (SELECT product_id FROM event WHERE type = 'information package creation');
                     """)
         }
+        migrator.registerMigration("v6: exported bundles, tombstones of removed products") { db in
+            // Exports made before this version are known from their events.
+            try db.execute(
+                sql: """
+                    CREATE TABLE bundle (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        created_at TEXT NOT NULL,
+                        since TEXT,
+                        previous TEXT,
+                        scope TEXT NOT NULL,
+                        products INTEGER NOT NULL CHECK (products >= 0),
+                        tombstones INTEGER NOT NULL DEFAULT 0 CHECK (tombstones >= 0),
+                        bags INTEGER NOT NULL DEFAULT 1 CHECK (bags >= 1),
+                        location TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX bundle_created ON bundle(created_at);
+                    CREATE TABLE tombstone (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        title TEXT NOT NULL,
+                        origin_repository TEXT NOT NULL,
+                        removed_at TEXT NOT NULL,
+                        agent TEXT NOT NULL,
+                        reason TEXT NOT NULL CHECK (length(reason) > 0)
+                    ) STRICT;
+                    CREATE INDEX tombstone_removed ON tombstone(removed_at);
+                    INSERT INTO bundle (id, created_at, scope, products, location)
+                        SELECT json_extract(detail, '$.bundle'), min(at), 'unknown', count(DISTINCT product_id), ''
+                        FROM event WHERE type = 'information package creation'
+                            AND json_extract(detail, '$.bundle') IS NOT NULL
+                        GROUP BY 1;
+                    """)
+        }
         return migrator
     }
 }

@@ -122,3 +122,106 @@ extension SQLiteCatalogue {
         }
     }
 }
+
+extension SQLiteCatalogue {
+    public func bundles() throws -> [BundleRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM bundle ORDER BY created_at, rowid").map { row in
+                BundleRecord(
+                    id: row["id"], createdAt: Timestamp.date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+                    since: (row["since"] as String?).flatMap(Timestamp.date), previous: row["previous"],
+                    scope: row["scope"], products: row["products"], tombstones: row["tombstones"], bags: row["bags"],
+                    location: row["location"])
+            }
+        }
+    }
+
+    public func recordExport(_ bundle: BundleRecord, events: [(ProductID, NewEvent)]) throws {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO bundle (id, created_at, since, previous, scope, products, tombstones, bags, location)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    bundle.id, Timestamp.string(bundle.createdAt), bundle.since.map(Timestamp.string), bundle.previous,
+                    bundle.scope, bundle.products, bundle.tombstones, bundle.bags, bundle.location,
+                ])
+            for (id, event) in events {
+                try Self.requireExists(db, id)
+                try Self.insertEvent(db, event, productID: id)
+            }
+        }
+    }
+
+    public func productsChanged(since date: Date) throws -> Set<ProductID> {
+        try read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT product_id FROM event
+                        WHERE at >= ? AND type != 'information package creation'
+                        """, arguments: [Timestamp.string(date)]
+                ).compactMap(ProductID.init(parsing:)))
+        }
+    }
+}
+
+extension SQLiteCatalogue {
+    public func remove(_ ids: [ProductID], reason: String, agent: String, at: Date) throws -> [Tombstone] {
+        try write { db in
+            var tombstones: [Tombstone] = []
+            for id in ids {
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT title, origin_repository FROM product WHERE id = ?", arguments: [id.rawValue])
+                else { throw StoreError.unknownProduct(id.rawValue) }
+                let tombstone = Tombstone(
+                    id: id, title: row["title"], originRepository: row["origin_repository"], removedAt: at,
+                    agent: agent, reason: reason)
+                try Self.delete(db, id)
+                try Self.insertTombstone(db, tombstone)
+                tombstones.append(tombstone)
+            }
+            return tombstones
+        }
+    }
+
+    public func tombstones(since date: Date?) throws -> [Tombstone] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM tombstone WHERE removed_at >= ? ORDER BY removed_at, id",
+                arguments: [date.map(Timestamp.string) ?? ""]
+            ).compactMap { row in
+                guard let id = ProductID(parsing: row["id"]), let at = Timestamp.date(row["removed_at"]) else {
+                    return nil
+                }
+                return Tombstone(
+                    id: id, title: row["title"], originRepository: row["origin_repository"], removedAt: at,
+                    agent: row["agent"], reason: row["reason"])
+            }
+        }
+    }
+
+    /// Deletes a product, if present, with everything that hangs on it (files, lists, events: by
+    /// cascade) and its search text. The objects stay.
+    static func delete(_ db: Database, _ id: ProductID) throws {
+        guard let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM product WHERE id = ?", arguments: [id.rawValue])
+        else { return }
+        try db.execute(sql: "DELETE FROM product_fts WHERE rowid = ?", arguments: [seq])
+        try db.execute(sql: "DELETE FROM product WHERE id = ?", arguments: [id.rawValue])
+    }
+
+    static func insertTombstone(_ db: Database, _ tombstone: Tombstone) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO tombstone (id, title, origin_repository, removed_at, agent, reason)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                tombstone.id.rawValue, tombstone.title, tombstone.originRepository,
+                Timestamp.string(tombstone.removedAt), tombstone.agent, tombstone.reason,
+            ])
+    }
+}

@@ -108,9 +108,13 @@ public final class SQLiteCatalogue: Catalogue {
         try Self.insertEvent(db, product.event, productID: product.id)
     }
 
-    public func merge(_ products: [MergedProduct]) throws {
-        guard !products.isEmpty else { return }
+    public func merge(_ products: [MergedProduct], tombstones: [Tombstone]) throws {
+        guard !products.isEmpty || !tombstones.isEmpty else { return }
         try write { db in
+            for tombstone in tombstones {
+                try Self.delete(db, tombstone.id)
+                try Self.insertTombstone(db, tombstone)
+            }
             for merged in products {
                 let product = merged.product
                 let id = product.id.rawValue

@@ -35,42 +35,189 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Contact-Email.", valueName: "email"))
     var contactEmail: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Export only what changed since LAST (this repository's last export), a bundle id, or a date (YYYY-MM-DD, or ISO 8601 UTC).",
+            valueName: "when"))
+    var since: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Split into several bags of at most this size (bytes, or with K, M, G, T); a product is never split.",
+            valueName: "size"))
+    var maxBagSize: String?
+
     func run() throws {
         let repo = try repository.open()
         let filter = try filters.filter(repo.vocabulary)
-        let products = try repo.catalogue.products(matching: filter, limit: nil)
-        guard !products.isEmpty else { throw CLIError("no products in this scope; nothing was exported") }
+        let now = Environment.now()
+        let history = try repo.catalogue.bundles()
+        let start = try since.map { try Self.resolve($0, history: history) }
+        var products = try repo.catalogue.products(matching: filter, limit: nil)
+        if let start {
+            let changed = try repo.catalogue.productsChanged(since: start.date)
+            products = products.filter { changed.contains($0.id) }
+        }
+        // Removals since the start travel as tombstones, whatever the scope filters (the product is gone).
+        let tombstones = try start.map { try repo.catalogue.tombstones(since: $0.date) } ?? []
+        guard !products.isEmpty || !tombstones.isEmpty else {
+            if let since {
+                Output.line(
+                    "nothing in this scope changed since \(start?.bundle ?? since); no bundle was written")
+                return
+            }
+            throw CLIError("no products in this scope; nothing was exported")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var records: [(id: String, json: Data)] = []
+        var records: [ProductID: Data] = [:]
         for product in products {
-            let record = ProductRecord(
-                product, vocabulary: repo.vocabulary, events: try repo.catalogue.events(for: product.id))
-            records.append((product.id.rawValue, try encoder.encode(record)))
+            records[product.id] = try encoder.encode(
+                ProductRecord(product, vocabulary: repo.vocabulary, events: try repo.catalogue.events(for: product.id)))
         }
-        let scope = filter.isEmpty ? "all" : CommandLine.arguments.dropFirst(2).joined(separator: " ")
-        let tags = BagWriter.Tags(
-            organization: organization ?? "kho repository \(repo.catalogue.repositoryID)", contactName: contactName,
-            contactEmail: contactEmail, repositoryID: repo.catalogue.repositoryID, scope: scope, date: Environment.now()
-        )
-        let summary = try BagWriter.write(
-            records: records, store: repo.store, objects: products.flatMap { $0.files.map(\.object.sha256) },
-            tags: tags,
-            to: out)
+        let limit = try maxBagSize.map { try ByteSize.parse($0, option: "--max-bag-size") }
+        let groups = products.isEmpty ? [[]] : limit.map { Self.split(products, records: records, maxBytes: $0) } ?? [products]
+        let paths = groups.count == 1 ? [out] : (1...groups.count).map { Self.numbered(out, $0, of: groups.count) }
+        for path in paths where FileManager.default.fileExists(atPath: path) {
+            throw CLIError("\(path): already exists; choose a new name for the bundle (nothing was written)")
+        }
+        if let limit {
+            for group in groups where group.count == 1 && Self.bytes(group) + Int64(records[group[0].id]!.count) > limit {
+                Output.note("product \(group[0].id): its files alone exceed --max-bag-size; it has a bag of its own")
+            }
+        }
+        // A new identifier, even for two exports in the same second.
+        let base = BagWriter.identifier(repositoryID: repo.catalogue.repositoryID, date: now)
+        var identifier = base
+        var suffix = 2
+        while history.contains(where: { $0.id == identifier }) {
+            identifier = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        var written: [String] = []
+        var finished = false
+        defer { if !finished { for path in written { try? FileManager.default.removeItem(atPath: path) } } }
+        var events: [(ProductID, NewEvent)] = []
+        var totals = (files: 0, bytes: Int64(0))
+        for (index, group) in groups.enumerated() {
+            let bag = groups.count == 1 ? identifier : "\(identifier)-\(index + 1)-of-\(groups.count)"
+            let tags = BagWriter.Tags(
+                organization: organization ?? "kho repository \(repo.catalogue.repositoryID)",
+                contactName: contactName, contactEmail: contactEmail, repositoryID: repo.catalogue.repositoryID,
+                scope: scope(start: start), date: now, identifier: bag, previous: start?.bundle,
+                group: groups.count == 1 ? nil : (identifier, index + 1, groups.count))
+            let summary = try BagWriter.write(
+                records: group.map { ($0.id.rawValue, records[$0.id]!) },
+                tombstones: index == 0 ? try tombstones.map { ($0.id.rawValue, try encoder.encode($0.record)) } : [],
+                store: repo.store, objects: group.flatMap { $0.files.map(\.object.sha256) },
+                tags: tags, to: paths[index])
+            written.append(paths[index])
+            totals.files += summary.files
+            totals.bytes += summary.bytes
+            for product in group {
+                var detail = ["bundle": bag, "software": Environment.software]
+                if groups.count > 1 { detail["bag_group"] = identifier }
+                events.append(
+                    (
+                        product.id,
+                        NewEvent(
+                            type: .informationPackageCreation, at: now, agent: Environment.agent, detail: detail)
+                    ))
+            }
+            if groups.count > 1 {
+                Output.line(
+                    "bag \(index + 1) of \(groups.count): \(group.count) product(s), \(summary.files) file(s), "
+                        + "\(Output.bytes(summary.bytes)) to \(paths[index])")
+            }
+        }
         try repo.lockForWriting()
-        try repo.catalogue.recordProductEvents(
-            products.map { product in
-                (
-                    product.id,
-                    NewEvent(
-                        type: .informationPackageCreation, at: Environment.now(), agent: Environment.agent,
-                        detail: ["bundle": summary.identifier, "software": Environment.software])
-                )
-            })
+        try repo.catalogue.recordExport(
+            BundleRecord(
+                id: identifier, createdAt: now, since: start?.date, previous: start?.bundle, scope: scope(start: start),
+                products: products.count, tombstones: tombstones.count, bags: groups.count,
+                location: paths.joined(separator: ", ")),
+            events: events)
+        finished = true
         Output.line(
-            "exported \(summary.products) product(s), \(summary.files) file(s), \(Output.bytes(summary.bytes)) to \(out)"
-        )
-        Output.line("bundle \(summary.identifier)")
+            "exported \(products.count) product(s)"
+                + (tombstones.isEmpty ? "" : ", \(tombstones.count) removal(s)")
+                + ", \(totals.files) file(s), \(Output.bytes(totals.bytes)) to "
+                + (groups.count == 1 ? out : "\(groups.count) bags"))
+        Output.line("bundle \(identifier)" + (start?.bundle.map { " (follows \($0))" } ?? ""))
+    }
+
+    /// Kho-Export-Scope: the filters and --since as given, or `all`.
+    func scope(start: (date: Date, bundle: String?)?) -> String {
+        let skip: Set<String> = [
+            "--out", "--organization", "--contact-name", "--contact-email", "--max-bag-size", "--repo",
+        ]
+        var parts: [String] = []
+        var arguments = CommandLine.arguments.dropFirst(2).makeIterator()
+        while let argument = arguments.next() {
+            if skip.contains(argument) {
+                _ = arguments.next()
+                continue
+            }
+            if skip.contains(where: { argument.hasPrefix($0 + "=") }) { continue }
+            parts.append(argument)
+        }
+        return parts.isEmpty ? "all" : parts.joined(separator: " ")
+    }
+
+    /// What --since names: the time the increment starts from, and the bundle it follows if any.
+    static func resolve(_ since: String, history: [BundleRecord]) throws -> (date: Date, bundle: String?) {
+        if since.uppercased() == "LAST" {
+            guard let last = history.last else {
+                throw CLIError(
+                    "--since LAST: this repository has exported no bundle yet; make a full export first (without --since)")
+            }
+            return (last.createdAt, last.id)
+        }
+        if let bundle = history.first(where: { $0.id == since }) { return (bundle.createdAt, bundle.id) }
+        if let date = Timestamp.date(since) ?? Timestamp.date(since + "T00:00:00Z") { return (date, nil) }
+        throw CLIError(
+            "--since: '\(since)' is neither LAST, a bundle this repository exported (`kho bundle list`), "
+                + "nor a date (YYYY-MM-DD or 2024-06-30T00:00:00Z)")
+    }
+
+    /// The bytes of a group's distinct files.
+    static func bytes(_ products: [Product]) -> Int64 {
+        var seen = Set<String>()
+        var total: Int64 = 0
+        for file in products.flatMap(\.files) where seen.insert(file.object.sha256).inserted { total += file.object.size }
+        return total
+    }
+
+    /// Products in id order, in groups whose payload (distinct files and records) stays within
+    /// `maxBytes`; a product larger than that alone gets a group of its own.
+    static func split(_ products: [Product], records: [ProductID: Data], maxBytes: Int64) -> [[Product]] {
+        var groups: [[Product]] = []
+        var current: [Product] = []
+        var seen = Set<String>()
+        var size: Int64 = 0
+        for product in products.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
+            let record = Int64(records[product.id]?.count ?? 0) + 1
+            var added = record
+            for file in product.files where seen.insert(file.object.sha256).inserted { added += file.object.size }
+            if !current.isEmpty && size + added > maxBytes {
+                groups.append(current)
+                current = []
+                seen = Set(product.files.map(\.object.sha256))
+                size = 0
+                added = bytes([product]) + record
+            }
+            current.append(product)
+            size += added
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
+    }
+
+    /// `gia-lai.zip` as the second of three bags: `gia-lai-2-of-3.zip`.
+    static func numbered(_ out: String, _ index: Int, of count: Int) -> String {
+        let format = BagFormat.forOutput(out)
+        let stem = format == .directory ? out : String(out.dropLast(4))
+        return "\(stem)-\(index)-of-\(count)" + (format == .directory ? "" : String(out.suffix(4)))
     }
 }
 
@@ -90,8 +237,8 @@ struct Import: ParsableCommand {
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Argument(help: "The bag: a folder, .zip or .tar.")
-    var path: String
+    @Argument(help: "The bags: folders, .zip or .tar files (the bags of a split export, in any order).")
+    var paths: [String]
 
     @OptionGroup var limits: LimitOptions
 
@@ -108,21 +255,33 @@ struct Import: ParsableCommand {
         let repo = try repository.open()
         let importer = BundleImporter(
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
-        let outcome = try importer.run(
-            bag: path, policy: onConflict, dryRun: dryRun, limits: try limits.limits())
-        let summary: [String: Int] = [
-            "added": outcome.added.count, "replaced": outcome.replaced.count, "kept": outcome.kept.count,
-            "unchanged": outcome.unchanged.count, "objects_stored": outcome.objectsStored,
-            "objects_already_here": outcome.objectsAlreadyHere,
-        ]
+        var reports: [ImportJSON] = []
+        for (index, path) in paths.enumerated() {
+            let outcome: ImportOutcome
+            do {
+                outcome = try importer.run(bag: path, policy: onConflict, dryRun: dryRun, limits: try limits.limits())
+            } catch let error where index > 0 {
+                Output.note("\(paths[..<index].joined(separator: ", ")): imported; \(path) was not:")
+                throw error
+            }
+            let summary: [String: Int] = [
+                "added": outcome.added.count, "updated": outcome.updated.count, "replaced": outcome.replaced.count,
+                "kept": outcome.kept.count, "removed": outcome.removed.count,
+                "unchanged": outcome.unchanged.count, "objects_stored": outcome.objectsStored,
+                "objects_already_here": outcome.objectsAlreadyHere,
+            ]
+            reports.append(ImportJSON(bundle: outcome.bundle, dryRun: dryRun, summary: summary))
+            if !json {
+                Output.line(
+                    (dryRun ? "dry run, nothing written: " : "")
+                        + "bundle \(outcome.bundle): \(outcome.added.count) added, \(outcome.updated.count) updated, "
+                        + "\(outcome.replaced.count) replaced, \(outcome.kept.count) kept, \(outcome.removed.count) removed, "
+                        + "\(outcome.unchanged.count) unchanged; "
+                        + "\(outcome.objectsStored) file(s) stored, \(outcome.objectsAlreadyHere) already here")
+            }
+        }
         if json {
-            try Output.json(ImportJSON(bundle: outcome.bundle, dryRun: dryRun, summary: summary))
-        } else {
-            Output.line(
-                (dryRun ? "dry run, nothing written: " : "")
-                    + "bundle \(outcome.bundle): \(outcome.added.count) added, "
-                    + "\(outcome.replaced.count) replaced, \(outcome.kept.count) kept, \(outcome.unchanged.count) unchanged; "
-                    + "\(outcome.objectsStored) file(s) stored, \(outcome.objectsAlreadyHere) already here")
+            if reports.count == 1 { try Output.json(reports[0]) } else { try Output.json(reports) }
         }
     }
 }
@@ -140,8 +299,44 @@ struct ImportJSON: Encodable {
 
 struct Bundle: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check bundles for the shared national database.",
-        subcommands: [Verify.self])
+        abstract: "Check bundles for the shared national database, and list those exported from here.",
+        subcommands: [Verify.self, List.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The bundles this repository exported, oldest first: what `kho export --since` can follow.",
+            discussion: """
+                Examples:
+                  kho bundle list
+                  kho bundle list --json
+                """)
+
+        @OptionGroup var repository: RepositoryOptions
+
+        @Flag(help: "Print JSON: [{id, created_at, since, previous, scope, products, bags, location}].")
+        var json = false
+
+        func run() throws {
+            let bundles = try repository.open().catalogue.bundles()
+            if json {
+                try Output.json(bundles.map(BundleJSON.init))
+                return
+            }
+            guard !bundles.isEmpty else {
+                Output.note("no bundle exported from this repository yet")
+                return
+            }
+            var rows = [["bundle", "created", "follows", "products", "bags", "written to"]]
+            for bundle in bundles {
+                rows.append([
+                    bundle.id, Timestamp.string(bundle.createdAt),
+                    bundle.previous ?? bundle.since.map { "since " + Timestamp.string($0) } ?? "(full)",
+                    String(bundle.products), String(bundle.bags), bundle.location,
+                ])
+            }
+            for line in Output.table(rows) { Output.line(line) }
+        }
+    }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -197,17 +392,45 @@ struct LimitOptions: ParsableArguments {
     var maxExpandedSize = "2T"
 
     func limits() throws -> BundleLimits {
+        BundleLimits(maxExpandedSize: try ByteSize.parse(maxExpandedSize, option: "--max-expanded-size"))
+    }
+}
+
+/// Sizes on the command line: bytes, or a number with K, M, G or T (binary multiples).
+enum ByteSize {
+    static func parse(_ given: String, option: String) throws -> Int64 {
         let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
-        var text = maxExpandedSize.uppercased()
+        var text = given.uppercased()
         if text.hasSuffix("B") && text.count > 1 && units[text[text.index(text.endIndex, offsetBy: -2)]] != nil {
             text.removeLast()
         }
         let unit = text.last.flatMap { units[$0] } ?? 1
         if unit != 1 { text.removeLast() }
         guard let value = Int64(text), value > 0, value <= Int64.max / unit else {
-            throw CLIError(
-                "--max-expanded-size: '\(maxExpandedSize)' is not a size; expected bytes or a number with K, M, G or T (e.g. 500G)")
+            throw CLIError("\(option): '\(given)' is not a size; expected bytes or a number with K, M, G or T (e.g. 500G)")
         }
-        return BundleLimits(maxExpandedSize: value * unit)
+        return value * unit
+    }
+}
+
+struct BundleJSON: Encodable {
+    var id: String
+    var created_at: String
+    var since: String?
+    var previous: String?
+    var scope: String
+    var products: Int
+    var bags: Int
+    var location: String
+
+    init(_ bundle: BundleRecord) {
+        id = bundle.id
+        created_at = Timestamp.string(bundle.createdAt)
+        since = bundle.since.map(Timestamp.string)
+        previous = bundle.previous
+        scope = bundle.scope
+        products = bundle.products
+        bags = bundle.bags
+        location = bundle.location
     }
 }

@@ -12,8 +12,16 @@ public protocol Catalogue: Sendable {
     /// or none. Fails if an id or ingest key exists.
     func register(_ products: [NewProduct]) throws -> [Product]
 
-    /// Adds or replaces products from a bundle, all in one transaction: all are merged or none.
-    func merge(_ products: [MergedProduct]) throws
+    /// Adds or replaces products from a bundle, and removes those its tombstones name (keeping the
+    /// tombstones), all in one transaction: all are merged or none.
+    func merge(_ products: [MergedProduct], tombstones: [Tombstone]) throws
+
+    /// Removes products from the catalogue, leaving a tombstone for each, in one transaction.
+    /// Their files stay in the store. Fails, removing nothing, if any id is unknown.
+    func remove(_ ids: [ProductID], reason: String, agent: String, at: Date) throws -> [Tombstone]
+
+    /// Tombstones of products removed at or after `date` (all, with nil), oldest first.
+    func tombstones(since date: Date?) throws -> [Tombstone]
 
     /// Adds a digital file to a product and records the event.
     func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product
@@ -83,9 +91,22 @@ public protocol Catalogue: Sendable {
     func pendingObjects() throws -> [(sha256: String, referenced: Bool)]
 
     func clearPending(_ sha256s: [String]) throws
+
+    /// Bundles this repository exported, oldest first.
+    func bundles() throws -> [BundleRecord]
+
+    /// Records an export in one transaction: the bundle, and `event` (an `information package
+    /// creation`, naming the bag) for each product it carried.
+    func recordExport(_ bundle: BundleRecord, events: [(ProductID, NewEvent)]) throws
+
+    /// Products whose record changed at or after `date`: any event but an export's.
+    func productsChanged(since date: Date) throws -> Set<ProductID>
 }
 
 extension Catalogue {
+    /// Adds or replaces products from a bundle, all in one transaction.
+    public func merge(_ products: [MergedProduct]) throws { try merge(products, tombstones: []) }
+
     /// Records an event about one product.
     public func recordProductEvent(_ id: ProductID, event: NewEvent) throws {
         try recordProductEvents([(id, event)])
