@@ -157,7 +157,9 @@ final class ArchiveSink: BagSink {
         if let tar { try tar.finish() }
         if let zip { try zip.finish() }
         try file.sync()
-        guard rename(staging, out) == 0 else { throw BundleError("\(out): cannot move the finished archive into place") }
+        guard rename(staging, out) == 0 else {
+            throw BundleError("\(out): cannot move the finished archive into place")
+        }
     }
 
     func abandon() { unlink(staging) }

@@ -85,7 +85,8 @@ final class FileConsumer: @unchecked Sendable {
         size += Int64(chunk.count)
         guard size <= expected else {
             throw BundleError(
-                "\(path): its content goes on past the \(expected) bytes its entry declares (changed while read, or a zip bomb)")
+                "\(path): its content goes on past the \(expected) bytes its entry declares (changed while read, or a zip bomb)"
+            )
         }
         let staging = staging
         try digests.update(chunk, split: split) { chunk in
@@ -107,8 +108,10 @@ final class FileConsumer: @unchecked Sendable {
 enum EntryRules {
     /// A name as a message shows it: control characters escaped.
     static func shown(_ name: String) -> String {
-        name.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }
-            .joined()
+        name.unicodeScalars.map {
+            $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+        }
+        .joined()
     }
 
     static func check(_ entries: [ArchiveEntry], limits: BundleLimits, location: String) -> (
@@ -155,14 +158,16 @@ enum EntryRules {
             }
             guard entry.kind == .file else { continue }
             if parts.count == 1 {
-                problems.append("entry '\(name)': outside the bag's top-level folder (an archive holds one folder, the bag)")
+                problems.append(
+                    "entry '\(name)': outside the bag's top-level folder (an archive holds one folder, the bag)")
                 continue
             }
             for depth in 1..<parts.count { folders.insert(parts[0..<depth].joined(separator: "/")) }
             total += entry.size
             if entry.size > limits.maxExpandedSize {
                 problems.append(
-                    "entry '\(name)': declares \(entry.size) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)")
+                    "entry '\(name)': declares \(entry.size) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)"
+                )
             } else if entry.size > limits.ratioFloor && entry.size > entry.storedSize * limits.maxRatio {
                 problems.append(
                     "entry '\(name)': expands \(entry.size / max(1, entry.storedSize)):1 (\(entry.storedSize) to \(entry.size) bytes), "
@@ -180,7 +185,8 @@ enum EntryRules {
         }
         if total > limits.maxExpandedSize {
             problems.append(
-                "\(location): expands to \(total) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)")
+                "\(location): expands to \(total) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)"
+            )
         }
         // Paths inside the bag: without the top-level folder.
         var inside: [String: ArchiveEntry] = [:]
@@ -319,7 +325,8 @@ final class ZipSource: BagSource, @unchecked Sendable {
     }
 
     func read(_ consumer: @escaping @Sendable (String) -> FileConsumer) {
-        guard let archive = try? Archive(url: URL(fileURLWithPath: location), accessMode: .read, pathEncoding: nil) else { return }
+        guard let archive = try? Archive(url: URL(fileURLWithPath: location), accessMode: .read, pathEncoding: nil)
+        else { return }
         for (position, entry) in archive.enumerated() {
             guard let path = positions[position] else { continue }
             let sink = consumer(path)

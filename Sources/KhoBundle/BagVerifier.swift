@@ -106,7 +106,8 @@ public enum BagVerifier {
             }
         }
         read = [:]
-        for (path, size) in source.files where size > limit && (!path.hasPrefix("data/") || path == "data/records.jsonl") {
+        for (path, size) in source.files
+        where size > limit && (!path.hasPrefix("data/") || path == "data/records.jsonl") {
             problems.append("\(path): \(size) bytes, larger than the \(limit) a tag or records file may have")
         }
         var result = check(contents: contents, files: source.files, digests: digests)

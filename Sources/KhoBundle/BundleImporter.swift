@@ -81,7 +81,8 @@ public final class BundleImporter {
             throw BundleError("\(bag): records this repository cannot take; nothing was imported:", problems: problems)
         }
         let existing = Dictionary(
-            uniqueKeysWithValues: try repository.catalogue.products(incoming.map(\.product.id) + removals.map(\.id)).map {
+            uniqueKeysWithValues: try repository.catalogue.products(incoming.map(\.product.id) + removals.map(\.id)).map
+            {
                 ($0.id, $0)
             })
         var merges: [MergedProduct] = []
@@ -91,7 +92,11 @@ public final class BundleImporter {
         var tombstones: [Tombstone] = []
         for tombstone in removals {
             guard let here = existing[tombstone.id] else {
-                if !known.contains(tombstone.id) { tombstones.append(tombstone) } else { outcome.unchanged.append(tombstone.id) }
+                if !known.contains(tombstone.id) {
+                    tombstones.append(tombstone)
+                } else {
+                    outcome.unchanged.append(tombstone.id)
+                }
                 continue
             }
             if here.updatedAt > tombstone.removedAt {
@@ -100,7 +105,8 @@ public final class BundleImporter {
                     outcome.kept.append(tombstone.id)
                     continue
                 case .fail:
-                    conflicts.append("product \(tombstone.id) (\(here.metadata.title)) was removed there but changed here since")
+                    conflicts.append(
+                        "product \(tombstone.id) (\(here.metadata.title)) was removed there but changed here since")
                     continue
                 case .replace: break
                 }

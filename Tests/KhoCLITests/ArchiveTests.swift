@@ -6,7 +6,9 @@ struct ArchiveTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/bundles")
 
-    @Test("export to .zip and .tar: kho verifies them unopened, standard tools unpack them into bags bagit-python accepts")
+    @Test(
+        "export to .zip and .tar: kho verifies them unopened, standard tools unpack them into bags bagit-python accepts"
+    )
     func exportArchives() throws {
         let ws = try SearchListEditTests.sampleWorkspace()
         try ws.ok("export", "--out", "gia-lai.zip")
@@ -25,7 +27,8 @@ struct ArchiveTests {
         for folder in ["z", "t"] {
             // One top-level folder, named after the archive.
             #expect(try FileManager.default.contentsOfDirectory(atPath: "\(root)/\(folder)") == ["gia-lai"])
-            #expect(try Workspace.shell("python3 -m bagit --validate '\(root)/\(folder)/gia-lai' > /dev/null 2>&1") == 0)
+            #expect(
+                try Workspace.shell("python3 -m bagit --validate '\(root)/\(folder)/gia-lai' > /dev/null 2>&1") == 0)
         }
         // The manifests inside are the ones a folder export writes.
         try ws.ok("export", "--out", "gia-lai")

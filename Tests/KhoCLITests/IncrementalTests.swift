@@ -16,14 +16,17 @@ struct IncrementalTests {
         try ImportTests.catalogue(ws, repo: repo).compactMap { $0["id"] as? String }
     }
 
-    @Test("--since LAST carries edits and removals; the importing repository ends up equal; importing again changes nothing")
+    @Test(
+        "--since LAST carries edits and removals; the importing repository ends up equal; importing again changes nothing"
+    )
     func incremental() throws {
         let ws = try Self.exportedAndImported()
         let ids = try Self.ids(ws)
         let on3 = ["KHO_NOW": "2099-01-03T00:00:00Z"]
         #expect(try ws.kho(["edit", ids[0], "--title", "Tựa đề mới"], environment: on3).status == 0)
         #expect(try ws.kho(["remove", ids[1], "--reason", "registered twice"], environment: on3).status == 0)
-        let export = try ws.kho(["export", "--since", "LAST", "--out", "inc.tar"], environment: ["KHO_NOW": "2099-01-04T00:00:00Z"])
+        let export = try ws.kho(
+            ["export", "--since", "LAST", "--out", "inc.tar"], environment: ["KHO_NOW": "2099-01-04T00:00:00Z"])
         #expect(export.status == 0 && export.stdout.contains("exported 1 product(s), 1 removal(s)"), "\(export.stdout)")
         let tags = try #require(
             (try ws.ok("bundle", "verify", "inc.tar", "--json").json() as? [String: Any])?["tags"] as? [String: String])
@@ -48,7 +51,8 @@ struct IncrementalTests {
         // The removed product's file stays in the store, intact.
         try ws.ok("verify")
         // Nothing new since: no bundle.
-        let nothing = try ws.kho(["export", "--since", "LAST", "--out", "none"], environment: ["KHO_NOW": "2099-01-05T00:00:00Z"])
+        let nothing = try ws.kho(
+            ["export", "--since", "LAST", "--out", "none"], environment: ["KHO_NOW": "2099-01-05T00:00:00Z"])
         #expect(nothing.status == 0 && nothing.stdout.contains("nothing in this scope changed since"))
         #expect(!FileManager.default.fileExists(atPath: ws.root.appendingPathComponent("none").path))
         // By date and by bundle id.

@@ -13,7 +13,9 @@ final class RawFile {
     init(reading path: String) throws {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw BundleError("\(path): cannot be opened (\(String(cString: strerror(errno))))") }
+        guard descriptor >= 0 else {
+            throw BundleError("\(path): cannot be opened (\(String(cString: strerror(errno))))")
+        }
     }
 
     /// Creates a new file; fails if it exists.
@@ -96,6 +98,10 @@ final class RawFile {
 /// Little-endian integers, as ZIP writes them.
 extension Array where Element == UInt8 {
     mutating func le16(_ value: Int) { append(contentsOf: [UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF)]) }
-    mutating func le32(_ value: Int64) { for shift in stride(from: 0, to: 32, by: 8) { append(UInt8((value >> shift) & 0xFF)) } }
-    mutating func le64(_ value: Int64) { for shift in stride(from: 0, to: 64, by: 8) { append(UInt8((value >> shift) & 0xFF)) } }
+    mutating func le32(_ value: Int64) {
+        for shift in stride(from: 0, to: 32, by: 8) { append(UInt8((value >> shift) & 0xFF)) }
+    }
+    mutating func le64(_ value: Int64) {
+        for shift in stride(from: 0, to: 64, by: 8) { append(UInt8((value >> shift) & 0xFF)) }
+    }
 }

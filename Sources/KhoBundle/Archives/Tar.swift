@@ -101,7 +101,9 @@ enum Tar {
 
     static func header(name: [UInt8], prefix: [UInt8], size: Int64, type: Character, mtime: Int64) -> [UInt8] {
         var block = [UInt8](repeating: 0, count: Tar.block)
-        func put(_ bytes: [UInt8], at offset: Int) { for (index, byte) in bytes.enumerated() { block[offset + index] = byte } }
+        func put(_ bytes: [UInt8], at offset: Int) {
+            for (index, byte) in bytes.enumerated() { block[offset + index] = byte }
+        }
         func octal(_ value: Int64, width: Int) -> [UInt8] {
             let digits = String(value, radix: 8)
             return Array((String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits).utf8)
@@ -155,7 +157,8 @@ enum Tar {
             let dataOffset = offset + Int64(block)
             guard size >= 0, dataOffset + size <= length else {
                 problems.append(
-                    "\(String(decoding: nameBytes, as: UTF8.self)): its content runs past the end of the archive (truncated?)")
+                    "\(String(decoding: nameBytes, as: UTF8.self)): its content runs past the end of the archive (truncated?)"
+                )
                 return (entries, problems)
             }
             offset = dataOffset + (size + Int64(block) - 1) / Int64(block) * Int64(block)
@@ -186,7 +189,8 @@ enum Tar {
                 }
             entries.append(
                 ArchiveEntry(
-                    name: String(validating: nameBytes, as: UTF8.self), printable: String(decoding: nameBytes, as: UTF8.self),
+                    name: String(validating: nameBytes, as: UTF8.self),
+                    printable: String(decoding: nameBytes, as: UTF8.self),
                     kind: kind, size: kind == .file ? size : 0, storedSize: size, offset: dataOffset))
         }
         problems.append("the archive ends without tar's end marker (truncated?)")

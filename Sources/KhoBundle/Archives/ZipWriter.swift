@@ -71,7 +71,8 @@ final class ZipWriter {
     func end() throws {
         guard let entry = current else { return }
         guard entry.written == entry.size else {
-            throw BundleError("\(file.path): entry \(String(decoding: entry.name, as: UTF8.self)) changed size while written")
+            throw BundleError(
+                "\(file.path): entry \(String(decoding: entry.name, as: UTF8.self)) changed size while written")
         }
         var crc: [UInt8] = []
         crc.le32(Int64(entry.crc))

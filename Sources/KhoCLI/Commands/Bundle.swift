@@ -76,13 +76,15 @@ struct Export: ParsableCommand {
                 ProductRecord(product, vocabulary: repo.vocabulary, events: try repo.catalogue.events(for: product.id)))
         }
         let limit = try maxBagSize.map { try ByteSize.parse($0, option: "--max-bag-size") }
-        let groups = products.isEmpty ? [[]] : limit.map { Self.split(products, records: records, maxBytes: $0) } ?? [products]
+        let groups =
+            products.isEmpty ? [[]] : limit.map { Self.split(products, records: records, maxBytes: $0) } ?? [products]
         let paths = groups.count == 1 ? [out] : (1...groups.count).map { Self.numbered(out, $0, of: groups.count) }
         for path in paths where FileManager.default.fileExists(atPath: path) {
             throw CLIError("\(path): already exists; choose a new name for the bundle (nothing was written)")
         }
         if let limit {
-            for group in groups where group.count == 1 && Self.bytes(group) + Int64(records[group[0].id]!.count) > limit {
+            for group in groups where group.count == 1 && Self.bytes(group) + Int64(records[group[0].id]!.count) > limit
+            {
                 Output.note("product \(group[0].id): its files alone exceed --max-bag-size; it has a bag of its own")
             }
         }
@@ -169,7 +171,8 @@ struct Export: ParsableCommand {
         if since.uppercased() == "LAST" {
             guard let last = history.last else {
                 throw CLIError(
-                    "--since LAST: this repository has exported no bundle yet; make a full export first (without --since)")
+                    "--since LAST: this repository has exported no bundle yet; make a full export first (without --since)"
+                )
             }
             return (last.createdAt, last.id)
         }
@@ -184,7 +187,9 @@ struct Export: ParsableCommand {
     static func bytes(_ products: [Product]) -> Int64 {
         var seen = Set<String>()
         var total: Int64 = 0
-        for file in products.flatMap(\.files) where seen.insert(file.object.sha256).inserted { total += file.object.size }
+        for file in products.flatMap(\.files) where seen.insert(file.object.sha256).inserted {
+            total += file.object.size
+        }
         return total
     }
 
@@ -407,7 +412,8 @@ enum ByteSize {
         let unit = text.last.flatMap { units[$0] } ?? 1
         if unit != 1 { text.removeLast() }
         guard let value = Int64(text), value > 0, value <= Int64.max / unit else {
-            throw CLIError("\(option): '\(given)' is not a size; expected bytes or a number with K, M, G or T (e.g. 500G)")
+            throw CLIError(
+                "\(option): '\(given)' is not a size; expected bytes or a number with K, M, G or T (e.g. 500G)")
         }
         return value * unit
     }

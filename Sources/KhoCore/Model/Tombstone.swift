@@ -10,7 +10,8 @@ public struct Tombstone: Sendable, Equatable {
     public var agent: String
     public var reason: String
 
-    public init(id: ProductID, title: String, originRepository: String, removedAt: Date, agent: String, reason: String) {
+    public init(id: ProductID, title: String, originRepository: String, removedAt: Date, agent: String, reason: String)
+    {
         self.id = id
         self.title = title
         self.originRepository = originRepository
