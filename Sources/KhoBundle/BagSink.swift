@@ -1,3 +1,4 @@
+import CKhoPlatform
 import Dispatch
 import Foundation
 import Synchronization
@@ -86,8 +87,17 @@ final class DirectorySink: BagSink {
         return copied.results
     }
 
+    /// Everything written reaches the disk (one syncfs for the bag's file system) before the bag
+    /// takes its name, so a bag under its final name survives a power cut whole.
     func finish() throws {
+        let folder = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0, kho_sync_file_system(folder) == 0 else {
+            if folder >= 0 { close(folder) }
+            throw BundleError("\(staging): cannot be synced to disk")
+        }
+        close(folder)
         guard rename(staging, out) == 0 else { throw BundleError("\(out): cannot move the finished bag into place") }
+        syncParent(of: out)
     }
 
     func abandon() { try? FileManager.default.removeItem(atPath: staging) }
@@ -144,8 +154,11 @@ final class ArchiveSink: BagSink {
     }
 
     private func chunk(_ bytes: UnsafeRawBufferPointer) throws {
+        let start = tar?.offset ?? zip?.offset ?? 0
         if let tar { try tar.emit(bytes) }
         if let zip { try zip.write(bytes) }
+        // Start writing to disk now, so that the sync before the rename has little left to wait for.
+        _ = kho_start_writeback(file.descriptor, start, Int64(bytes.count))
     }
 
     private func end(_ size: Int64) throws {
@@ -163,4 +176,13 @@ final class ArchiveSink: BagSink {
     }
 
     func abandon() { unlink(staging) }
+}
+
+/// Makes a rename in `path`'s folder durable.
+private func syncParent(of path: String) {
+    let parent = (path as NSString).deletingLastPathComponent
+    let folder = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard folder >= 0 else { return }
+    fsync(folder)
+    close(folder)
 }

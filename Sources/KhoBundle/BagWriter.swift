@@ -1,3 +1,4 @@
+import CKhoPlatform
 import Crypto
 import Dispatch
 import Foundation
@@ -164,7 +165,13 @@ public enum BagWriter {
         let input: RawFile
         do { input = try RawFile(reading: source) } catch { throw BundleError("\(error); run `kho verify`") }
         let output = try RawFile(creating: destination)
-        return try stream(input) { try output.append($0) }
+        var written: Int64 = 0
+        return try stream(input) { chunk in
+            try output.append(chunk)
+            // Start writing to disk now, so that the sync that ends the export has little left to wait for.
+            _ = kho_start_writeback(output.descriptor, written, Int64(chunk.count))
+            written += Int64(chunk.count)
+        }
     }
 
     /// Reads a file to its end in 4 MiB chunks, hashing each and handing it to `body`. With

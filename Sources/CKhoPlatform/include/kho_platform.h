@@ -12,4 +12,8 @@ int kho_start_writeback(int fd, int64_t offset, int64_t length);
 /// or NULL.
 const void *kho_memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/// Writes every dirty page of the file system holding `fd` to disk, and waits (Linux syncfs; sync
+/// elsewhere). One call makes a whole folder of new files durable. Returns 0 or -1.
+int kho_sync_file_system(int fd);
+
 #endif
