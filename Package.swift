@@ -66,7 +66,8 @@ let package = Package(
         .target(
             name: "KhoBundle",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoRepository", "CKhoZlib", "CKhoPlatform", .product(name: "Crypto", package: "swift-crypto"),
+                "KhoCore", "KhoFiles", "KhoRepository", "CKhoZlib", "CKhoPlatform",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict

@@ -3,6 +3,10 @@ import KhoCore
 import KhoFiles
 import KhoRepository
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What to do with a product that is already here and differs from the bundle's record.
 public enum ConflictPolicy: String, Sendable, CaseIterable {
     /// Leave the product here as it is.
@@ -37,6 +41,8 @@ public final class BundleImporter {
     let agent: String
     let software: String
     let now: () -> Date
+    /// For tests: `staged` or `stored[:N]` makes the process die there, as a crash would.
+    public var crashPoint: String?
 
     public init(repository: Repository, agent: String, software: String, now: @escaping () -> Date) {
         self.repository = repository
@@ -160,14 +166,23 @@ public final class BundleImporter {
         // Staged without waiting for the disk, so that reading went on while the writes drained; now
         // each must be on disk before it is named in the catalogue.
         for sha256 in missing { try store.sync(staged[sha256]!) }
+        crash(at: "staged", after: 1)
         try repository.catalogue.markPending(missing)
-        for sha256 in missing {
+        for (index, sha256) in missing.enumerated() {
             try store.commit(staged[sha256]!, sync: false)
             staged[sha256] = nil
+            crash(at: "stored", after: index + 1)
         }
         store.syncDirectories(of: missing)
         try repository.catalogue.merge(merges, tombstones: tombstones)
         return outcome
+    }
+}
+
+extension BundleImporter {
+    fileprivate func crash(at point: String, after count: Int) {
+        guard let parts = crashPoint?.split(separator: ":"), parts.first.map(String.init) == point else { return }
+        if count == (parts.count > 1 ? Int(parts[1]) ?? 1 : 1) { _exit(137) }
     }
 }
 

@@ -134,3 +134,35 @@ struct ArchiveTests {
         #expect(try ws.kho("bundle", "verify", "notes.txt").stderr.contains("neither a bag folder, a .zip nor a .tar"))
     }
 }
+
+@Suite("bundles: an interrupted import")
+struct InterruptedImportTests {
+    @Test(
+        "an import that dies after staging or between moving objects leaves the catalogue as it was; a re-run finishes",
+        arguments: ["staged", "stored:1", "stored:4"])
+    func dying(point: String) throws {
+        let ws = try SearchListEditTests.sampleWorkspace()
+        try ws.ok("export", "--out", "bag.tar")
+        try ws.ok("init", "--repo", "national")
+        let crashed = try ws.kho(["import", "bag.tar", "--repo", "national"], environment: ["KHO_CRASH_AT": point])
+        #expect(crashed.status == 137)
+        #expect(try ImportTests.catalogue(ws, repo: "national").isEmpty)
+        let rerun = try #require(
+            (try ws.ok("import", "bag.tar", "--repo", "national", "--json").json() as? [String: Any])?["summary"]
+                as? [String: Int])
+        #expect(rerun["added"] == 6)
+        // Every object is referenced, none is left over, nothing stays in the temporary folder.
+        let national = ws.root.appendingPathComponent("national").path
+        try ws.ok("verify", "--repo", "national")
+        #expect((try FileManager.default.contentsOfDirectory(atPath: national + "/tmp")).isEmpty)
+        let stored = Set(
+            (FileManager.default.enumerator(atPath: national + "/objects")?.allObjects as? [String] ?? []).filter {
+                $0.split(separator: "/").count == 3
+            }.map { String($0.split(separator: "/")[2]) })
+        let referenced = Set(
+            try ImportTests.catalogue(ws, repo: "national").flatMap {
+                ($0["files"] as? [[String: Any]] ?? []).compactMap { $0["sha256"] as? String }
+            })
+        #expect(stored == referenced)
+    }
+}

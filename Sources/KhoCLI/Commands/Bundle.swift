@@ -260,6 +260,7 @@ struct Import: ParsableCommand {
         let repo = try repository.open()
         let importer = BundleImporter(
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        importer.crashPoint = ProcessInfo.processInfo.environment["KHO_CRASH_AT"]
         var reports: [ImportJSON] = []
         for (index, path) in paths.enumerated() {
             let outcome: ImportOutcome
