@@ -18,8 +18,10 @@ public struct BundleLimits: Sendable {
     public var maxRatio: Int64 = 100
     /// ... above this size; small, very repetitive files are harmless.
     public var ratioFloor: Int64 = 1 << 20
-    /// The largest tag file (bag-info.txt, manifests) or records file read into memory.
+    /// The largest tag file (bag-info.txt, manifests: about 200 bytes a file) read into memory.
     public var maxTagFileSize: Int64 = 1 << 30
+    /// The largest data/records.jsonl (about 2 KB a product) read into memory.
+    public var maxRecordsSize: Int64 = 16 << 30
 
     public static let defaultMaxExpandedSize: Int64 = 2 << 40
 

@@ -62,12 +62,13 @@ public enum BagVerifier {
             }
         }
         let limit = limits.maxTagFileSize
+        let recordsLimit = limits.maxRecordsSize
         let stage = toStage
         let sources = Mutex<[String: FileConsumer]>([:])
         let failures = Mutex<[String]>([])
         source.read { path in
             let expected = source.files[path] ?? 0
-            let capture = (!path.hasPrefix("data/") || path == "data/records.jsonl") && expected <= limit
+            let capture = expected <= (path == "data/records.jsonl" ? recordsLimit : (path.hasPrefix("data/") ? -1 : limit))
             var writer: StagingWriter?
             if stage.contains(path) {
                 do { writer = try staging?.beginStaging() } catch { failures.withLock { $0.append("\(error)") } }
@@ -106,9 +107,13 @@ public enum BagVerifier {
             }
         }
         read = [:]
-        for (path, size) in source.files
-        where size > limit && (!path.hasPrefix("data/") || path == "data/records.jsonl") {
-            problems.append("\(path): \(size) bytes, larger than the \(limit) a tag or records file may have")
+        for (path, size) in source.files.sorted(by: { $0.key < $1.key }) {
+            if path == "data/records.jsonl" && size > recordsLimit {
+                problems.append(
+                    "\(path): \(size) bytes, more than the \(recordsLimit) a records file may have; split the export (--max-bag-size)")
+            } else if !path.hasPrefix("data/") && size > limit {
+                problems.append("\(path): \(size) bytes, more than the \(limit) a tag file may have")
+            }
         }
         var result = check(contents: contents, files: source.files, digests: digests)
         result.problems = problems + result.problems

@@ -161,7 +161,7 @@ extension SQLiteCatalogue {
                     db,
                     sql: """
                         SELECT DISTINCT product_id FROM event
-                        WHERE at >= ? AND type != 'information package creation'
+                        WHERE at >= ? AND type NOT IN ('information package creation', 'fixity check')
                         """, arguments: [Timestamp.string(date)]
                 ).compactMap(ProductID.init(parsing:)))
         }

@@ -99,7 +99,8 @@ public protocol Catalogue: Sendable {
     /// creation`, naming the bag) for each product it carried.
     func recordExport(_ bundle: BundleRecord, events: [(ProductID, NewEvent)]) throws
 
-    /// Products whose record changed at or after `date`: any event but an export's.
+    /// Products whose record changed at or after `date`: any event but an export's or a fixity
+    /// check's (routine checks are this repository's own care, not a change to carry).
     func productsChanged(since date: Date) throws -> Set<ProductID>
 }
 
