@@ -72,10 +72,11 @@ final class DirectorySink: BagSink {
         }
         let copies = Mutex<(results: [String: BagWriter.CopyResult], failure: String?)>(([:], nil))
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, items.count))) { worker in
+            let buffer = ChunkBuffer()
             for index in stride(from: worker, to: items.count, by: 2) {
                 let item = items[index]
                 do {
-                    let copied = try BagWriter.copy(item.source, to: staging + "/" + item.path)
+                    let copied = try BagWriter.copy(item.source, to: staging + "/" + item.path, buffer: buffer)
                     copies.withLock { $0.results[item.path] = copied }
                 } catch {
                     copies.withLock { $0.failure = $0.failure ?? "\(error)" }
@@ -136,11 +137,12 @@ final class ArchiveSink: BagSink {
 
     func copy(_ items: [(source: String, path: String)]) throws -> [String: BagWriter.CopyResult] {
         var results: [String: BagWriter.CopyResult] = [:]
+        let buffer = ChunkBuffer()
         for item in items {
             let source = try RawFile(reading: item.source)
             let size = source.size
             try begin(item.path, size: size)
-            let result = try BagWriter.stream(source, split: true) { try chunk($0) }
+            let result = try BagWriter.stream(source, buffer: buffer, split: true) { try chunk($0) }
             guard result.size == size else { throw BundleError("\(item.source): changed size while it was copied") }
             try end(size)
             results[item.path] = result

@@ -229,11 +229,12 @@ final class DirectorySource: BagSource, @unchecked Sendable {
         let paths = files.keys.sorted()
         let root = location
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, paths.count))) { worker in
+            let buffer = ChunkBuffer()
             for index in stride(from: worker, to: paths.count, by: 2) {
                 let sink = consumer(paths[index])
                 do {
                     let file = try RawFile(reading: "\(root)/\(paths[index])")
-                    try file.chunks { try sink.consume($0) }
+                    try file.chunks(buffer) { try sink.consume($0) }
                 } catch {
                     sink.fail("\(error)")
                 }

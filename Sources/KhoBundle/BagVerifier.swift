@@ -68,7 +68,8 @@ public enum BagVerifier {
         let failures = Mutex<[String]>([])
         source.read { path in
             let expected = source.files[path] ?? 0
-            let capture = expected <= (path == "data/records.jsonl" ? recordsLimit : (path.hasPrefix("data/") ? -1 : limit))
+            let capture =
+                expected <= (path == "data/records.jsonl" ? recordsLimit : (path.hasPrefix("data/") ? -1 : limit))
             var writer: StagingWriter?
             if stage.contains(path) {
                 do { writer = try staging?.beginStaging() } catch { failures.withLock { $0.append("\(error)") } }
@@ -110,7 +111,8 @@ public enum BagVerifier {
         for (path, size) in source.files.sorted(by: { $0.key < $1.key }) {
             if path == "data/records.jsonl" && size > recordsLimit {
                 problems.append(
-                    "\(path): \(size) bytes, more than the \(recordsLimit) a records file may have; split the export (--max-bag-size)")
+                    "\(path): \(size) bytes, more than the \(recordsLimit) a records file may have; split the export (--max-bag-size)"
+                )
             } else if !path.hasPrefix("data/") && size > limit {
                 problems.append("\(path): \(size) bytes, more than the \(limit) a tag file may have")
             }

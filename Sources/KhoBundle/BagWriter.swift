@@ -161,12 +161,12 @@ public enum BagWriter {
 
     /// Reads a file once, computing SHA-256 and SHA-512, and copies it to `destination`; returns
     /// both digests and the size.
-    static func copy(_ source: String, to destination: String) throws -> CopyResult {
+    static func copy(_ source: String, to destination: String, buffer: ChunkBuffer) throws -> CopyResult {
         let input: RawFile
         do { input = try RawFile(reading: source) } catch { throw BundleError("\(error); run `kho verify`") }
         let output = try RawFile(creating: destination)
         var written: Int64 = 0
-        return try stream(input) { chunk in
+        return try stream(input, buffer: buffer) { chunk in
             try output.append(chunk)
             // Start writing to disk now, so that the sync that ends the export has little left to wait for.
             _ = kho_start_writeback(output.descriptor, written, Int64(chunk.count))
@@ -176,11 +176,13 @@ public enum BagWriter {
 
     /// Reads a file to its end in 4 MiB chunks, hashing each and handing it to `body`. With
     /// `split`, SHA-512 runs on a second core beside SHA-256 and `body` (for one sequential stream).
-    static func stream(_ input: RawFile, split: Bool = false, _ body: (UnsafeRawBufferPointer) throws -> Void) throws
+    static func stream(
+        _ input: RawFile, buffer: ChunkBuffer, split: Bool = false, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws
         -> CopyResult
     {
         var digests = Digests()
-        let total = try input.chunks { try digests.update($0, split: split, alongside: body) }
+        let total = try input.chunks(buffer) { try digests.update($0, split: split, alongside: body) }
         return digests.result(size: total)
     }
 

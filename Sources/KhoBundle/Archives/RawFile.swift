@@ -55,11 +55,10 @@ final class RawFile {
         return Array(bytes[0..<got])
     }
 
-    /// Reads the file from its start to its end in 4 MiB chunks; returns the size read.
+    /// Reads the file from its start to its end in chunks the size of `buffer`; returns the size read.
     @discardableResult
-    func chunks(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 4096)
-        defer { buffer.deallocate() }
+    func chunks(_ buffer: ChunkBuffer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
+        let buffer = buffer.bytes
         var total: Int64 = 0
         while true {
             let count = try read(into: buffer, count: buffer.count, at: total)
@@ -104,4 +103,11 @@ extension Array where Element == UInt8 {
     mutating func le64(_ value: Int64) {
         for shift in stride(from: 0, to: 64, by: 8) { append(UInt8((value >> shift) & 0xFF)) }
     }
+}
+
+/// A 4 MiB read buffer, allocated once per thread and reused for every file it reads: a fresh
+/// buffer per file costs a megabyte of page faults each time.
+final class ChunkBuffer {
+    let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 << 20, alignment: 4096)
+    deinit { bytes.deallocate() }
 }
