@@ -119,20 +119,7 @@ public final class SQLiteCatalogue: Catalogue {
                 let product = merged.product
                 let id = product.id.rawValue
                 if merged.replace {
-                    let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM product WHERE id = ?", arguments: [id])
-                    try db.execute(sql: "DELETE FROM product_fts WHERE rowid = ?", arguments: [seq])
-                    for table in ["product_language", "product_platform", "product_topic"] {
-                        try db.execute(sql: "DELETE FROM \(table) WHERE product_id = ?", arguments: [id])
-                    }
-                    try db.execute(
-                        sql: """
-                            UPDATE product SET title = ?, description = ?, kind = ?, content_line = ?, agency = ?,
-                                province = ?, province_current = ?, produced = ?, published = ?, published_first = ?,
-                                funding = ?, rights = ?, updated_at = ?
-                            WHERE id = ?
-                            """,
-                        arguments: Self.metadataArguments(product.metadata, current: currentProvince(product.metadata))
-                            + [Timestamp.string(product.updatedAt), id])
+                    try replaceMetadata(db, id: product.id, metadata: product.metadata, updatedAt: product.updatedAt)
                 } else {
                     let metadata = product.metadata
                     try db.execute(
@@ -147,9 +134,9 @@ public final class SQLiteCatalogue: Catalogue {
                                 id, product.originRepository, Timestamp.string(product.createdAt),
                                 Timestamp.string(product.updatedAt),
                             ])
+                    try Self.writeLists(db, id: product.id, metadata: metadata)
+                    try Self.writeSearchText(db, id: product.id, metadata: metadata)
                 }
-                try Self.writeLists(db, id: product.id, metadata: product.metadata)
-                try Self.writeSearchText(db, id: product.id, metadata: product.metadata)
                 let present = Set(
                     try String.fetchAll(
                         db, sql: "SELECT sha256 FROM product_file WHERE product_id = ?", arguments: [id]))
@@ -197,32 +184,33 @@ public final class SQLiteCatalogue: Catalogue {
     }
 
     public func update(_ id: ProductID, metadata: ProductMetadata, event: NewEvent) throws -> Product {
-        let current = currentProvince(metadata)
         try write { db in
             try Self.requireExists(db, id)
-            try db.execute(
-                sql: """
-                    UPDATE product SET title = ?, description = ?, kind = ?, content_line = ?, agency = ?,
-                        province = ?, province_current = ?, produced = ?, published = ?, published_first = ?,
-                        funding = ?, rights = ?, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    metadata.title, metadata.description, metadata.kind, metadata.contentLine, metadata.agency,
-                    metadata.province?.qualified, current,
-                    metadata.produced?.description, metadata.published?.description, metadata.published?.firstDay,
-                    metadata.funding, metadata.rights, Timestamp.string(event.at), id.rawValue,
-                ])
-            for table in ["product_language", "product_platform", "product_topic"] {
-                try db.execute(sql: "DELETE FROM \(table) WHERE product_id = ?", arguments: [id.rawValue])
-            }
-            try Self.writeLists(db, id: id, metadata: metadata)
-            let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM product WHERE id = ?", arguments: [id.rawValue])
-            try db.execute(sql: "DELETE FROM product_fts WHERE rowid = ?", arguments: [seq])
-            try Self.writeSearchText(db, id: id, metadata: metadata)
+            try replaceMetadata(db, id: id, metadata: metadata, updatedAt: event.at)
             try Self.insertEvent(db, event, productID: id)
         }
         return try requireProduct(id)
+    }
+
+    /// Replaces a product's metadata: its row, its language, platform and topic lists, and its
+    /// search text (an edit here, or a newer record from a bundle).
+    func replaceMetadata(_ db: Database, id: ProductID, metadata: ProductMetadata, updatedAt: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE product SET title = ?, description = ?, kind = ?, content_line = ?, agency = ?,
+                    province = ?, province_current = ?, produced = ?, published = ?, published_first = ?,
+                    funding = ?, rights = ?, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: Self.metadataArguments(metadata, current: currentProvince(metadata))
+                + [Timestamp.string(updatedAt), id.rawValue])
+        for table in ["product_language", "product_platform", "product_topic"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE product_id = ?", arguments: [id.rawValue])
+        }
+        try Self.writeLists(db, id: id, metadata: metadata)
+        let seq = try Int64.fetchOne(db, sql: "SELECT seq FROM product WHERE id = ?", arguments: [id.rawValue])
+        try db.execute(sql: "DELETE FROM product_fts WHERE rowid = ?", arguments: [seq])
+        try Self.writeSearchText(db, id: id, metadata: metadata)
     }
 
     public func markPending(_ sha256s: [String]) throws {
