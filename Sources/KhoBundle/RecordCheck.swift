@@ -44,7 +44,7 @@ enum RecordCheck {
                 problems.append("a file has no valid sha256")
                 continue
             }
-            let path = "data/objects/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"
+            let path = BagWriter.objectPath(sha)
             if objects[path] == nil {
                 problems.append("file \(sha) is not in the bag")
             } else if let size = file["size"] as? Int64 ?? (file["size"] as? Int).map(Int64.init),
