@@ -71,12 +71,14 @@ public final class BundleImporter {
         var removals: [Tombstone] = []
         let lines = check.recordsData.split(separator: 0x0A)
         for (number, line) in lines.enumerated() {
-            if let removal = try? JSONDecoder().decode(TombstoneRecord.self, from: Data(line)), removal.removed {
-                if let tombstone = removal.tombstone { removals.append(tombstone) }
-                continue
-            }
             do {
-                let record = try JSONDecoder().decode(RecordInput.self, from: Data(line))
+                let record: RecordInput
+                switch try JSONDecoder().decode(BundleLine.self, from: Data(line)) {
+                case .tombstone(let removal):
+                    if let tombstone = removal.tombstone { removals.append(tombstone) }
+                    continue
+                case .record(let input): record = input
+                }
                 let (product, events) = try record.product(vocabulary: vocabulary)
                 incoming.append((product, events))
             } catch {
@@ -183,6 +185,23 @@ extension BundleImporter {
     fileprivate func crash(at point: String, after count: Int) {
         guard let parts = crashPoint?.split(separator: ":"), parts.first.map(String.init) == point else { return }
         if count == (parts.count > 1 ? Int(parts[1]) ?? 1 : 1) { _exit(137) }
+    }
+}
+
+/// One line of data/records.jsonl, parsed once: a tombstone when `removed` is true, else a record.
+enum BundleLine: Decodable {
+    case record(RecordInput)
+    case tombstone(TombstoneRecord)
+
+    private enum Key: String, CodingKey { case removed }
+
+    init(from decoder: any Decoder) throws {
+        let keys = try decoder.container(keyedBy: Key.self)
+        if try keys.decodeIfPresent(Bool.self, forKey: .removed) == true {
+            self = .tombstone(try TombstoneRecord(from: decoder))
+        } else {
+            self = .record(try RecordInput(from: decoder))
+        }
     }
 }
 
