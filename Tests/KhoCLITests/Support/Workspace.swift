@@ -126,9 +126,9 @@ final class Workspace {
         return destination.path
     }
 
-    /// Every object file in the repository's store, by SHA-256.
-    func storedObjects() -> Set<String> {
-        let objects = root.appendingPathComponent("storage/objects").path
+    /// Every object file in a repository's store (./storage unless named), by SHA-256.
+    func storedObjects(repo: String = "storage") -> Set<String> {
+        let objects = root.appendingPathComponent("\(repo)/objects").path
         guard let enumerator = FileManager.default.enumerator(atPath: objects) else { return [] }
         var found = Set<String>()
         for case let path as String in enumerator where path.split(separator: "/").count == 3 {
