@@ -61,15 +61,12 @@ public enum BagVerifier {
                 }
             }
         }
-        let limit = limits.maxTagFileSize
-        let recordsLimit = limits.maxRecordsSize
         let stage = toStage
         let sources = Mutex<[String: FileConsumer]>([:])
         let failures = Mutex<[String]>([])
         source.read { path in
             let expected = source.files[path] ?? 0
-            let capture =
-                expected <= (path == "data/records.jsonl" ? recordsLimit : (path.hasPrefix("data/") ? -1 : limit))
+            let capture = memoryLimit(path, limits).map { expected <= $0 } ?? false
             var writer: StagingWriter?
             if stage.contains(path) {
                 do { writer = try staging?.beginStaging() } catch { failures.withLock { $0.append("\(error)") } }
@@ -80,7 +77,7 @@ public enum BagVerifier {
             return consumer
         }
         var problems = failures.withLock { $0 }
-        var read = sources.withLock { $0 }
+        let read = sources.withLock { $0 }
         var digests: [String: BagWriter.CopyResult] = [:]
         var contents: [String: Data] = [:]
         var staged: [String: StagedFile] = [:]
@@ -107,20 +104,24 @@ public enum BagVerifier {
                 }
             }
         }
-        read = [:]
         for (path, size) in source.files.sorted(by: { $0.key < $1.key }) {
-            if path == "data/records.jsonl" && size > recordsLimit {
-                problems.append(
-                    "\(path): \(size) bytes, more than the \(recordsLimit) a records file may have; split the export (--max-bag-size)"
-                )
-            } else if !path.hasPrefix("data/") && size > limit {
-                problems.append("\(path): \(size) bytes, more than the \(limit) a tag file may have")
-            }
+            guard let limit = memoryLimit(path, limits), size > limit else { continue }
+            problems.append(
+                path == "data/records.jsonl"
+                    ? "\(path): \(size) bytes, more than the \(limit) a records file may have; split the export (--max-bag-size)"
+                    : "\(path): \(size) bytes, more than the \(limit) a tag file may have")
         }
         var result = check(contents: contents, files: source.files, digests: digests)
         result.problems = problems + result.problems
         result.staged = staged
         return result
+    }
+
+    /// For a file read into memory (tag files, data/records.jsonl), the most it may hold; nil for
+    /// payload files, which are only streamed.
+    static func memoryLimit(_ path: String, _ limits: BundleLimits) -> Int64? {
+        if path == "data/records.jsonl" { return limits.maxRecordsSize }
+        return path.hasPrefix("data/") ? nil : limits.maxTagFileSize
     }
 
     /// The SHA-256 an object's path in a bag names, if it is one (data/objects/ab/cd/<sha256>).
