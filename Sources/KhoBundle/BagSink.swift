@@ -20,11 +20,13 @@ public enum BagFormat: String, Sendable {
         return .directory
     }
 
-    /// The bag's folder name inside an archive: the file name without its extension.
-    static func topFolder(_ path: String) -> String {
-        let name = (path as NSString).lastPathComponent
-        return forOutput(path) == .directory ? name : String(name.dropLast(4))
+    /// The path without an archive's extension (`.zip`, `.tar`); a folder's path as it is.
+    public static func stem(_ path: String) -> String {
+        forOutput(path) == .directory ? path : String(path.dropLast(4))
     }
+
+    /// The bag's folder name inside an archive: the file name without its extension.
+    static func topFolder(_ path: String) -> String { (stem(path) as NSString).lastPathComponent }
 }
 
 /// Where BagWriter puts a bag's files. Everything goes to `<out>.part` first; `finish` moves the

@@ -96,6 +96,7 @@ struct Export: ParsableCommand {
             identifier = "\(base)-\(suffix)"
             suffix += 1
         }
+        let scope = scope()
         var written: [String] = []
         var finished = false
         defer { if !finished { for path in written { try? FileManager.default.removeItem(atPath: path) } } }
@@ -106,7 +107,7 @@ struct Export: ParsableCommand {
             let tags = BagWriter.Tags(
                 organization: organization ?? "kho repository \(repo.catalogue.repositoryID)",
                 contactName: contactName, contactEmail: contactEmail, repositoryID: repo.catalogue.repositoryID,
-                scope: scope(start: start), date: now, identifier: bag, previous: start?.bundle,
+                scope: scope, date: now, identifier: bag, previous: start?.bundle,
                 group: groups.count == 1 ? nil : (identifier, index + 1, groups.count))
             let summary = try BagWriter.write(
                 records: group.map { ($0.id.rawValue, records[$0.id]!) },
@@ -135,7 +136,7 @@ struct Export: ParsableCommand {
         try repo.lockForWriting()
         try repo.catalogue.recordExport(
             BundleRecord(
-                id: identifier, createdAt: now, since: start?.date, previous: start?.bundle, scope: scope(start: start),
+                id: identifier, createdAt: now, since: start?.date, previous: start?.bundle, scope: scope,
                 products: products.count, tombstones: tombstones.count, bags: groups.count,
                 location: paths.joined(separator: ", ")),
             events: events)
@@ -149,7 +150,7 @@ struct Export: ParsableCommand {
     }
 
     /// Kho-Export-Scope: the filters and --since as given, or `all`.
-    func scope(start: (date: Date, bundle: String?)?) -> String {
+    func scope() -> String {
         let skip: Set<String> = [
             "--out", "--organization", "--contact-name", "--contact-email", "--max-bag-size", "--repo",
         ]
@@ -220,9 +221,8 @@ struct Export: ParsableCommand {
 
     /// `gia-lai.zip` as the second of three bags: `gia-lai-2-of-3.zip`.
     static func numbered(_ out: String, _ index: Int, of count: Int) -> String {
-        let format = BagFormat.forOutput(out)
-        let stem = format == .directory ? out : String(out.dropLast(4))
-        return "\(stem)-\(index)-of-\(count)" + (format == .directory ? "" : String(out.suffix(4)))
+        let stem = BagFormat.stem(out)
+        return "\(stem)-\(index)-of-\(count)" + out.dropFirst(stem.count)
     }
 }
 
