@@ -92,12 +92,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The application layer: the operations both front doors (CLI, server) call.
+        .target(
+            name: "KhoApp",
+            dependencies: ["KhoCore", "KhoReports", "KhoRepository"],
+            swiftSettings: strict
+        ),
         // The command-line interface: parses, calls and prints.
         .target(
             name: "KhoCLI",
             dependencies: [
                 "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR", "KhoBundle",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KhoApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

@@ -244,6 +244,8 @@ struct RecordInput: Decodable {
     var published: String?
     var funding: String?
     var rights: String?
+    /// Absent in bundles made before kho 0.2: those products are public.
+    var `public`: Bool?
     var files: [File]
     var origin_repository: String
     var created_at: String
@@ -278,7 +280,7 @@ struct RecordInput: Decodable {
             platforms: platforms, topics: topics, contentLine: content_line, agency: agency, province: provinceRef,
             produced: produced.flatMap(PartialDate.init(parsing:)),
             published: published.flatMap(PartialDate.init(parsing:)),
-            funding: funding, rights: rights)
+            funding: funding, rights: rights, isPublic: `public` ?? true)
         let stored = files.map {
             StoredFile(
                 object: ObjectInfo(sha256: $0.sha256, size: $0.size, mime: $0.mime, format: $0.format), role: $0.role,

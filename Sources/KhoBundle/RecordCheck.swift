@@ -10,7 +10,7 @@ enum RecordCheck {
         "produced", "published", "funding", "rights", "groups", "files", "origin_repository", "created_at",
         "updated_at",
     ]
-    static let known = Set(required + ["events"])
+    static let known = Set(required + ["events", "public"])
 
     static func problems(_ line: Data, objects: [String: Int64]) -> [String] {
         guard let record = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 /// `kho`: the content-product catalogue and digitisation repository.
-public struct Kho: ParsableCommand {
+public struct Kho: AsyncParsableCommand {
     public static let version = "0.1.0"
 
     public static let configuration = CommandConfiguration(

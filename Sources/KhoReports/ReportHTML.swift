@@ -13,7 +13,7 @@ public enum ReportHTML {
     }
 
     /// Horizontal bars with the 15-20 % band shaded behind them.
-    static func chart(_ rows: [(label: String, ratio: Ratio?)], title: String, band: Bool) -> String {
+    public static func chart(_ rows: [(label: String, ratio: Ratio?)], title: String, band: Bool) -> String {
         let rowHeight = 26.0
         let labelWidth = 190.0
         let barWidth = 380.0

@@ -152,6 +152,7 @@ extension Ingestor {
         input.published = input.published ?? defaults.published
         input.funding = input.funding ?? defaults.funding
         input.rights = input.rights ?? defaults.rights
+        input.isPublic = input.isPublic ?? defaults.isPublic
         input.description = input.description ?? defaults.description
     }
 

@@ -209,7 +209,7 @@ public final class Ingestor {
         -> (product: Product, alreadyStored: Bool)
     {
         let catalogue = repository.catalogue
-        guard let product = try catalogue.product(id) else { throw RepositoryError.unknownProduct(id.rawValue) }
+        guard let product = try catalogue.product(id) else { throw CatalogueError.unknownProduct(id) }
         try repository.lockForWriting()
         var info = stat()
         progress?.begin(files: 1, bytes: stat(source, &info) == 0 ? Int64(info.st_size) : 0)
@@ -217,10 +217,7 @@ public final class Ingestor {
         let staged = try repository.store.stage(source) { progress?.advance(bytes: $0) }
         if product.files.contains(where: { $0.object.sha256 == staged.sha256 }) {
             repository.store.discard(staged)
-            throw RepositoryError.invalidInput(
-                summary:
-                    "\(source): product \(id) already has this file (SHA-256 \(staged.sha256)); nothing was written",
-                problems: [])
+            throw CatalogueError.alreadyAttached(id: id, sha256: staged.sha256, source: source)
         }
         let identity = identifier.identify(staged.temporaryPath)
         let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)

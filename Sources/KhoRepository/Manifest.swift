@@ -167,6 +167,7 @@ public struct Manifest: Sendable {
         input.funding = values["funding"]
         input.description = values["description"]
         input.rights = values["rights"]
+        input.isPublic = values["public"]
         let path = values["path"]?.trimmingCharacters(in: .whitespaces)
         return ManifestRow(number: number, path: path?.isEmpty == false ? path : nil, input: input)
     }

@@ -20,7 +20,10 @@ import KhoStore
 public final class Repository {
     public let path: String
     public let vocabulary: Vocabulary
-    public let catalogue: SQLiteCatalogue
+    /// The catalogue, through its role protocols (SQLite here; another backend may stand in).
+    public let catalogue: any Catalogue & PendingObjectJournal
+    /// The catalogue's snapshot reads, for the application layer and the server.
+    public let queries: any CatalogueQueries
     public let store: ContentStore
     private var lockDescriptor: Int32 = -1
     /// Told when a command must wait for another one that is writing to the repository.
@@ -36,7 +39,9 @@ public final class Repository {
         }
         self.path = path
         vocabulary = try Self.loadVocabulary(path)
-        catalogue = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)
+        let sqlite = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)
+        catalogue = sqlite
+        queries = sqlite
         store = ContentStore(repository: path)
     }
 
@@ -84,6 +89,23 @@ public final class Repository {
         }
         lockDescriptor = descriptor
         try recover()
+    }
+
+    /// Runs `body` holding the write lock, then lets the lock go (unless the caller held it
+    /// already): a long-running process, such as the server, holds it for one operation only.
+    public func withWriteLock<T>(_ body: () throws -> T) throws -> T {
+        let held = lockDescriptor >= 0
+        try lockForWriting()
+        defer { if !held { unlock() } }
+        return try body()
+    }
+
+    /// Lets the write lock go.
+    public func unlock() {
+        guard lockDescriptor >= 0 else { return }
+        flock(lockDescriptor, LOCK_UN)
+        close(lockDescriptor)
+        lockDescriptor = -1
     }
 
     private func recover() throws {

@@ -7,7 +7,6 @@ public enum RepositoryError: Error, CustomStringConvertible, Sendable {
     /// Every problem found in the input, each already naming its file, row and field.
     case invalidInput(summary: String, problems: [String])
     case duplicate(path: String, existing: [ProductID])
-    case unknownProduct(String)
 
     public var description: String {
         switch self {
@@ -22,8 +21,6 @@ public enum RepositoryError: Error, CustomStringConvertible, Sendable {
             return "\(path): the same content is already stored as "
                 + existing.map(\.rawValue).joined(separator: ", ")
                 + "; nothing was written. Use --on-duplicate skip to pass over it or link to register it again"
-        case .unknownProduct(let id):
-            return "product \(id): not in this catalogue; `kho list` or `kho search` shows the products there are"
         }
     }
 }

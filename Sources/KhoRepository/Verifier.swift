@@ -87,7 +87,7 @@ public final class Verifier {
         let started = Date()
         var objects = try repository.catalogue.objects(of: selection.product)
         if let product = selection.product, objects.isEmpty, try repository.catalogue.product(product) == nil {
-            throw RepositoryError.unknownProduct(product.rawValue)
+            throw CatalogueError.unknownProduct(product)
         }
         if let age = selection.olderThan {
             let cutoff = now().addingTimeInterval(-age)

@@ -238,6 +238,16 @@ enum CatalogueMigrations {
                         GROUP BY 1;
                     """)
         }
+        migrator.registerMigration("v7: public or private products, revisions for optimistic writes") { db in
+            // `public`: only public products are served by `kho serve`. `revision`: counts the
+            // changes to a product's record, so that a write can check it changes what it read.
+            try db.execute(
+                sql: """
+                    ALTER TABLE product ADD COLUMN public INTEGER NOT NULL DEFAULT 1 CHECK (public IN (0, 1));
+                    ALTER TABLE product ADD COLUMN revision INTEGER NOT NULL DEFAULT 0 CHECK (revision >= 0);
+                    CREATE INDEX product_updated ON product(updated_at, seq);
+                    """)
+        }
         return migrator
     }
 }

@@ -4,7 +4,11 @@ import KhoCore
 
 extension SQLiteCatalogue {
     public func objects(of id: ProductID?) throws -> [ObjectStatus] {
-        try read { db in
+        try read { db in try Self.objects(db, of: id) }
+    }
+
+    static func objects(_ db: Database, of id: ProductID?) throws -> [ObjectStatus] {
+        do {
             let condition = id == nil ? "" : "WHERE o.sha256 IN (SELECT sha256 FROM product_file WHERE product_id = ?)"
             let rows = try Row.fetchAll(
                 db,
@@ -80,7 +84,13 @@ extension SQLiteCatalogue {
 
     public func technicalMetadata(for sha256s: [String]) throws -> [String: (metadata: TechnicalMetadata, tool: String)]
     {
-        try read { db in
+        try read { db in try Self.technicalMetadata(db, for: sha256s) }
+    }
+
+    static func technicalMetadata(_ db: Database, for sha256s: [String]) throws
+        -> [String: (metadata: TechnicalMetadata, tool: String)]
+    {
+        do {
             var result: [String: (metadata: TechnicalMetadata, tool: String)] = [:]
             let decoder = JSONDecoder()
             for batch in Self.batches(sha256s) {
@@ -176,7 +186,7 @@ extension SQLiteCatalogue {
                 guard
                     let row = try Row.fetchOne(
                         db, sql: "SELECT title, origin_repository FROM product WHERE id = ?", arguments: [id.rawValue])
-                else { throw StoreError.unknownProduct(id.rawValue) }
+                else { throw CatalogueError.unknownProduct(id) }
                 let tombstone = Tombstone(
                     id: id, title: row["title"], originRepository: row["origin_repository"], removedAt: at,
                     agent: agent, reason: reason)
@@ -189,18 +199,15 @@ extension SQLiteCatalogue {
     }
 
     public func tombstones(since date: Date?) throws -> [Tombstone] {
-        try read { db in
-            try Row.fetchAll(
+        try read { db in try Self.tombstones(db, since: date) }
+    }
+
+    static func tombstones(_ db: Database, since date: Date?) throws -> [Tombstone] {
+        do {
+            return try Row.fetchAll(
                 db, sql: "SELECT * FROM tombstone WHERE removed_at >= ? ORDER BY removed_at, id",
                 arguments: [date.map(Timestamp.string) ?? ""]
-            ).compactMap { row in
-                guard let id = ProductID(parsing: row["id"]), let at = Timestamp.date(row["removed_at"]) else {
-                    return nil
-                }
-                return Tombstone(
-                    id: id, title: row["title"], originRepository: row["origin_repository"], removedAt: at,
-                    agent: row["agent"], reason: row["reason"])
-            }
+            ).compactMap(tombstone)
         }
     }
 

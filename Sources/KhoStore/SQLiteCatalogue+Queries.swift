@@ -37,15 +37,17 @@ extension SQLiteCatalogue {
     }
 
     public func search(_ query: String, filter: ProductFilter, limit: Int) throws -> [SearchHit] {
-        let terms = TextFolding.searchTerms(query)
-        guard !terms.isEmpty else { return [] }
-        let prefixLast = query.trimmingCharacters(in: .whitespaces).hasSuffix("*")
-        let match = terms.enumerated().map { index, term in
-            "\"\(term)\"" + (prefixLast && index == terms.count - 1 ? "*" : "")
-        }.joined(separator: " ")
+        try read { db in try Self.search(db, query, filter: filter, limit: limit, offset: 0) }
+    }
+
+    /// The search's hits from `offset` on, best first.
+    static func search(_ db: Database, _ query: String, filter: ProductFilter, limit: Int, offset: Int) throws
+        -> [SearchHit]
+    {
+        guard let match = matchExpression(query) else { return [] }
         let (condition, filterArguments) = Self.sql(for: filter)
         let join = filter.isEmpty ? "" : "JOIN product p ON p.seq = f.rowid"
-        return try read { db in
+        do {
             // Title words weigh most, then agency, then description. The ranking scores at most the
             // `rankingWindow` most recently registered matches: exact for any query that matches fewer,
             // and fast for words so common that a large catalogue holds them in most titles.
@@ -58,9 +60,9 @@ extension SQLiteCatalogue {
                         WHERE product_fts MATCH ? AND \(filter.isEmpty ? "1" : condition)
                         ORDER BY f.rowid DESC LIMIT \(Self.rankingWindow)
                     ) c
-                    ORDER BY c.rank, c.seq LIMIT ?
+                    ORDER BY c.rank, c.seq LIMIT ? OFFSET ?
                     """,
-                arguments: StatementArguments([match]) + (filter.isEmpty ? [] : filterArguments) + [limit])
+                arguments: StatementArguments([match]) + (filter.isEmpty ? [] : filterArguments) + [limit, offset])
             let seqs: [Int64] = rows.map { $0["seq"] }
             guard !seqs.isEmpty else { return [] }
             let products = try Self.loadProducts(
@@ -70,6 +72,29 @@ extension SQLiteCatalogue {
                 (row["id"] as String?).flatMap { byID[$0] }.map { SearchHit(product: $0, rank: row["rank"]) }
             }
         }
+    }
+
+    /// The FTS5 expression for a query: every folded word, the last one a prefix when it ends in `*`.
+    static func matchExpression(_ query: String) -> String? {
+        let terms = TextFolding.searchTerms(query)
+        guard !terms.isEmpty else { return nil }
+        let prefixLast = query.trimmingCharacters(in: .whitespaces).hasSuffix("*")
+        return terms.enumerated().map { index, term in
+            "\"\(term)\"" + (prefixLast && index == terms.count - 1 ? "*" : "")
+        }.joined(separator: " ")
+    }
+
+    /// How many products match a search, counting at most the ranking window.
+    static func searchCount(_ db: Database, _ query: String, filter: ProductFilter) throws -> Int {
+        guard let match = matchExpression(query) else { return 0 }
+        let (condition, filterArguments) = Self.sql(for: filter)
+        let join = filter.isEmpty ? "" : "JOIN product p ON p.seq = f.rowid"
+        return try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM (SELECT 1 FROM product_fts f \(join)
+                WHERE product_fts MATCH ? AND \(filter.isEmpty ? "1" : condition) LIMIT \(rankingWindow))
+                """, arguments: StatementArguments([match]) + (filter.isEmpty ? [] : filterArguments)) ?? 0
     }
 
     /// How many of the most recent matches a search ranks.
@@ -126,7 +151,11 @@ extension SQLiteCatalogue {
     }
 
     public func events(for id: ProductID?) throws -> [ProductEvent] {
-        try read { db in
+        try read { db in try Self.events(db, for: id) }
+    }
+
+    static func events(_ db: Database, for id: ProductID?) throws -> [ProductEvent] {
+        do {
             let rows: [Row]
             if let id {
                 rows = try Row.fetchAll(
@@ -205,6 +234,26 @@ extension SQLiteCatalogue {
                     ? "(p.file_count > 0 AND p.id NOT IN (\(lostProducts)))"
                     : "(p.file_count = 0 OR p.id IN (\(lostProducts)))")
         }
+        if filter.publicOnly { conditions.append("p.public = 1") }
+        if let group = filter.targetGroup {
+            func digital(_ kinds: [String], _ platforms: [String]) -> String {
+                let kindList = kinds.isEmpty ? "0" : "p.kind IN \(anyOf(kinds))"
+                let platformList =
+                    platforms.isEmpty
+                    ? "0"
+                    : "EXISTS (SELECT 1 FROM product_platform x WHERE x.product_id = p.id AND x.code IN \(anyOf(platforms)))"
+                return "(\(kindList) OR \(platformList))"
+            }
+            switch group {
+            case .ethnic: conditions.append("(p.role_mask & 1) != 0")
+            case .foreign: conditions.append("(p.role_mask & 2) != 0")
+            case .national: conditions.append("(p.role_mask & 4) != 0")
+            case .digital(let kinds, let platforms): conditions.append(digital(kinds, platforms))
+            case .any(let kinds, let platforms):
+                conditions.append("((p.role_mask & 3) != 0 OR \(digital(kinds, platforms)))")
+            case .books(let kinds): conditions.append(kinds.isEmpty ? "0" : "p.kind IN \(anyOf(kinds))")
+            }
+        }
         return (conditions.joined(separator: " AND "), arguments)
     }
 
@@ -270,11 +319,11 @@ extension SQLiteCatalogue {
                 agency: row["agency"], province: (row["province"] as String?).flatMap(ProvinceRef.init(qualified:)),
                 produced: (row["produced"] as String?).flatMap(PartialDate.init(parsing:)),
                 published: (row["published"] as String?).flatMap(PartialDate.init(parsing:)),
-                funding: row["funding"], rights: row["rights"])
+                funding: row["funding"], rights: row["rights"], isPublic: row["public"])
             return Product(
                 id: productID, metadata: metadata, files: files[id] ?? [], originRepository: row["origin_repository"],
                 createdAt: Timestamp.date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
-                updatedAt: Timestamp.date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0))
+                updatedAt: Timestamp.date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0), revision: row["revision"])
         }
     }
 }

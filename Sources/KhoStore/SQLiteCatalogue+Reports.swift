@@ -7,7 +7,13 @@ extension SQLiteCatalogue {
     public func reportCounts(matching filter: ProductFilter, grouping: ReportGrouping?, rules: ReportRules) throws
         -> [String: ReportCounts]
     {
-        try read { db in
+        try read { db in try Self.reportCounts(db, filter: filter, grouping: grouping, rules: rules) }
+    }
+
+    static func reportCounts(_ db: Database, filter: ProductFilter, grouping: ReportGrouping?, rules: ReportRules) throws
+        -> [String: ReportCounts]
+    {
+        do {
             var result = try Self.counts(db, filter: filter, grouping: grouping, rules: rules)
             // A product has one key in every grouping but topic, where it counts under each of its topics.
             if grouping == .topic {
@@ -20,7 +26,11 @@ extension SQLiteCatalogue {
     }
 
     public func state() throws -> CatalogueState {
-        try read { db in
+        try read { db in try Self.state(db) }
+    }
+
+    static func state(_ db: Database) throws -> CatalogueState {
+        do {
             // Cheap to read however large the catalogue: every change records an event.
             return CatalogueState(
                 products: try Int.fetchOne(db, sql: "SELECT count(*) FROM product") ?? 0,

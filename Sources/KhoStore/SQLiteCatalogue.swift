@@ -3,7 +3,7 @@ import GRDB
 import KhoCore
 
 /// The catalogue in one SQLite file, through GRDB. The only place in kho that speaks SQL.
-public final class SQLiteCatalogue: Catalogue {
+public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
     let writer: any DatabaseWriter
     let path: String
     /// Maps each province to its current unit, for grouping across the 2025 merger.
@@ -89,15 +89,15 @@ public final class SQLiteCatalogue: Catalogue {
         try db.cachedStatement(
             sql: """
                 INSERT INTO product(id, title, description, kind, content_line, agency, province, province_current,
-                    produced, published, published_first, funding, rights, origin_repository, ingest_key,
+                    produced, published, published_first, funding, rights, public, origin_repository, ingest_key,
                     created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             product.id.rawValue, metadata.title, metadata.description, metadata.kind, metadata.contentLine,
             metadata.agency, metadata.province?.qualified, currentProvince(metadata),
             metadata.produced?.description, metadata.published?.description, metadata.published?.firstDay,
-            metadata.funding, metadata.rights, origin, product.ingestKey,
+            metadata.funding, metadata.rights, metadata.isPublic, origin, product.ingestKey,
             Timestamp.string(product.event.at), Timestamp.string(product.event.at),
         ])
         try Self.writeLists(db, id: product.id, metadata: metadata)
@@ -125,9 +125,9 @@ public final class SQLiteCatalogue: Catalogue {
                     try db.execute(
                         sql: """
                             INSERT INTO product(title, description, kind, content_line, agency, province, province_current,
-                                produced, published, published_first, funding, rights, id, origin_repository, ingest_key,
-                                created_at, updated_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                                produced, published, published_first, funding, rights, public, id, origin_repository,
+                                ingest_key, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
                             """,
                         arguments: Self.metadataArguments(metadata, current: currentProvince(metadata))
                             + [
@@ -167,7 +167,7 @@ public final class SQLiteCatalogue: Catalogue {
         [
             metadata.title, metadata.description, metadata.kind, metadata.contentLine, metadata.agency,
             metadata.province?.qualified, current, metadata.produced?.description, metadata.published?.description,
-            metadata.published?.firstDay, metadata.funding, metadata.rights,
+            metadata.published?.firstDay, metadata.funding, metadata.rights, metadata.isPublic,
         ]
     }
 
@@ -176,16 +176,26 @@ public final class SQLiteCatalogue: Catalogue {
             try Self.requireExists(db, id)
             try Self.insertFile(db, file, productID: id, at: event.at)
             try db.execute(
-                sql: "UPDATE product SET updated_at = ? WHERE id = ?",
+                sql: "UPDATE product SET updated_at = ?, revision = revision + 1 WHERE id = ?",
                 arguments: [Timestamp.string(event.at), id.rawValue])
             try Self.insertEvent(db, event, productID: id)
         }
         return try requireProduct(id)
     }
 
-    public func update(_ id: ProductID, metadata: ProductMetadata, event: NewEvent) throws -> Product {
+    public func update(_ id: ProductID, metadata: ProductMetadata, event: NewEvent, expectedRevision: Int?) throws
+        -> Product
+    {
         try write { db in
             try Self.requireExists(db, id)
+            if let expectedRevision {
+                // Checked inside the write transaction: no other write can come between.
+                let found =
+                    try Int.fetchOne(db, sql: "SELECT revision FROM product WHERE id = ?", arguments: [id.rawValue]) ?? 0
+                if found != expectedRevision {
+                    throw CatalogueError.conflict(id: id, expected: expectedRevision, found: found)
+                }
+            }
             try replaceMetadata(db, id: id, metadata: metadata, updatedAt: event.at)
             try Self.insertEvent(db, event, productID: id)
         }
@@ -199,7 +209,7 @@ public final class SQLiteCatalogue: Catalogue {
             sql: """
                 UPDATE product SET title = ?, description = ?, kind = ?, content_line = ?, agency = ?,
                     province = ?, province_current = ?, produced = ?, published = ?, published_first = ?,
-                    funding = ?, rights = ?, updated_at = ?
+                    funding = ?, rights = ?, public = ?, updated_at = ?, revision = revision + 1
                 WHERE id = ?
                 """,
             arguments: Self.metadataArguments(metadata, current: currentProvince(metadata))
@@ -247,9 +257,7 @@ public final class SQLiteCatalogue: Catalogue {
     }
 
     public func setting(_ key: String) throws -> String? {
-        try read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM repository WHERE key = ?", arguments: ["setting:\(key)"])
-        }
+        try read { db in try Self.setting(db, key) }
     }
 
     public func setSetting(_ key: String, value: String?) throws {
@@ -285,13 +293,13 @@ public final class SQLiteCatalogue: Catalogue {
     }
 
     func requireProduct(_ id: ProductID) throws -> Product {
-        guard let product = try product(id) else { throw StoreError.unknownProduct(id.rawValue) }
+        guard let product = try product(id) else { throw CatalogueError.unknownProduct(id) }
         return product
     }
 
     static func requireExists(_ db: Database, _ id: ProductID) throws {
         guard try Bool.fetchOne(db, sql: "SELECT 1 FROM product WHERE id = ?", arguments: [id.rawValue]) ?? false else {
-            throw StoreError.unknownProduct(id.rawValue)
+            throw CatalogueError.unknownProduct(id)
         }
     }
 

@@ -3,7 +3,6 @@ import KhoCore
 /// A catalogue operation that cannot be done, with what to do about it.
 public enum StoreError: Error, CustomStringConvertible, Sendable {
     case notARepository(path: String)
-    case unknownProduct(String)
     case duplicateID(ProductID)
     case database(path: String, message: String)
 
@@ -12,8 +11,6 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .notARepository(let path):
             return
                 "\(path): no kho catalogue here; run `kho init` first, or point --repo (or $KHO_REPO) at a repository"
-        case .unknownProduct(let id):
-            return "product \(id): not in this catalogue; `kho list` or `kho search` shows the products there are"
         case .duplicateID(let id):
             return "product \(id): an id that is already taken; run the command again (a new id will be drawn)"
         case .database(let path, let message):

@@ -42,7 +42,7 @@ struct Ebook: ParsableCommand {
             let repo = try repository.open()
             let productID = try ProductIDArgument.parse(id)
             guard let product = try repo.catalogue.product(productID) else {
-                throw RepositoryError.unknownProduct(productID.rawValue)
+                throw CatalogueError.unknownProduct(productID)
             }
             guard
                 let epub = product.files.first(where: { $0.object.mime == "application/epub+zip" && $0.role == .master }
@@ -86,7 +86,7 @@ struct Ebook: ParsableCommand {
                             "software": Environment.software,
                         ]))
                 Output.line("stamped    \(productID)  \(stampedName)  (derivative, sha256 \(sha256))")
-            } catch RepositoryError.invalidInput(let summary, _) where summary.contains("already has this file") {
+            } catch CatalogueError.alreadyAttached {
                 sha256 = try repo.store.hash(stampedPath).sha256
                 Output.line("unchanged  \(productID)  \(stampedName)  (already stored: sha256 \(sha256))")
             }

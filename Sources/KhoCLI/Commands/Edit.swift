@@ -1,4 +1,5 @@
 import ArgumentParser
+import KhoApp
 import KhoCore
 import KhoRepository
 
@@ -7,11 +8,13 @@ struct Edit: ParsableCommand {
         abstract: "Change a product's metadata; the change is recorded as an event.",
         discussion: """
             Flags that set one value replace it; --add-* and --remove-* change lists; --clear empties a \
-            field. Every value is checked as at registration; nothing changes if any is wrong.
+            field. Every value is checked as at registration; nothing changes if any is wrong. If another \
+            command changes the product while this one runs, nothing is written and the edit says so.
 
             Examples:
               kho edit 06F3Z8K2QX4M7R1B --title "Quyền trẻ em" --add-lang en --remove-platform radio
               kho edit 06F3Z8K2QX4M7R1B --add-lang km:foreign --clear description
+              kho edit 06F3Z8K2QX4M7R1B --private
             """)
 
     @OptionGroup var repository: RepositoryOptions
@@ -43,135 +46,48 @@ struct Edit: ParsableCommand {
             valueName: "field"))
     var clear: [String] = []
 
+    @Flag(exclusivity: .exclusive, help: "--public: `kho serve` shows the product; --private: it no longer does.")
+    var visibility: Visibility?
+
+    enum Visibility: EnumerableFlag {
+        case `public`, `private`
+    }
+
     @Flag(help: "Print the product as JSON.")
     var json = false
-
-    static let clearable: Set<String> = [
-        "description", "content_line", "agency", "province", "produced", "published", "funding", "rights",
-        "languages", "platforms", "topics",
-    ]
 
     func run() throws {
         let repo = try repository.open()
         let productID = try ProductIDArgument.parse(id)
-        guard let product = try repo.catalogue.product(productID) else {
-            throw RepositoryError.unknownProduct(productID.rawValue)
-        }
-        let cleared = Set(clear.map { $0.replacingOccurrences(of: "-", with: "_") })
-        if let unknown = cleared.subtracting(Self.clearable).sorted().first {
-            throw CLIError(
-                "--clear: '\(unknown)' cannot be cleared; clearable fields: \(Self.clearable.sorted().joined(separator: ", "))"
-            )
-        }
-        let old = product.metadata
-        var input = MetadataInput()
-        input.title = title ?? old.title
-        input.kind = kind ?? old.kind
-        input.description = cleared.contains("description") ? nil : description ?? old.description
-        input.contentLine = cleared.contains("content_line") ? nil : contentLine ?? old.contentLine
-        input.agency = cleared.contains("agency") ? nil : agency ?? old.agency
-        input.province = cleared.contains("province") ? nil : province ?? old.province?.qualified
-        input.produced = cleared.contains("produced") ? nil : produced ?? old.produced?.description
-        input.published = cleared.contains("published") ? nil : published ?? old.published?.description
-        input.funding = cleared.contains("funding") ? nil : funding ?? old.funding
-        input.rights = cleared.contains("rights") ? nil : rights ?? old.rights
-        var problems: [String] = []
-        input.languages = edited(
-            cleared.contains("languages") ? [] : old.languages.map(\.spec), add: addLang, remove: removeLang,
-            key: { $0.split(separator: ":").first.map { String($0).lowercased() } ?? $0 }, field: "--remove-lang",
-            problems: &problems)
-        input.platforms = edited(
-            cleared.contains("platforms") ? [] : old.platforms, add: addPlatform, remove: removePlatform,
-            key: { $0.lowercased() },
-            field: "--remove-platform", problems: &problems)
-        input.topics = edited(
-            cleared.contains("topics") ? [] : old.topics, add: addTopic, remove: removeTopic, key: { $0.lowercased() },
-            field: "--remove-topic", problems: &problems)
-        var validated: ProductMetadata?
-        switch repo.vocabulary.validate(input, fieldName: Ingestor.flagName) {
-        case .failure(let failure): problems += failure.problems.map { $0.message }
-        case .success(let value): validated = value
-        }
-        guard problems.isEmpty, let new = validated else {
-            throw CLIError(
-                "product \(productID) was not changed; fix these and run the command again:\n"
-                    + problems.map { "  - \($0)" }.joined(separator: "\n"))
-        }
-        let changes = Self.changes(from: old, to: new)
-        guard !changes.isEmpty else {
+        var edit = MetadataEdit()
+        edit.title = title
+        edit.description = description
+        edit.kind = kind
+        edit.contentLine = contentLine
+        edit.agency = agency
+        edit.province = province
+        edit.produced = produced
+        edit.published = published
+        edit.funding = funding
+        edit.rights = rights
+        edit.addLanguages = MetadataOptions.split(addLang)
+        edit.removeLanguages = MetadataOptions.split(removeLang)
+        edit.addPlatforms = MetadataOptions.split(addPlatform)
+        edit.removePlatforms = MetadataOptions.split(removePlatform)
+        edit.addTopics = MetadataOptions.split(addTopic)
+        edit.removeTopics = MetadataOptions.split(removeTopic)
+        edit.clear = Set(clear)
+        edit.isPublic = visibility.map { $0 == .public }
+        let outcome = try repo.edit(
+            productID, edit, context: Environment.context, flagName: Ingestor.flagName,
+            beforeWrite: Environment.pauseForTests)
+        if outcome.changes.isEmpty {
             Output.note("nothing to change: product \(productID) already has these values")
-            if json { try Output.json(ProductRecord(product, vocabulary: repo.vocabulary)) }
-            return
         }
-        var detail: [String: String] = [
-            "changed": changes.map(\.field).joined(separator: ","), "software": Environment.software,
-        ]
-        for change in changes {
-            detail["\(change.field).before"] = change.before
-            detail["\(change.field).after"] = change.after
-        }
-        try repo.lockForWriting()
-        let updated = try repo.catalogue.update(
-            productID, metadata: new,
-            event: NewEvent(
-                type: .metadataModification, at: Environment.now(), agent: Environment.agent, detail: detail))
         if json {
-            try Output.json(ProductRecord(updated, vocabulary: repo.vocabulary))
-        } else {
-            Output.line("edited      \(productID)  \(changes.map(\.field).joined(separator: ", "))")
+            try Output.json(ProductRecord(outcome.product, vocabulary: repo.vocabulary))
+        } else if !outcome.changes.isEmpty {
+            Output.line("edited      \(productID)  \(outcome.changes.map(\.field).joined(separator: ", "))")
         }
-    }
-
-    /// A list with values added and removed; removing a value the list lacks is a problem.
-    private func edited(
-        _ current: [String], add: [String], remove: [String], key: (String) -> String, field: String,
-        problems: inout [String]
-    ) -> [String] {
-        var list = current
-        for value in MetadataOptions.split(remove) {
-            let wanted = key(value)
-            if list.contains(where: { key($0) == wanted }) {
-                list.removeAll { key($0) == wanted }
-            } else {
-                problems.append(
-                    "\(field): the product has no '\(value)'; it has \(current.isEmpty ? "none" : current.joined(separator: ", "))"
-                )
-            }
-        }
-        for value in MetadataOptions.split(add) {
-            let wanted = key(value)
-            list.removeAll { key($0) == wanted }
-            list.append(value)
-        }
-        return list
-    }
-
-    struct Change {
-        var field: String
-        var before: String
-        var after: String
-    }
-
-    static func changes(from old: ProductMetadata, to new: ProductMetadata) -> [Change] {
-        func text(_ value: (any CustomStringConvertible)?) -> String { value.map(\.description) ?? "" }
-        let pairs: [(String, String, String)] = [
-            ("title", old.title, new.title),
-            ("description", text(old.description), text(new.description)),
-            ("kind", old.kind, new.kind),
-            (
-                "languages", old.languages.map(\.spec).joined(separator: ";"),
-                new.languages.map(\.spec).joined(separator: ";")
-            ),
-            ("platforms", old.platforms.joined(separator: ";"), new.platforms.joined(separator: ";")),
-            ("topics", old.topics.joined(separator: ";"), new.topics.joined(separator: ";")),
-            ("content_line", text(old.contentLine), text(new.contentLine)),
-            ("agency", text(old.agency), text(new.agency)),
-            ("province", text(old.province), text(new.province)),
-            ("produced", text(old.produced), text(new.produced)),
-            ("published", text(old.published), text(new.published)),
-            ("funding", text(old.funding), text(new.funding)),
-            ("rights", text(old.rights), text(new.rights)),
-        ]
-        return pairs.filter { $0.1 != $0.2 }.map { Change(field: $0.0, before: $0.1, after: $0.2) }
     }
 }

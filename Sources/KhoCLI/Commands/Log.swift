@@ -32,7 +32,7 @@ struct Log: ParsableCommand {
         let repo = try repository.open()
         let productID = try id.map(ProductIDArgument.parse)
         if let productID, try repo.catalogue.product(productID) == nil {
-            throw RepositoryError.unknownProduct(productID.rawValue)
+            throw CatalogueError.unknownProduct(productID)
         }
         let events = try repo.catalogue.events(for: productID).filter { type == nil || $0.type == type }
         if json {

@@ -274,7 +274,7 @@ extension QR {
                 for text in ids {
                     let id = try ProductIDArgument.parse(text)
                     guard let product = try repo.catalogue.product(id) else {
-                        throw RepositoryError.unknownProduct(id.rawValue)
+                        throw CatalogueError.unknownProduct(id)
                     }
                     products.append(product)
                 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KhoApp
 import KhoCore
 import KhoReports
 import KhoRepository
@@ -10,7 +11,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 extension ReportGrouping: ExpressibleByArgument {}
 
-struct Report: ParsableCommand {
+struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Audit reports: target shares, book titles, digitisation coverage, period reports.",
         discussion: """
@@ -27,41 +28,41 @@ struct Report: ParsableCommand {
         subcommands: [Summary.self, Shares.self, Books.self, Coverage.self, Period.self],
         defaultSubcommand: Summary.self)
 
-    struct Summary: ParsableCommand {
+    struct Summary: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Target shares, book titles and coverage together.")
         @OptionGroup var options: ReportOptions
-        func run() throws { try options.run(.summary, period: nil) }
+        func run() async throws { try await options.run(.summary, period: nil) }
     }
 
-    struct Shares: ParsableCommand {
+    struct Shares: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The share of ethnic-language, foreign-language and digital products against 15-20 %.")
         @OptionGroup var options: ReportOptions
-        func run() throws { try options.run(.shares, period: nil) }
+        func run() async throws { try await options.run(.shares, period: nil) }
     }
 
-    struct Books: ParsableCommand {
+    struct Books: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Book titles against 1,000, and their foreign, ethnic and e-book share against 15-20 %.")
         @OptionGroup var options: ReportOptions
-        func run() throws { try options.run(.books, period: nil) }
+        func run() async throws { try await options.run(.books, period: nil) }
     }
 
-    struct Coverage: ParsableCommand {
+    struct Coverage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Digitisation coverage against 100 %, with the products not digitised.")
         @OptionGroup var options: ReportOptions
-        func run() throws { try options.run(.coverage, period: nil) }
+        func run() async throws { try await options.run(.coverage, period: nil) }
     }
 
-    struct Period: ParsableCommand {
+    struct Period: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The 6-monthly or yearly report: summary for a period and the change since the one before.")
         @Argument(
             help: ArgumentHelp("The period: 2024-H1, 2024-Q3, 2024, 2024-03, or 2023..2025.", valueName: "period"))
         var period: String
         @OptionGroup var options: ReportOptions
-        func run() throws { try options.run(.period, period: period) }
+        func run() async throws { try await options.run(.period, period: period) }
     }
 }
 
@@ -93,9 +94,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "How many products not digitised to list (coverage, summary, period).")
     var listLimit = 1000
 
-    func run(_ kind: ReportKind, period periodArgument: String?) throws {
+    func run(_ kind: ReportKind, period periodArgument: String?) async throws {
         let repo = try repository.open()
-        var filter = try filters.filter(repo.vocabulary)
+        let filter = try filters.filter(repo.vocabulary)
         var scope: [String: String] = [:]
         var chosen: ReportPeriod?
         if let text = periodArgument ?? period {
@@ -107,10 +108,7 @@ struct ReportOptions: ParsableArguments {
             if filters.from != nil || filters.to != nil {
                 throw CLIError("give either a period or --from/--to, not both")
             }
-            filter.publishedFrom = parsed.from
-            filter.publishedTo = parsed.to
             chosen = parsed
-            scope["period"] = "\(parsed.label) (\(parsed.from.firstDay)..\(parsed.to.lastDay))"
         }
         for (name, values) in [
             ("kind", filters.kinds), ("language", filters.languages), ("platform", filters.platforms),
@@ -124,58 +122,14 @@ struct ReportOptions: ParsableArguments {
         if let to = filters.to { scope["published to"] = to }
         if let digitised = filters.digitised { scope["digitised"] = String(digitised) }
 
-        let rules = ReportRules(repo.vocabulary)
         let timing = Timing()
-        let counts = try repo.catalogue.reportCounts(matching: filter, grouping: grouping, rules: rules)
-        timing.mark("counts")
-        var previous: (period: String, counts: ReportCounts)?
-        if kind == .period, let before = chosen?.previous {
-            var earlier = filter
-            earlier.publishedFrom = before.from
-            earlier.publishedTo = before.to
-            previous = (
-                before.label,
-                try repo.catalogue.reportCounts(matching: earlier, grouping: nil, rules: rules)[""] ?? ReportCounts()
-            )
-        }
-        var notDigitised: [UndigitisedProduct]?
-        if kind != .shares && kind != .books {
-            var missing = filter
-            missing.hasFiles = false
-            notDigitised = try repo.catalogue.products(matching: missing, limit: max(0, listLimit)).map { product in
-                UndigitisedProduct(
-                    id: product.id.rawValue, title: product.metadata.title, kind: product.metadata.kind,
-                    province: product.metadata.province.flatMap { repo.vocabulary.unit($0)?.name },
-                    published: product.metadata.published?.description)
-            }
-        }
-        timing.mark("lists")
-        let vocabulary = repo.vocabulary
-        let state = try repo.catalogue.state()
-        timing.mark("state")
-        let report = KhoReports.Report(
-            kind: kind, counts: counts, grouping: grouping, scope: scope, catalogue: state,
-            generatedAt: Environment.now(), software: Environment.software,
-            publicLinks: try repo.catalogue.setting("base-url") != nil,
-            label: { Self.label($0, grouping: grouping, vocabulary: vocabulary) }, notDigitised: notDigitised,
-            previous: previous)
+        let report = try await repository.operations(repo).report(
+            kind,
+            scope: ReportScope(
+                filter: filter, period: chosen, grouping: grouping, description: scope, listLimit: max(0, listLimit)))
+        timing.mark("snapshot")
         try write(report)
         timing.mark("render")
-    }
-
-    static func label(_ key: String, grouping: ReportGrouping?, vocabulary: Vocabulary) -> String {
-        guard !key.isEmpty else { return "(none)" }
-        switch grouping {
-        case .province: return vocabulary.units2025.first { $0.code == key }?.name ?? key
-        case .province2022:
-            guard let ref = ProvinceRef(qualified: key), let unit = vocabulary.unit(ref) else { return key }
-            return ref.set == .units2022 ? unit.name : "\(unit.name) (2025 unit)"
-        case .kind: return vocabulary.kinds.first { $0.code == key }?.label ?? key
-        case .topic:
-            return vocabulary.topics.first { $0.code == key }.map { "\($0.code.uppercased()): \($0.label)" } ?? key
-        case .contentLine: return vocabulary.contentLines.first { $0.code == key }?.label ?? key
-        default: return key
-        }
     }
 
     func write(_ report: KhoReports.Report) throws {

@@ -2,7 +2,7 @@ import ArgumentParser
 import KhoCore
 import KhoRepository
 
-struct Show: ParsableCommand {
+struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a product: its metadata, files and events.",
         discussion: """
@@ -19,18 +19,13 @@ struct Show: ParsableCommand {
     @Flag(help: "Print JSON: the product record, with its events.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let repo = try repository.open()
         let productID = try ProductIDArgument.parse(id)
-        guard let product = try repo.catalogue.product(productID) else {
-            throw RepositoryError.unknownProduct(productID.rawValue)
-        }
-        let events = try repo.catalogue.events(for: productID)
-        let technical = try repo.catalogue.technicalMetadata(for: product.files.map(\.object.sha256)).mapValues(
-            \.metadata)
-        let objects = try repo.catalogue.objects(of: productID)
-        let checks = Dictionary(
-            uniqueKeysWithValues: objects.compactMap { status in status.lastCheck.map { (status.object.sha256, $0) } })
+        let details = try await repository.operations(repo).productDetails(productID)
+        let (product, events, technical, checks) = (
+            details.product, details.events, details.technical, details.lastChecks
+        )
         if json {
             try Output.json(
                 ShowReport(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KhoApp
 import KhoCore
 
 /// The flags that choose products, shared by `list` and `search`.
@@ -41,45 +42,18 @@ struct FilterOptions: ParsableArguments {
 
     /// The filter, with every code checked against the vocabulary; all problems reported at once.
     func filter(_ vocabulary: Vocabulary) throws -> ProductFilter {
-        var filter = ProductFilter()
-        var problems: [String] = []
-        func check(_ body: () throws -> Void) {
-            do { try body() } catch { problems.append("\(error)") }
-        }
-        for value in MetadataOptions.split(kinds) {
-            check { filter.kinds.append(try vocabulary.kind(value, field: "--kind").code) }
-        }
-        for value in MetadataOptions.split(languages) {
-            check { filter.languages.append(try vocabulary.language(value, field: "--lang").code) }
-        }
-        for value in MetadataOptions.split(platforms) {
-            check { filter.platforms.append(try vocabulary.platform(value, field: "--platform").code) }
-        }
-        for value in MetadataOptions.split(topics) {
-            check { filter.topics.append(try vocabulary.topic(value, field: "--topic").code) }
-        }
-        for value in MetadataOptions.split(contentLines) {
-            check { filter.contentLines.append(try vocabulary.contentLine(value, field: "--content-line").code) }
-        }
-        for value in MetadataOptions.split(provinces) {
-            check {
-                let explicit = value.contains("@")
-                let ref = try vocabulary.province(value, date: nil, field: "--province")
-                filter.provinces.append(
-                    !explicit && ref.set == .units2025 ? .current(ref.code) : .registered(ref))
-            }
-        }
-        filter.agency = agency.map(TextFolding.normalized)
-        for (name, value) in [("--from", from), ("--to", to)] {
-            guard let value else { continue }
-            guard let date = PartialDate(parsing: value) else {
-                problems.append("\(name): '\(value)' is not valid; expected a date as YYYY-MM-DD, YYYY-MM or YYYY")
-                continue
-            }
-            if name == "--from" { filter.publishedFrom = date } else { filter.publishedTo = date }
-        }
-        filter.hasFiles = digitised
-        guard problems.isEmpty else { throw CLIError(problems.joined(separator: "\n")) }
-        return filter
+        var input = FilterInput()
+        input.kinds = MetadataOptions.split(kinds)
+        input.languages = MetadataOptions.split(languages)
+        input.platforms = MetadataOptions.split(platforms)
+        input.topics = MetadataOptions.split(topics)
+        input.contentLines = MetadataOptions.split(contentLines)
+        input.provinces = MetadataOptions.split(provinces)
+        input.agency = agency
+        input.from = from
+        input.to = to
+        input.digitised = digitised
+        input.fieldName = { "--\($0)" }
+        do { return try input.resolve(vocabulary).0 } catch { throw CLIError(error.description) }
     }
 }

@@ -59,6 +59,11 @@ struct MetadataOptions: ParsableArguments {
     @Option(help: "Rights or licence statement.")
     var rights: String?
 
+    @Flag(
+        name: .customLong("private"),
+        help: "Keep the product private: `kho serve` does not show it (products are public by default).")
+    var isPrivate = false
+
     /// The flags as unchecked metadata.
     var input: MetadataInput {
         var input = MetadataInput()
@@ -75,6 +80,7 @@ struct MetadataOptions: ParsableArguments {
         input.published = published
         input.funding = funding
         input.rights = rights
+        input.isPublic = isPrivate ? "no" : nil
         return input
     }
 

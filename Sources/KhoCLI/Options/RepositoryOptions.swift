@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KhoApp
 import KhoRepository
 
 /// `--repo`: which repository a command works on.
@@ -14,6 +15,11 @@ struct RepositoryOptions: ParsableArguments {
         let chosen =
             path ?? ProcessInfo.processInfo.environment["KHO_REPO"].flatMap { $0.isEmpty ? nil : $0 } ?? "storage"
         return chosen.count > 1 && chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
+    }
+
+    /// The application layer's operations on an open repository.
+    func operations(_ repository: Repository) -> Operations {
+        Operations(queries: repository.queries, vocabulary: repository.vocabulary, context: Environment.context)
     }
 
     func open() throws -> Repository {

@@ -1,4 +1,5 @@
 import Foundation
+import KhoApp
 import KhoCore
 
 #if canImport(Glibc)
@@ -25,6 +26,21 @@ enum Environment {
     private static let fixedNow: Date? = ProcessInfo.processInfo.environment["KHO_NOW"].flatMap(Timestamp.date)
 
     static var software: String { "kho \(Kho.version)" }
+
+    /// The agent, clock and software for an operation of the application layer.
+    static var context: OperationContext {
+        OperationContext(agent: agent, software: software, now: { Environment.now() })
+    }
+
+    /// With $KHO_PAUSE_BEFORE_WRITE=PATH, a command that has read what it will change writes
+    /// PATH.waiting and waits (up to a minute) for PATH to exist before it writes: tests use it to
+    /// put another writer between a read and a write.
+    static func pauseForTests() {
+        guard let path = ProcessInfo.processInfo.environment["KHO_PAUSE_BEFORE_WRITE"], !path.isEmpty else { return }
+        FileManager.default.createFile(atPath: path + ".waiting", contents: Data())
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(20_000) }
+    }
 
     /// True when standard error is a terminal, so progress can be drawn there.
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }

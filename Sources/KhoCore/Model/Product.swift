@@ -9,10 +9,13 @@ public struct Product: Sendable, Equatable {
     public var originRepository: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// How many times the record changed since it was registered here: a write that names the
+    /// revision it read fails with a conflict if another write came first.
+    public var revision: Int
 
     public init(
         id: ProductID, metadata: ProductMetadata, files: [StoredFile], originRepository: String, createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date, revision: Int = 0
     ) {
         self.id = id
         self.metadata = metadata
@@ -20,5 +23,6 @@ public struct Product: Sendable, Equatable {
         self.originRepository = originRepository
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.revision = revision
     }
 }

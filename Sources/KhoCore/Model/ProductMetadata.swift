@@ -16,12 +16,15 @@ public struct ProductMetadata: Codable, Sendable, Equatable {
     public var published: PartialDate?
     public var funding: String?
     public var rights: String?
+    /// Whether the product's record and files are served to the public (`kho serve`, the API,
+    /// OAI-PMH). Products are public unless registered or edited as private.
+    public var isPublic: Bool
 
     public init(
         title: String, description: String? = nil, kind: String, languages: [ProductLanguage] = [],
         platforms: [String] = [], topics: [String] = [], contentLine: String? = nil, agency: String? = nil,
         province: ProvinceRef? = nil, produced: PartialDate? = nil, published: PartialDate? = nil,
-        funding: String? = nil, rights: String? = nil
+        funding: String? = nil, rights: String? = nil, isPublic: Bool = true
     ) {
         self.title = title
         self.description = description
@@ -36,5 +39,6 @@ public struct ProductMetadata: Codable, Sendable, Equatable {
         self.published = published
         self.funding = funding
         self.rights = rights
+        self.isPublic = isPublic
     }
 }

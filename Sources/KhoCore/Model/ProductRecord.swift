@@ -37,6 +37,7 @@ public struct ProductRecord: Encodable, Sendable {
     enum Keys: String, CodingKey {
         case id, title, description, kind, languages, platforms, topics, agency, province, produced, published
         case funding, rights, groups, files, events
+        case isPublic = "public"
         case contentLine = "content_line"
         case originRepository = "origin_repository"
         case createdAt = "created_at"
@@ -91,6 +92,7 @@ public struct ProductRecord: Encodable, Sendable {
         try container.encode(metadata.published, forKey: .published)
         try container.encode(metadata.funding, forKey: .funding)
         try container.encode(metadata.rights, forKey: .rights)
+        try container.encode(metadata.isPublic, forKey: .isPublic)
         try container.encode(groups, forKey: .groups)
         try container.encode(product.files.map(FileJSON.init), forKey: .files)
         try container.encode(product.originRepository, forKey: .originRepository)

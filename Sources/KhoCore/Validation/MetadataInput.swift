@@ -14,13 +14,15 @@ public struct MetadataInput: Sendable, Equatable {
     public var published: String?
     public var funding: String?
     public var rights: String?
+    /// `yes`/`no` (also true/false, 1/0, public/private); nil keeps the default (public).
+    public var isPublic: String?
 
     public init() {}
 
     /// The manifest's column names, in order; the CLI's flags are named after them.
     public static let manifestFields = [
         "path", "title", "kind", "languages", "platforms", "topics", "content_line", "agency", "province",
-        "produced", "published", "funding", "description", "rights",
+        "produced", "published", "funding", "description", "rights", "public",
     ]
 }
 

@@ -90,6 +90,20 @@ extension Vocabulary {
                 try self.province(value, date: published ?? produced, field: field)
             }
         }
+        var isPublic = true
+        if let value = text(input.isPublic) {
+            switch value.lowercased() {
+            case "yes", "true", "1", "public", "có", "công khai": isPublic = true
+            case "no", "false", "0", "private", "không", "riêng tư": isPublic = false
+            default:
+                problems.append(
+                    FieldProblem(
+                        field: "public",
+                        message: VocabularyError.invalidValue(
+                            field: fieldName("public"), value: value, expected: "yes or no (also true/false, 1/0)"
+                        ).description))
+            }
+        }
         guard problems.isEmpty, let title, let kind else { return .failure(FieldProblems(problems)) }
         return .success(
             ProductMetadata(
@@ -97,6 +111,6 @@ extension Vocabulary {
                 description: input.description.map(TextFolding.normalized).flatMap { $0.isEmpty ? nil : $0 },
                 kind: kind, languages: languages, platforms: unique(platforms), topics: unique(topics),
                 contentLine: contentLine, agency: text(input.agency), province: province, produced: produced,
-                published: published, funding: funding, rights: text(input.rights)))
+                published: published, funding: funding, rights: text(input.rights), isPublic: isPublic))
     }
 }

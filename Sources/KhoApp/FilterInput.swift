@@ -1,0 +1,106 @@
+import Foundation
+import KhoCore
+
+/// Which products, as a person gives it (CLI flags, a web form, API parameters): codes and
+/// names as typed, checked against the vocabularies by `filter(_:)`.
+public struct FilterInput: Sendable, Equatable {
+    public var kinds: [String] = []
+    public var languages: [String] = []
+    public var platforms: [String] = []
+    public var topics: [String] = []
+    public var contentLines: [String] = []
+    /// A current (2025) unit includes the 2022 units merged into it; `CODE@2022` matches that unit only.
+    public var provinces: [String] = []
+    public var agency: String?
+    public var from: String?
+    public var to: String?
+    /// A period such as 2024-H1 (instead of from/to).
+    public var period: String?
+    public var digitised: Bool?
+    /// ethnic, foreign, digital, any or books.
+    public var group: String?
+    /// How to name each field in messages: `--kind` on the command line, `kind` on the web.
+    public var fieldName: @Sendable (String) -> String = { $0 }
+
+    public init() {}
+
+    public static func == (a: FilterInput, b: FilterInput) -> Bool {
+        (a.kinds, a.languages, a.platforms, a.topics, a.contentLines, a.provinces)
+            == (b.kinds, b.languages, b.platforms, b.topics, b.contentLines, b.provinces)
+            && (a.agency, a.from, a.to, a.period, a.digitised, a.group)
+                == (b.agency, b.from, b.to, b.period, b.digitised, b.group)
+    }
+
+    /// The filter and the period, with every value checked; all problems reported at once.
+    public func resolve(_ vocabulary: Vocabulary) throws(FilterProblems) -> (ProductFilter, ReportPeriod?) {
+        var filter = ProductFilter()
+        var problems: [String] = []
+        func check(_ body: () throws -> Void) {
+            do { try body() } catch { problems.append("\(error)") }
+        }
+        for value in kinds { check { filter.kinds.append(try vocabulary.kind(value, field: fieldName("kind")).code) } }
+        for value in languages {
+            check { filter.languages.append(try vocabulary.language(value, field: fieldName("lang")).code) }
+        }
+        for value in platforms {
+            check { filter.platforms.append(try vocabulary.platform(value, field: fieldName("platform")).code) }
+        }
+        for value in topics {
+            check { filter.topics.append(try vocabulary.topic(value, field: fieldName("topic")).code) }
+        }
+        for value in contentLines {
+            check {
+                filter.contentLines.append(try vocabulary.contentLine(value, field: fieldName("content-line")).code)
+            }
+        }
+        for value in provinces {
+            check {
+                let explicit = value.contains("@")
+                let ref = try vocabulary.province(value, date: nil, field: fieldName("province"))
+                filter.provinces.append(!explicit && ref.set == .units2025 ? .current(ref.code) : .registered(ref))
+            }
+        }
+        filter.agency = agency.map(TextFolding.normalized).flatMap { $0.isEmpty ? nil : $0 }
+        for (name, value) in [("from", from), ("to", to)] {
+            guard let value, !value.isEmpty else { continue }
+            guard let date = PartialDate(parsing: value) else {
+                problems.append(
+                    "\(fieldName(name)): '\(value)' is not valid; expected a date as YYYY-MM-DD, YYYY-MM or YYYY")
+                continue
+            }
+            if name == "from" { filter.publishedFrom = date } else { filter.publishedTo = date }
+        }
+        var chosen: ReportPeriod?
+        if let period, !period.isEmpty {
+            if let parsed = ReportPeriod(parsing: period) {
+                chosen = parsed
+                filter.publishedFrom = parsed.from
+                filter.publishedTo = parsed.to
+            } else {
+                problems.append(
+                    "\(fieldName("period")): '\(period)' is not a period; expected 2024-H1, 2024-Q3, 2024, 2024-03, "
+                        + "2024-03-02 or a range such as 2023..2025")
+            }
+            if (from ?? "").isEmpty == false || (to ?? "").isEmpty == false {
+                problems.append("give either \(fieldName("period")) or \(fieldName("from"))/\(fieldName("to")), not both")
+            }
+        }
+        filter.hasFiles = digitised
+        if let group, !group.isEmpty {
+            if let target = TargetGroupFilter(name: group, rules: ReportRules(vocabulary)) {
+                filter.targetGroup = target
+            } else {
+                problems.append(
+                    "\(fieldName("group")): '\(group)' is not a target group; expected ethnic, foreign, digital, any or books")
+            }
+        }
+        guard problems.isEmpty else { throw FilterProblems(problems: problems) }
+        return (filter, chosen)
+    }
+}
+
+/// Every problem with a filter, each naming its field and value.
+public struct FilterProblems: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { problems.joined(separator: "\n") }
+}

@@ -1,3 +1,0 @@
-import KhoCLI
-
-Kho.main()
