@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The domain model, vocabularies, identifiers and text rules: no I/O policy.
@@ -103,8 +106,22 @@ let package = Package(
             name: "KhoCLI",
             dependencies: [
                 "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR", "KhoBundle",
-                "KhoApp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KhoApp", "KhoServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // The web side: `kho serve` (Hummingbird 2).
+        .target(
+            name: "KhoServer",
+            dependencies: [
+                "KhoCore", "KhoApp", "KhoFiles", "KhoFormats", "KhoQR", "KhoReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.embedInCode("API/openapi.json")],
             swiftSettings: strict
         ),
         .executableTarget(name: "kho", dependencies: ["KhoCLI"], swiftSettings: strict),

@@ -1,0 +1,56 @@
+import Foundation
+import KhoApp
+import KhoCore
+import KhoFiles
+
+/// What the web side serves from: the application layer's operations, the content store the
+/// files are read from, and the public address QR codes and harvesters are given.
+public struct Site: Sendable {
+    public let operations: Operations
+    public let store: ContentStore
+    /// The address the site is reached at (no trailing slash), e.g. `https://kho.example.gov.vn`.
+    public let baseURL: String
+    /// The name harvesters see (OAI-PMH `repositoryName`).
+    public let name: String
+    /// The repository's identifier, for OAI-PMH identifiers.
+    public let repositoryID: String
+    public let software: String
+
+    public init(
+        operations: Operations, store: ContentStore, baseURL: String, name: String, repositoryID: String,
+        software: String
+    ) {
+        self.operations = operations
+        self.store = store
+        self.baseURL = baseURL
+        self.name = name
+        self.repositoryID = repositoryID
+        self.software = software
+    }
+
+    var vocabulary: Vocabulary { operations.vocabulary }
+
+    /// The public link of a product: what its QR code encodes.
+    func link(_ id: ProductID) -> String { PublicLink.link(base: baseURL, id: id) }
+
+    /// The file a product's landing page offers first: its access copy, else its master, else
+    /// any file; a derivative (a stamped e-book) stands in for its master when it is an EPUB.
+    static func accessFile(of product: Product) -> StoredFile? {
+        product.files.first { $0.role == .access } ?? product.files.first { $0.role == .master }
+            ?? product.files.first
+    }
+
+    /// The EPUB to read online: a stamped derivative (it carries the QR page) if there is one,
+    /// else the access copy or master.
+    static func readableEPUB(of product: Product) -> StoredFile? {
+        let epubs = product.files.filter { isEPUB($0) }
+        return epubs.first { $0.role == .derivative } ?? epubs.first { $0.role == .access }
+            ?? epubs.first { $0.role == .master }
+    }
+
+    static func isEPUB(_ file: StoredFile) -> Bool {
+        file.object.mime == "application/epub+zip" || file.originalName.lowercased().hasSuffix(".epub")
+    }
+
+    static func isPDF(_ file: StoredFile) -> Bool { file.object.mime == "application/pdf" }
+}
