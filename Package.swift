@@ -131,5 +131,20 @@ let package = Package(
         .testTarget(name: "KhoFormatsTests", dependencies: ["KhoFormats", "KhoCore"], swiftSettings: strict),
         .testTarget(name: "KhoStoreTests", dependencies: ["KhoStore"], swiftSettings: strict),
         .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "kho"], swiftSettings: strict),
+        // Repositories built through the library, for the application-layer and server tests.
+        .target(
+            name: "KhoTestFixtures", dependencies: ["KhoCore", "KhoRepository"], path: "Tests/KhoTestFixtures",
+            swiftSettings: strict),
+        .testTarget(
+            name: "KhoAppTests", dependencies: ["KhoApp", "KhoCore", "KhoRepository", "KhoTestFixtures"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KhoServerTests",
+            dependencies: [
+                "KhoServer", "KhoApp", "KhoCore", "KhoRepository", "KhoTestFixtures",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
     ]
 )

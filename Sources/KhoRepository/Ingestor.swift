@@ -41,11 +41,17 @@ public final class Ingestor {
     public func run(
         _ plan: IngestPlan, policy: DuplicatePolicy, dryRun: Bool, progress: (any IngestProgress)? = nil
     ) throws -> [IngestOutcome] {
-        let store = repository.store
         progress?.begin(files: plan.items.count, bytes: plan.totalBytes)
         defer { progress?.end() }
         if dryRun { return try preview(plan, policy: policy, progress: progress) }
-        try repository.lockForWriting()
+        return try repository.withWriteLock { try write(plan, policy: policy, progress: progress) }
+    }
+
+    /// `run` for real, holding the write lock.
+    private func write(_ plan: IngestPlan, policy: DuplicatePolicy, progress: (any IngestProgress)?) throws
+        -> [IngestOutcome]
+    {
+        let store = repository.store
         if policy == .error { try refuseDuplicates(plan) }
 
         // Files are copied ahead on the staging queue (copy, SHA-256, sync), at most `lookahead`
@@ -196,12 +202,13 @@ public final class Ingestor {
 
     /// Registers one product with no digital file.
     public func register(_ metadata: ProductMetadata) throws -> Product {
-        try repository.lockForWriting()
-        let at = now()
-        return try repository.catalogue.register(
-            NewProduct(
-                id: ProductID.generate(at: at, using: &random), metadata: metadata, files: [], ingestKey: nil,
-                event: NewEvent(type: .accession, at: at, agent: agent, detail: ["software": software])))
+        try repository.withWriteLock {
+            let at = now()
+            return try repository.catalogue.register(
+                NewProduct(
+                    id: ProductID.generate(at: at, using: &random), metadata: metadata, files: [], ingestKey: nil,
+                    event: NewEvent(type: .accession, at: at, agent: agent, detail: ["software": software])))
+        }
     }
 
     /// Adds a file to an existing product. Returns the product and whether the content was already stored.
@@ -210,7 +217,14 @@ public final class Ingestor {
     {
         let catalogue = repository.catalogue
         guard let product = try catalogue.product(id) else { throw CatalogueError.unknownProduct(id) }
-        try repository.lockForWriting()
+        return try repository.withWriteLock { try attach(source, to: product, role: role, progress: progress) }
+    }
+
+    private func attach(_ source: String, to product: Product, role: FileRole, progress: (any IngestProgress)?) throws
+        -> (product: Product, alreadyStored: Bool)
+    {
+        let catalogue = repository.catalogue
+        let id = product.id
         var info = stat()
         progress?.begin(files: 1, bytes: stat(source, &info) == 0 ? Int64(info.st_size) : 0)
         defer { progress?.end() }

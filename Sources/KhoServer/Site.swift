@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KhoApp
 import KhoCore
@@ -15,11 +16,18 @@ public struct Site: Sendable {
     /// The repository's identifier, for OAI-PMH identifiers.
     public let repositoryID: String
     public let software: String
+    /// Records per OAI-PMH list response before a resumption token.
+    public let oaiPageSize: Int
+    /// The key that signs OAI-PMH resumption tokens, new for each site (each start of the
+    /// server): a harvest interrupted by a restart starts again.
+    let tokenKey: Data
 
     public init(
         operations: Operations, store: ContentStore, baseURL: String, name: String, repositoryID: String,
-        software: String
+        software: String, oaiPageSize: Int = 100
     ) {
+        self.oaiPageSize = oaiPageSize
+        tokenKey = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         self.operations = operations
         self.store = store
         self.baseURL = baseURL

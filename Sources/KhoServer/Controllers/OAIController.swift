@@ -12,11 +12,8 @@ import NIOCore
 /// signed resumption tokens, and tombstones as deleted records (`deletedRecord` persistent).
 struct OAIController: Sendable {
     let site: Site
-    /// Signs resumption tokens: a harvester can only send back what kho gave it. A new key at
-    /// each start: a harvest interrupted by a restart starts again (badResumptionToken).
-    let tokenKeyBytes: Data = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-    var tokenKey: SymmetricKey { SymmetricKey(data: tokenKeyBytes) }
-    static let pageSize = 100
+    /// Signs resumption tokens: a harvester can only send back what kho gave it.
+    var tokenKey: SymmetricKey { SymmetricKey(data: site.tokenKey) }
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/oai") { request, _ in try await answer(request, body: nil) }
@@ -213,7 +210,7 @@ struct OAIController: Sendable {
 
     /// A datestamp argument: day or second granularity; `until` on a day covers the whole day.
     static func date(_ text: String, end: Bool) -> (Date, Bool)? {
-        if text.count == 10, let date = Timestamp.date(text + "T00:00:00Z") {
+        if text.count == 10, let date = Timestamp.date(text + "T00:00:00Z"), Timestamp.string(date).hasPrefix(text) {
             return (end ? date.addingTimeInterval(86_399) : date, true)
         }
         if text.count == 20, text.hasSuffix("Z"), let date = Timestamp.date(text), Timestamp.string(date) == text {
@@ -300,7 +297,7 @@ struct OAIController: Sendable {
         let page = try await site.operations.queries.changes(
             ChangeRequest(
                 from: token.from, until: token.until, filter: filter, includeRemoved: token.set == nil,
-                cursor: token.done == 0 ? nil : token.cursor, limit: Self.pageSize))
+                cursor: token.done == 0 ? nil : token.cursor, limit: site.oaiPageSize))
         guard !page.changes.isEmpty else {
             throw OAIError(code: "noRecordsMatch", message: "no record matches these arguments")
         }
