@@ -24,6 +24,7 @@ public func buildRouter(site: Site, accessLog: Logger? = nil) -> Router<BasicReq
     if let accessLog { router.add(middleware: AccessLogMiddleware(logger: accessLog)) }
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: MethodMiddleware())
     router.get("/healthz") { _, _ in
         Reply.bytes(Array("ok\n".utf8), contentType: "text/plain; charset=utf-8", headers: [.cacheControl: "no-store"])
     }

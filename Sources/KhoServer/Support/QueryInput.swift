@@ -9,6 +9,8 @@ import KhoCore
 /// parameter or separate values with commas.
 struct QueryInput {
     static let maximumQueryLength = 4096
+    /// The longest search a person types.
+    static let maximumSearchLength = 200
     static let names = [
         "q", "kind", "lang", "platform", "topic", "content_line", "province", "agency", "from", "to", "period",
         "digitised", "group",
@@ -34,6 +36,10 @@ struct QueryInput {
             }
         }
         query = value("q")
+        if let query, query.count > Self.maximumSearchLength {
+            throw PageError.badRequest(
+                "q: the search is \(query.count) characters long; give at most \(Self.maximumSearchLength)")
+        }
         filter = FilterInput()
         filter.kinds = list("kind")
         filter.languages = list("lang")
@@ -48,8 +54,8 @@ struct QueryInput {
         filter.group = value("group")
         switch value("digitised")?.lowercased() {
         case nil: break
-        case "yes", "true", "1": filter.digitised = true
-        case "no", "false", "0": filter.digitised = false
+        case "yes": filter.digitised = true
+        case "no": filter.digitised = false
         case let other?:
             throw PageError.badRequest("digitised: '\(other)' is not valid; expected yes or no")
         }
