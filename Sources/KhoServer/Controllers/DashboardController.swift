@@ -87,15 +87,16 @@ struct DashboardController: Sendable {
         }
         var charts: [HTML] = []
         if grouping != nil, !report.groups.isEmpty {
+            func name(_ group: GroupFigures) -> String { group.key.isEmpty ? "(không có tỉnh)" : group.label }
             let shareRows =
                 [(label: "Toàn bộ", ratio: report.totals.shares?.target)]
-                + report.groups.map { ($0.label, $0.figures.shares?.target) }
+                + report.groups.map { (name($0), $0.figures.shares?.target) }
             charts.append(
                 "<h2>Tỷ lệ nhóm mục tiêu theo tỉnh, thành phố</h2>\(HTML.trusted(ReportHTML.chart(shareRows, title: "Tỷ lệ nhóm mục tiêu", band: true)))"
             )
             let coverageRows =
                 [(label: "Toàn bộ", ratio: report.totals.coverage?.digitised)]
-                + report.groups.map { ($0.label, $0.figures.coverage?.digitised) }
+                + report.groups.map { (name($0), $0.figures.coverage?.digitised) }
             charts.append(
                 "<h2>Tỷ lệ số hóa theo tỉnh, thành phố</h2>\(HTML.trusted(ReportHTML.chart(coverageRows, title: "Tỷ lệ số hóa", band: false)))"
             )
@@ -116,7 +117,7 @@ struct DashboardController: Sendable {
             charts.append(
                 """
                 <h2>Theo tỉnh, thành phố</h2><div class="scroll"><table>
-                <thead><tr><th>Tỉnh, thành phố</th><th>Sản phẩm</th><th>Nhóm mục tiêu</th><th>Đã số hóa</th><th></th></tr></thead>
+                <thead><tr><th>Tỉnh, thành phố</th><th>Sản phẩm</th><th>Nhóm mục tiêu</th><th>Đã số hóa</th><th>Chi tiết</th></tr></thead>
                 <tbody>\(rows)</tbody></table></div>
                 """)
         }
@@ -137,7 +138,7 @@ struct DashboardController: Sendable {
             <label>Tỉnh, thành phố<select name="province"><option value="">Tất cả</option>\(options)</select></label>
             <button type="submit">Xem</button>
             </form>
-            <p class="muted">Phạm vi: \(scopeText). Số liệu tính lúc \(report.generatedAt) từ \(report.catalogue.products) sản phẩm trong kho (trạng thái \(report.catalogue.digest)); báo cáo đầy đủ: <code>kho report summary</code>.</p>
+            <p class="muted">Phạm vi: \(scopeText). Số liệu tính lúc \(report.generatedAt), trạng thái kho \(report.catalogue.digest); báo cáo đầy đủ: <code>kho report summary</code>.</p>
             \(report.message.map { _ in HTML("<p class=\"card\">Chưa có sản phẩm nào trong phạm vi này.</p>") })
             <div class="cards">\(cards)</div>
             \(charts)

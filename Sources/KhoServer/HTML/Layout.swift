@@ -4,7 +4,7 @@ import KhoCore
 /// The frame of every page: Vietnamese first, one small stylesheet, no JavaScript.
 enum Layout {
     /// Bumped when the stylesheet changes, so that a cached copy is never stale.
-    static let styleVersion = "1"
+    static let styleVersion = "2"
 
     static func page(
         title: String, body: HTML, canonical: String? = nil, lang: String = "vi", description: String? = nil
@@ -60,9 +60,9 @@ enum Layout {
         .qr { max-width: 11rem; } .qr svg { width: 100%; height: auto; display: block; }
         .description { white-space: pre-line; }
         .muted { color: var(--muted); font-size: .9rem; }
-        form.search { display: grid; gap: .5rem; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); align-items: end; margin-bottom: 1rem; }
-        form.search label { display: grid; font-size: .85rem; color: var(--muted); }
-        form.search input, form.search select { font: inherit; padding: .45rem; border: 1px solid #8c959f; border-radius: 4px; }
+        form.search { display: grid; gap: .5rem; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); align-items: end; margin-bottom: 1rem; }
+        form.search label { display: grid; min-width: 0; font-size: .85rem; color: var(--muted); }
+        form.search input, form.search select { font: inherit; width: 100%; min-width: 0; padding: .45rem; border: 1px solid #8c959f; border-radius: 4px; background: #fff; color: var(--ink); }
         form.search button { font: inherit; padding: .5rem 1rem; border: 0; border-radius: 6px; background: var(--accent); color: #fff; font-weight: 600; }
         ol.results { list-style: none; padding: 0; } ol.results li { padding: .6rem 0; border-bottom: 1px solid #e5e9ee; }
         ol.results .title { font-weight: 600; }
@@ -71,7 +71,7 @@ enum Layout {
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .scroll { overflow-x: auto; }
         .figure { font-size: 1.6rem; font-weight: 700; } .cards { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); }
-        .card { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; }
+        .card { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; } .card h2 { margin-top: 0; } .card .figure { margin: .25rem 0; }
         .within { color: var(--ok); } .below { color: var(--bad); } .above { color: var(--accent); }
         svg.chart { width: 100%; height: auto; max-width: 40rem; font-size: 12px; }
         .band { fill: #dafbe1; } .bar { fill: #8c959f; } .bar.within { fill: #1a7f37; } .bar.below { fill: #cf222e; } .bar.above { fill: #0969da; }
