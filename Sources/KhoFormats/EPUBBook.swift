@@ -86,16 +86,8 @@ public final class EPUBBook {
 
     /// The bytes of one entry, or nil when there is none (or it is larger than `entryLimit`).
     public func data(at path: String) -> Data? {
-        guard let entry = archive[path], entry.type == .file, entry.uncompressedSize <= UInt64(Self.entryLimit)
-        else { return nil }
-        var data = Data()
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                data.append(chunk)
-                if data.count > Self.entryLimit { throw CocoaError(.fileReadTooLarge) }
-            }
-        } catch { return nil }
-        return data
+        guard let entry = archive[path], entry.type == .file else { return nil }
+        return EPUBParser.data(entry, in: archive, limit: Self.entryLimit)
     }
 
     /// The folder part of an entry path, with its trailing slash ("" at the top).

@@ -70,15 +70,20 @@ enum EPUBParser {
     }
 
     static func read(_ entry: Entry, in archive: Archive) -> String? {
-        guard entry.uncompressedSize <= UInt64(entryLimit) else { return nil }
+        data(entry, in: archive, limit: entryLimit).flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// An entry's bytes, or nil when it is larger than `limit` (declared or found) or damaged.
+    static func data(_ entry: Entry, in archive: Archive, limit: Int) -> Data? {
+        guard entry.uncompressedSize <= UInt64(limit) else { return nil }
         var data = Data()
         do {
             _ = try archive.extract(entry, skipCRC32: false) { chunk in
                 data.append(chunk)
-                if data.count > entryLimit { throw CocoaError(.fileReadTooLarge) }
+                if data.count > limit { throw CocoaError(.fileReadTooLarge) }
             }
         } catch { return nil }
-        return String(data: data, encoding: .utf8)
+        return data
     }
 }
 

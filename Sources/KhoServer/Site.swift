@@ -38,6 +38,15 @@ public struct Site: Sendable {
 
     var vocabulary: Vocabulary { operations.vocabulary }
 
+    /// The public product an id in a path names (any case, hyphens, percent-encoded), or the
+    /// error that becomes a 404 or 410.
+    func publicProduct(_ text: String) async throws -> ProductDetails {
+        guard text.count <= 64, let id = ProductID(parsing: text.removingPercentEncoding ?? text) else {
+            throw PageError.notFound
+        }
+        return try await operations.productDetails(id, audience: .publicOnly)
+    }
+
     /// The public link of a product: what its QR code encodes.
     func link(_ id: ProductID) -> String { PublicLink.link(base: baseURL, id: id) }
 

@@ -89,9 +89,9 @@ extension SQLiteCatalogue: CatalogueQueries {
             let notDigitised = try request.notDigitisedLimit.map { limit in
                 var missing = request.filter
                 missing.hasFiles = false
+                let (condition, arguments) = Self.sql(for: missing)
                 return try Self.loadProducts(
-                    db, where: Self.sql(for: missing).0, arguments: Self.sql(for: missing).1,
-                    suffix: "ORDER BY p.seq LIMIT \(max(0, limit))")
+                    db, where: condition, arguments: arguments, suffix: "ORDER BY p.seq LIMIT \(max(0, limit))")
             }
             return ReportSnapshot(
                 counts: counts, previous: previous, notDigitised: notDigitised, state: try Self.state(db),

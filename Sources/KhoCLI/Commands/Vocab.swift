@@ -29,12 +29,7 @@ struct Vocab: ParsableCommand {
         // A repository's extensions count when there is one; the built-in vocabularies otherwise.
         let vocabulary = try (try? repository.open().vocabulary) ?? Vocabulary.builtIn()
         guard let name else {
-            let counts: [String: Int] = [
-                "kinds": vocabulary.kinds.count, "platforms": vocabulary.platforms.count,
-                "languages": vocabulary.languages.count, "topics": vocabulary.topics.count,
-                "content-lines": vocabulary.contentLines.count, "funding": vocabulary.funding.count,
-                "provinces": vocabulary.units2022.count + vocabulary.units2025.count,
-            ]
+            let counts = vocabulary.entryCounts
             if json {
                 try Output.json(
                     Vocabulary.allNames.map {

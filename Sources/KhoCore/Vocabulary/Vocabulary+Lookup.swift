@@ -168,3 +168,14 @@ extension Vocabulary {
         return previous[b.count]
     }
 }
+
+extension Vocabulary {
+    /// How many entries each vocabulary has, by name (`provinces`: the 2022 and 2025 units together).
+    public var entryCounts: [String: Int] {
+        [
+            "kinds": kinds.count, "platforms": platforms.count, "languages": languages.count,
+            "topics": topics.count, "content-lines": contentLines.count, "funding": funding.count,
+            "provinces": units2022.count + units2025.count,
+        ]
+    }
+}

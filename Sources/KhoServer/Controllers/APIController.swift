@@ -38,11 +38,7 @@ struct APIController: Sendable {
     }
 
     func product(_ context: BasicRequestContext) async throws -> ProductDetails {
-        let text = context.parameters.get("id") ?? ""
-        guard text.count <= 64, let id = ProductID(parsing: text.removingPercentEncoding ?? text) else {
-            throw PageError.notFound
-        }
-        return try await site.operations.productDetails(id, audience: .publicOnly)
+        try await site.publicProduct(context.parameters.get("id") ?? "")
     }
 
     struct ProductList: Encodable {
@@ -134,12 +130,7 @@ struct APIController: Sendable {
 
     func vocabularies() throws -> Response {
         let vocabulary = site.vocabulary
-        let counts: [String: Int] = [
-            "kinds": vocabulary.kinds.count, "platforms": vocabulary.platforms.count,
-            "languages": vocabulary.languages.count, "topics": vocabulary.topics.count,
-            "content-lines": vocabulary.contentLines.count, "funding": vocabulary.funding.count,
-            "provinces": vocabulary.units2022.count + vocabulary.units2025.count,
-        ]
+        let counts = vocabulary.entryCounts
         struct Entry: Encodable {
             var name: String
             var version: String

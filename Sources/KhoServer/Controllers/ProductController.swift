@@ -27,13 +27,8 @@ struct ProductController: Sendable {
         }
     }
 
-    /// The public product named in the path (any case, hyphens), or the error that becomes a 404 or 410.
     func product(_ context: BasicRequestContext) async throws -> ProductDetails {
-        let text = context.parameters.get("id") ?? ""
-        guard text.count <= 64, let id = ProductID(parsing: text.removingPercentEncoding ?? text) else {
-            throw PageError.notFound
-        }
-        return try await site.operations.productDetails(id, audience: .publicOnly)
+        try await site.publicProduct(context.parameters.get("id") ?? "")
     }
 
     func landing(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
