@@ -77,11 +77,17 @@ let package = Package(
         ),
         // Audit reports: figures from catalogue counts, rendered as text, Markdown, CSV, JSON and HTML.
         .target(name: "KhoReports", dependencies: ["KhoCore"], swiftSettings: strict),
+        // The search ranking, an FTS5 auxiliary function in C over the system SQLite.
+        .target(
+            name: "CKhoSearch",
+            dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")],
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         // The catalogue: one façade over GRDB and the system SQLite.
         .target(
             name: "KhoStore",
             dependencies: [
-                "KhoCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "KhoCore", "CKhoSearch", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict

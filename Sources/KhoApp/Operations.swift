@@ -21,6 +21,11 @@ public struct Operations: Sendable {
         try await queries.details(of: id, audience: audience)
     }
 
+    /// A product's record and files, without events or checks.
+    public func product(_ id: ProductID, audience: Audience = .staff) async throws -> Product {
+        try await queries.product(id, audience: audience)
+    }
+
     /// A page of products: the search's best matches when there are words, else the newest first.
     public func products(_ request: PageRequest) async throws -> ProductPage {
         try await queries.page(request)

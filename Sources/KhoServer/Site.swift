@@ -41,10 +41,20 @@ public struct Site: Sendable {
     /// The public product an id in a path names (any case, hyphens, percent-encoded), or the
     /// error that becomes a 404 or 410.
     func publicProduct(_ text: String) async throws -> ProductDetails {
+        try await operations.productDetails(try Self.productID(text), audience: .publicOnly)
+    }
+
+    /// The record and files of the public product an id in a path names, without its events and
+    /// checks: what a landing page, a download or the reader needs.
+    func publicRecord(_ text: String) async throws -> Product {
+        try await operations.product(try Self.productID(text), audience: .publicOnly)
+    }
+
+    static func productID(_ text: String) throws -> ProductID {
         guard text.count <= 64, let id = ProductID(parsing: text.removingPercentEncoding ?? text) else {
             throw PageError.notFound
         }
-        return try await operations.productDetails(id, audience: .publicOnly)
+        return id
     }
 
     /// The public link of a product: what its QR code encodes.

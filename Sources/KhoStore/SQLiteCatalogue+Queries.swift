@@ -37,14 +37,16 @@ extension SQLiteCatalogue {
     }
 
     public func search(_ query: String, filter: ProductFilter, limit: Int) throws -> [SearchHit] {
-        try read { db in try Self.search(db, query, filter: filter, limit: limit, offset: 0) }
+        try read { db in try Self.search(db, query, filter: filter, limit: limit, offset: 0).hits }
     }
 
     /// The search's hits from `offset` on, best first.
+    ///
+    /// `total` counts the matches (at most the ranking window), from the same query.
     static func search(_ db: Database, _ query: String, filter: ProductFilter, limit: Int, offset: Int) throws
-        -> [SearchHit]
+        -> (hits: [SearchHit], total: Int)
     {
-        guard let match = matchExpression(query) else { return [] }
+        guard let match = matchExpression(query) else { return ([], 0) }
         let (condition, filterArguments) = Self.sql(for: filter)
         let join = filter.isEmpty ? "" : "JOIN product p ON p.seq = f.rowid"
         do {
@@ -52,25 +54,29 @@ extension SQLiteCatalogue {
             // `rankingWindow` most recently registered matches: exact for any query that matches fewer,
             // and fast for words so common that a large catalogue holds them in most titles.
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.seq, c.rank, (SELECT id FROM product WHERE seq = c.seq) AS id FROM (
-                        SELECT f.rowid AS seq, bm25(product_fts, 10.0, 1.0, 3.0) AS rank
+                db.cachedStatement(
+                    sql: """
+                    SELECT c.seq, c.rank, (SELECT id FROM product WHERE seq = c.seq) AS id, count(*) OVER () AS total FROM (
+                        SELECT f.rowid AS seq, kho_rank(product_fts, 10.0, 1.0, 3.0) AS rank
                         FROM product_fts f \(join)
                         WHERE product_fts MATCH ? AND \(filter.isEmpty ? "1" : condition)
                         ORDER BY f.rowid DESC LIMIT \(Self.rankingWindow)
                     ) c
                     ORDER BY c.rank, c.seq LIMIT ? OFFSET ?
-                    """,
+                    """),
                 arguments: StatementArguments([match]) + (filter.isEmpty ? [] : filterArguments) + [limit, offset])
             let seqs: [Int64] = rows.map { $0["seq"] }
-            guard !seqs.isEmpty else { return [] }
+            guard let first = rows.first else {
+                // Past the last page (or no match): count separately.
+                return ([], offset == 0 ? 0 : try searchCount(db, query, filter: filter))
+            }
             let products = try Self.loadProducts(
                 db, where: "p.seq IN \(Self.placeholders(seqs.count))", arguments: StatementArguments(seqs), suffix: "")
             let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
-            return rows.compactMap { row in
+            let hits = rows.compactMap { row in
                 (row["id"] as String?).flatMap { byID[$0] }.map { SearchHit(product: $0, rank: row["rank"]) }
             }
+            return (hits, first["total"])
         }
     }
 
@@ -159,7 +165,8 @@ extension SQLiteCatalogue {
             let rows: [Row]
             if let id {
                 rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM event WHERE product_id = ? ORDER BY seq", arguments: [id.rawValue])
+                    db.cachedStatement(sql: "SELECT * FROM event WHERE product_id = ? ORDER BY seq"),
+                    arguments: [id.rawValue])
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY seq")
             }
@@ -263,7 +270,7 @@ extension SQLiteCatalogue {
         -> [Product]
     {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT p.* FROM product p WHERE \(condition) \(suffix)", arguments: arguments)
+            db.cachedStatement(sql: "SELECT p.* FROM product p WHERE \(condition) \(suffix)"), arguments: arguments)
         guard !rows.isEmpty else { return [] }
         let ids: [String] = rows.map { $0["id"] }
         var languages: [String: [ProductLanguage]] = [:]
@@ -274,7 +281,8 @@ extension SQLiteCatalogue {
             let list = placeholders(batch.count)
             let batchArguments = StatementArguments(batch)
             for row in try Row.fetchAll(
-                db, sql: "SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position",
+                db.cachedStatement(
+                    sql: "SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position"),
                 arguments: batchArguments)
             {
                 languages[row["product_id"], default: []].append(
@@ -283,24 +291,26 @@ extension SQLiteCatalogue {
                         roleOverride: row["role_override"]))
             }
             for row in try Row.fetchAll(
-                db, sql: "SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position",
+                db.cachedStatement(
+                    sql: "SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position"),
                 arguments: batchArguments)
             {
                 platforms[row["product_id"], default: []].append(row["code"])
             }
             for row in try Row.fetchAll(
-                db, sql: "SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position",
+                db.cachedStatement(
+                    sql: "SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position"),
                 arguments: batchArguments)
             {
                 topics[row["product_id"], default: []].append(row["code"])
             }
             for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
-                    FROM product_file f JOIN object o ON o.sha256 = f.sha256
-                    WHERE f.product_id IN \(list) ORDER BY f.product_id, f.added_at, CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
-                    """, arguments: batchArguments)
+                db.cachedStatement(
+                    sql: """
+                        SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
+                        FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                        WHERE f.product_id IN \(list) ORDER BY f.product_id, f.added_at, CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
+                        """), arguments: batchArguments)
             {
                 files[row["product_id"], default: []].append(
                     StoredFile(

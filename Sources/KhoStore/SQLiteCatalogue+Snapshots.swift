@@ -7,13 +7,7 @@ import KhoCore
 extension SQLiteCatalogue: CatalogueQueries {
     public func details(of id: ProductID, audience: Audience) async throws -> ProductDetails {
         try await readAsync { db in
-            guard
-                let product = try Self.loadProducts(db, where: "p.id = ?", arguments: [id.rawValue], suffix: "").first,
-                audience == .staff || product.metadata.isPublic
-            else {
-                if let tombstone = try Self.tombstone(db, id) { throw CatalogueError.removed(tombstone) }
-                throw CatalogueError.unknownProduct(id)
-            }
+            let product = try Self.product(db, id, audience: audience)
             let events = try Self.events(db, for: id)
             let technical = try Self.technicalMetadata(db, for: product.files.map(\.object.sha256)).mapValues(
                 \.metadata)
@@ -23,6 +17,22 @@ extension SQLiteCatalogue: CatalogueQueries {
             }
             return ProductDetails(product: product, events: events, technical: technical, lastChecks: checks)
         }
+    }
+
+    public func product(_ id: ProductID, audience: Audience) async throws -> Product {
+        try await readAsync { db in try Self.product(db, id, audience: audience) }
+    }
+
+    /// The product `id` as `audience` may see it, or the error that says why not.
+    static func product(_ db: Database, _ id: ProductID, audience: Audience) throws -> Product {
+        guard
+            let product = try loadProducts(db, where: "p.id = ?", arguments: [id.rawValue], suffix: "").first,
+            audience == .staff || product.metadata.isPublic
+        else {
+            if let tombstone = try tombstone(db, id) { throw CatalogueError.removed(tombstone) }
+            throw CatalogueError.unknownProduct(id)
+        }
+        return product
     }
 
     public func page(_ request: PageRequest) async throws -> ProductPage {
@@ -42,8 +52,7 @@ extension SQLiteCatalogue: CatalogueQueries {
             let scope = filter
             return try await readAsync { db in
                 let (filter, offset) = (scope, start)
-                let hits = try Self.search(db, query, filter: filter, limit: limit + 1, offset: offset)
-                let total = try Self.searchCount(db, query, filter: filter)
+                let (hits, total) = try Self.search(db, query, filter: filter, limit: limit + 1, offset: offset)
                 return ProductPage(
                     products: hits.prefix(limit).map(\.product), next: hits.count > limit ? "o\(offset + limit)" : nil,
                     total: total)
@@ -183,7 +192,7 @@ extension SQLiteCatalogue: CatalogueQueries {
     }
 
     static func tombstone(_ db: Database, _ id: ProductID) throws -> Tombstone? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tombstone WHERE id = ?", arguments: [id.rawValue]).flatMap(tombstone)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM tombstone WHERE id = ?"), arguments: [id.rawValue]).flatMap(tombstone)
     }
 
     static func tombstone(_ row: Row) -> Tombstone? {

@@ -1,4 +1,5 @@
 import Foundation
+import CKhoSearch
 import GRDB
 import KhoCore
 
@@ -30,6 +31,11 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
             // WAL with synchronous=NORMAL: a crash of the process loses nothing committed; a power
             // failure may lose the last transactions but never leaves the database inconsistent.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The search's ranking (BM25 without the per-query IDF scan; see kho_search.c).
+            let status = kho_register_search_rank(db.sqliteConnection)
+            guard status == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: status), message: "FTS5 is not available: kho_rank was not registered")
+            }
             // Folding in SQL, for filters that ignore case and diacritics.
             db.add(
                 function: DatabaseFunction("kho_fold", argumentCount: 1, pure: true) { values in

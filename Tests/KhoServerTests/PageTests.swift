@@ -19,7 +19,11 @@ struct PageTests {
         // Registered under Bình Định (2022), today part of Gia Lai.
         #expect(page.text.contains("Gia Lai (đăng ký khi còn là Bình Định)"))
         #expect(page.text.contains("href=\"/p/\(id)/read\">Đọc trực tuyến"))
-        #expect(page.text.contains("<svg"))  // the QR code itself
+        #expect(page.text.contains("<img src=\"/p/\(id)/qr.svg\""))  // the QR code itself
+        let qr = try await harness.client { try await $0.fetch("/p/\(id)/qr.svg") }
+        #expect(qr.status == .ok)
+        #expect(qr["Content-Type"] == "image/svg+xml; charset=utf-8")
+        #expect(qr.text.hasPrefix("<svg"))
         #expect(page.text.contains("https://kho.example.gov.vn/p/\(id)"))
         #expect(!page.text.contains("<script"))
     }

@@ -149,4 +149,26 @@ struct SQLiteCatalogueTests {
         #expect(try catalogue.search("quyen", filter: filter, limit: 10).count == 1)
         #expect(try catalogue.search("quy*", filter: ProductFilter(), limit: 10).count == 2)
     }
+
+    @Test("the ranking (kho_rank) puts title over description whatever the age, and a short title over a long one")
+    func ranking() throws {
+        let (catalogue, folder) = try makeCatalogue()
+        defer { _ = try? FileManager.default.removeItem(atPath: folder) }
+        _ = try catalogue.register(try newProduct("Bình đẳng giới trong gia đình"))
+        _ = try catalogue.register(
+            try newProduct("Bình đẳng giới ở vùng dân tộc thiểu số: tài liệu hỏi đáp cho cán bộ cơ sở và người dân"))
+        var described = try newProduct("Bản tin thời sự buổi tối")
+        described.metadata.description = "Chuyên đề về bình đẳng giới"
+        _ = try catalogue.register(described)  // the newest, but the words are only in its description
+        _ = try catalogue.register(try newProduct("Giáo dục pháp luật"))  // no match
+        let hits = try catalogue.search("binh dang gioi", filter: ProductFilter(), limit: 10)
+        #expect(
+            hits.map(\.product.metadata.title) == [
+                "Bình đẳng giới trong gia đình",
+                "Bình đẳng giới ở vùng dân tộc thiểu số: tài liệu hỏi đáp cho cán bộ cơ sở và người dân",
+                "Bản tin thời sự buổi tối",
+            ])
+        #expect(hits.map(\.rank) == hits.map(\.rank).sorted())
+        #expect(hits.allSatisfy { $0.rank < 0 })
+    }
 }

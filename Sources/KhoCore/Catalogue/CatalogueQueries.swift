@@ -16,6 +16,10 @@ public protocol CatalogueQueries: Sendable {
     /// (or a private one, for the public).
     func details(of id: ProductID, audience: Audience) async throws -> ProductDetails
 
+    /// A product's record and files alone (what a landing page or a download needs), with the
+    /// same errors as `details(of:audience:)`.
+    func product(_ id: ProductID, audience: Audience) async throws -> Product
+
     /// One page of products: a search, best first, when the request has a query; else the newest first.
     func page(_ request: PageRequest) async throws -> ProductPage
 

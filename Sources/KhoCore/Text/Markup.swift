@@ -2,8 +2,26 @@
 public enum Markup {
     /// `text` with `&`, `<`, `>` and `"` escaped, for element content and attribute values.
     public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        var text = text
+        return text.withUTF8 { bytes in
+            // Most text has nothing to escape: return it as it is, without copying.
+            guard let first = bytes.firstIndex(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else {
+                return nil
+            }
+            var escaped: [UInt8] = []
+            escaped.reserveCapacity(bytes.count + 16)
+            escaped.append(contentsOf: bytes[..<first])
+            for byte in bytes[first...] {
+                switch byte {
+                case 0x26: escaped.append(contentsOf: "&amp;".utf8)
+                case 0x3C: escaped.append(contentsOf: "&lt;".utf8)
+                case 0x3E: escaped.append(contentsOf: "&gt;".utf8)
+                case 0x22: escaped.append(contentsOf: "&quot;".utf8)
+                default: escaped.append(byte)
+                }
+            }
+            return String(decoding: escaped, as: UTF8.self)
+        } ?? text
     }
 
     /// Rows padded so that columns line up (by characters), two spaces apart, without trailing spaces.

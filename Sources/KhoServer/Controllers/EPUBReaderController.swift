@@ -27,13 +27,13 @@ struct EPUBReaderController: Sendable {
         + "media-src 'self'; script-src 'none'; object-src 'none'; form-action 'none'; base-uri 'none'; "
         + "frame-ancestors 'self'; sandbox"
 
-    func book(_ details: ProductDetails) throws -> (StoredFile, String) {
-        guard let epub = Site.readableEPUB(of: details.product) else { throw PageError.notFound }
+    func book(_ product: Product) throws -> (StoredFile, String) {
+        guard let epub = Site.readableEPUB(of: product) else { throw PageError.notFound }
         return (epub, site.store.path(for: epub.object.sha256))
     }
 
-    func outline(_ details: ProductDetails) async throws -> Outline {
-        let (_, path) = try book(details)
+    func outline(_ product: Product) async throws -> Outline {
+        let (_, path) = try book(product)
         return try await NIOThreadPool.singleton.runIfActive {
             do {
                 let book = try EPUBBook(path: path)
@@ -45,9 +45,9 @@ struct EPUBReaderController: Sendable {
         }
     }
 
-    func contents(_ details: ProductDetails) async throws -> Response {
-        let outline = try await outline(details)
-        let base = "/p/\(details.product.id.rawValue)"
+    func contents(_ product: Product) async throws -> Response {
+        let outline = try await outline(product)
+        let base = "/p/\(product.id.rawValue)"
         let indexOf = Dictionary(outline.spine.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { a, _ in a })
         var entries: [HTML] = outline.toc.compactMap { entry in
             guard let index = indexOf[entry.path] else { return nil }
@@ -57,7 +57,7 @@ struct EPUBReaderController: Sendable {
         if entries.isEmpty {
             entries = outline.spine.indices.map { "<li><a href=\"\(base)/read/\($0)\">Phần \($0 + 1)</a></li>" }
         }
-        let title = details.product.metadata.title
+        let title = product.metadata.title
         let body: HTML = """
             <div class="reader">
             <h1>\(title)</h1>
@@ -69,12 +69,12 @@ struct EPUBReaderController: Sendable {
         return Reply.html(Layout.page(title: "Mục lục: \(title)", body: body))
     }
 
-    func chapter(_ details: ProductDetails, index text: String) async throws -> Response {
-        let outline = try await outline(details)
+    func chapter(_ product: Product, index text: String) async throws -> Response {
+        let outline = try await outline(product)
         guard let index = Int(text), outline.spine.indices.contains(index) else { throw PageError.notFound }
-        let base = "/p/\(details.product.id.rawValue)"
+        let base = "/p/\(product.id.rawValue)"
         let item = outline.spine[index]
-        let title = details.product.metadata.title
+        let title = product.metadata.title
         let chapterTitle = outline.toc.first { $0.path == item.path }?.title ?? "Phần \(index + 1)"
         let previous: HTML =
             index > 0 ? "<a class=\"button secondary\" href=\"\(base)/read/\(index - 1)\" rel=\"prev\">‹ Trước</a>" : ""
@@ -96,8 +96,8 @@ struct EPUBReaderController: Sendable {
     }
 
     /// One entry of the book (a chapter, a stylesheet, an image), if the package names it.
-    func entry(_ details: ProductDetails, path requestPath: String) async throws -> Response {
-        let (_, path) = try book(details)
+    func entry(_ product: Product, path requestPath: String) async throws -> Response {
+        let (_, path) = try book(product)
         let prefix = "/p/"
         guard let marker = requestPath.range(of: "/epub/"), requestPath.hasPrefix(prefix) else {
             throw PageError.notFound

@@ -27,13 +27,12 @@ struct ProductController: Sendable {
         }
     }
 
-    func product(_ context: BasicRequestContext) async throws -> ProductDetails {
-        try await site.publicProduct(context.parameters.get("id") ?? "")
+    func product(_ context: BasicRequestContext) async throws -> Product {
+        try await site.publicRecord(context.parameters.get("id") ?? "")
     }
 
     func landing(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let details = try await product(context)
-        let product = details.product
+        let product = try await product(context)
         let view = ProductView(product: product, vocabulary: site.vocabulary)
         let base = "/p/\(product.id.rawValue)"
         var actions: [HTML] = []
@@ -70,10 +69,11 @@ struct ProductController: Sendable {
             product.files.isEmpty
             ? "<p class=\"muted\">Sản phẩm này chưa được số hóa: chưa có tệp nào.</p>"
             : "<h2>Tệp</h2><ul>\(files)</ul>"
-        let qrCode = try? QRCode(text: site.link(product.id), correction: .M)
-        let qrFigure: HTML? = qrCode.map { code in
-            "<h2>Mã QR</h2><figure class=\"qr\">\(HTML.trusted(QRRenderer.svg(code, margin: 4, pixels: nil, title: "Mã QR của sản phẩm")))<figcaption class=\"muted\">\(site.link(product.id))</figcaption></figure>"
-        }
+        // The QR code as its own cached image, so that a page read on a slow connection comes first.
+        let qrFigure: HTML = """
+            <h2>Mã QR</h2><figure class="qr"><img src="\(base)/qr.svg" width="240" height="240" loading="lazy" \
+            alt="Mã QR của sản phẩm, dẫn tới \(site.link(product.id))"><figcaption class="muted">\(site.link(product.id))</figcaption></figure>
+            """
         let body: HTML = """
             <article>
             <h1>\(product.metadata.title)</h1>
@@ -92,7 +92,7 @@ struct ProductController: Sendable {
     }
 
     func qr(_ context: BasicRequestContext) async throws -> Response {
-        let product = try await product(context).product
+        let product = try await product(context)
         let code = try QRCode(text: site.link(product.id), correction: .M)
         let svg = QRRenderer.svg(code, margin: 4, pixels: nil, title: product.metadata.title)
         return Reply.bytes(
@@ -105,7 +105,7 @@ struct ProductController: Sendable {
     }
 
     func file(_ request: Request, _ context: BasicRequestContext, head: Bool) async throws -> Response {
-        let product = try await product(context).product
+        let product = try await product(context)
         let sha256 = context.parameters.get("sha256") ?? ""
         // Only a file of this public product, named by its hash: the path is built from 64 hex
         // digits, so no request can reach outside the store.

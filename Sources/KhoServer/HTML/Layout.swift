@@ -4,7 +4,7 @@ import KhoCore
 /// The frame of every page: Vietnamese first, one small stylesheet, no JavaScript.
 enum Layout {
     /// Bumped when the stylesheet changes, so that a cached copy is never stale.
-    static let styleVersion = "2"
+    static let styleVersion = "3"
 
     static func page(
         title: String, body: HTML, canonical: String? = nil, lang: String = "vi", description: String? = nil
@@ -57,7 +57,7 @@ enum Layout {
         .button { display: inline-block; padding: .6rem 1rem; border-radius: 6px; background: var(--accent); color: #fff; text-decoration: none; font-weight: 600; }
         .button.secondary { background: #eef2f6; color: var(--ink); border: 1px solid var(--line); }
         audio, video { width: 100%; max-width: 40rem; margin: .5rem 0; }
-        .qr { max-width: 11rem; } .qr svg { width: 100%; height: auto; display: block; }
+        .qr { max-width: 11rem; } .qr img { width: 100%; height: auto; display: block; }
         .description { white-space: pre-line; }
         .muted { color: var(--muted); font-size: .9rem; }
         form.search { display: grid; gap: .5rem; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); align-items: end; margin-bottom: 1rem; }
