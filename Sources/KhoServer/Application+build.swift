@@ -22,6 +22,7 @@ public struct ServerSettings: Sendable {
 public func buildRouter(site: Site, accessLog: Logger? = nil) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     if let accessLog { router.add(middleware: AccessLogMiddleware(logger: accessLog)) }
+    router.add(middleware: CompressionMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: MethodMiddleware())

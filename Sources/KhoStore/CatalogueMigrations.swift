@@ -248,6 +248,12 @@ enum CatalogueMigrations {
                     CREATE INDEX product_updated ON product(updated_at, seq);
                     """)
         }
+        migrator.registerMigration("v8: an index of private products") { db in
+            // The public side excludes the few private products with `seq NOT IN (…)` over this
+            // small index, instead of reading every candidate's product row (a search's ranking
+            // window is thousands of rows).
+            try db.execute(sql: "CREATE INDEX product_private ON product(seq) WHERE public = 0")
+        }
         return migrator
     }
 }

@@ -47,24 +47,27 @@ extension SQLiteCatalogue {
         -> (hits: [SearchHit], total: Int)
     {
         guard let match = matchExpression(query) else { return ([], 0) }
-        let (condition, filterArguments) = Self.sql(for: filter)
-        let join = filter.isEmpty ? "" : "JOIN product p ON p.seq = f.rowid"
+        let (condition, filterArguments, join) = searchScope(filter)
         do {
-            // Title words weigh most, then agency, then description. The ranking scores at most the
+            // Title words weigh most, then agency, then description. Ids are looked up for the page's
+            // rows only, after the sort. The ranking scores at most the
             // `rankingWindow` most recently registered matches: exact for any query that matches fewer,
             // and fast for words so common that a large catalogue holds them in most titles.
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                    SELECT c.seq, c.rank, (SELECT id FROM product WHERE seq = c.seq) AS id, count(*) OVER () AS total FROM (
-                        SELECT f.rowid AS seq, kho_rank(product_fts, 10.0, 1.0, 3.0) AS rank
-                        FROM product_fts f \(join)
-                        WHERE product_fts MATCH ? AND \(filter.isEmpty ? "1" : condition)
-                        ORDER BY f.rowid DESC LIMIT \(Self.rankingWindow)
-                    ) c
-                    ORDER BY c.rank, c.seq LIMIT ? OFFSET ?
+                    SELECT r.seq, r.rank, r.total, (SELECT id FROM product WHERE seq = r.seq) AS id FROM (
+                        SELECT c.seq, c.rank, count(*) OVER () AS total FROM (
+                            SELECT f.rowid AS seq, kho_rank(product_fts, 10.0, 1.0, 3.0) AS rank
+                            FROM product_fts f \(join)
+                            WHERE product_fts MATCH ? AND \(condition)
+                            ORDER BY f.rowid DESC LIMIT \(Self.rankingWindow)
+                        ) c
+                        ORDER BY c.rank, c.seq LIMIT ? OFFSET ?
+                    ) r
+                    ORDER BY r.rank, r.seq
                     """),
-                arguments: StatementArguments([match]) + (filter.isEmpty ? [] : filterArguments) + [limit, offset])
+                arguments: StatementArguments([match]) + filterArguments + [limit, offset])
             let seqs: [Int64] = rows.map { $0["seq"] }
             guard let first = rows.first else {
                 // Past the last page (or no match): count separately.
@@ -93,18 +96,31 @@ extension SQLiteCatalogue {
     /// How many products match a search, counting at most the ranking window.
     static func searchCount(_ db: Database, _ query: String, filter: ProductFilter) throws -> Int {
         guard let match = matchExpression(query) else { return 0 }
-        let (condition, filterArguments) = Self.sql(for: filter)
-        let join = filter.isEmpty ? "" : "JOIN product p ON p.seq = f.rowid"
+        let (condition, filterArguments, join) = searchScope(filter)
         return try Int.fetchOne(
             db,
             sql: """
                 SELECT count(*) FROM (SELECT 1 FROM product_fts f \(join)
-                WHERE product_fts MATCH ? AND \(filter.isEmpty ? "1" : condition) LIMIT \(rankingWindow))
-                """, arguments: StatementArguments([match]) + (filter.isEmpty ? [] : filterArguments)) ?? 0
+                WHERE product_fts MATCH ? AND \(condition) LIMIT \(rankingWindow))
+                """, arguments: StatementArguments([match]) + filterArguments) ?? 0
     }
 
+    /// A search's condition on `product_fts f`: the product table is joined only for filters that
+    /// need its columns; the public side's exclusion of private products needs only the index.
+    static func searchScope(_ filter: ProductFilter) -> (condition: String, arguments: StatementArguments, join: String) {
+        var rest = filter
+        rest.publicOnly = false
+        let visibility = filter.publicOnly ? "f.rowid NOT IN (\(privateProducts))" : "1"
+        guard !rest.isEmpty else { return (visibility, [], "") }
+        let (condition, arguments) = sql(for: rest)
+        return ("\(condition) AND \(visibility)", arguments, "JOIN product p ON p.seq = f.rowid")
+    }
+
+    /// The private products' sequence numbers, from their partial index (migration v8).
+    static let privateProducts = "SELECT seq FROM product WHERE public = 0"
+
     /// How many of the most recent matches a search ranks.
-    static let rankingWindow = 5000
+    static let rankingWindow = ProductPage.rankingWindow
 
     public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
         try read { db in
@@ -241,7 +257,7 @@ extension SQLiteCatalogue {
                     ? "(p.file_count > 0 AND p.id NOT IN (\(lostProducts)))"
                     : "(p.file_count = 0 OR p.id IN (\(lostProducts)))")
         }
-        if filter.publicOnly { conditions.append("p.public = 1") }
+        if filter.publicOnly { conditions.append("p.seq NOT IN (\(privateProducts))") }
         if let group = filter.targetGroup {
             func digital(_ kinds: [String], _ platforms: [String]) -> String {
                 let kindList = kinds.isEmpty ? "0" : "p.kind IN \(anyOf(kinds))"

@@ -24,6 +24,9 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         try SQLiteCatalogue(path: path, vocabulary: vocabulary, newRepositoryID: repositoryID, now: now)
     }
 
+    /// How much of the database file is read through a memory map (SQLite caps it at its own limit).
+    static let mapSize = 4 << 30
+
     private init(path: String, vocabulary: Vocabulary, newRepositoryID: String?, now: Date) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
@@ -31,6 +34,10 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
             // WAL with synchronous=NORMAL: a crash of the process loses nothing committed; a power
             // failure may lose the last transactions but never leaves the database inconsistent.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Reads through a memory map of the database file: the pages a search walks are shared by
+            // every connection and the operating system's cache instead of copied into each one with
+            // a read call (24 % of a search's time under load, measured with perf).
+            try db.execute(sql: "PRAGMA mmap_size = \(Self.mapSize)")
             // The search's ranking (BM25 without the per-query IDF scan; see kho_search.c).
             let status = kho_register_search_rank(db.sqliteConnection)
             guard status == SQLITE_OK else {

@@ -64,4 +64,22 @@ struct TextAndIdentifierTests {
             in: vocabulary)
         #expect(mixed == TargetGroups(ethnic: true, foreign: true, digital: true))
     }
+
+    @Test("timestamps are written and read as UTC ISO 8601 to the second; markup escapes the four characters")
+    func timestampsAndEscaping() {
+        let cases: [(TimeInterval, String)] = [
+            (0, "1970-01-01T00:00:00Z"), (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_795_390_799.9, "2026-11-22T23:39:59Z"), (253_402_300_799, "9999-12-31T23:59:59Z"),
+        ]
+        for (seconds, text) in cases {
+            #expect(Timestamp.string(Date(timeIntervalSince1970: seconds)) == text)
+            #expect(Timestamp.date(text) == Date(timeIntervalSince1970: seconds.rounded(.down)))
+        }
+        #expect(Timestamp.date("2026-1-2T3:04:05Z") == Date(timeIntervalSince1970: 1_767_323_045))  // lenient
+        #expect(Timestamp.date("2026-11-22T23:39:5xZ") == nil)
+        #expect(Timestamp.date("hôm qua") == nil)
+        #expect(Markup.escape("Quyền trẻ em") == "Quyền trẻ em")
+        #expect(Markup.escape("<b>\"Đ&Đ\"</b>") == "&lt;b&gt;&quot;Đ&amp;Đ&quot;&lt;/b&gt;")
+        #expect(Markup.escape("") == "")
+    }
 }

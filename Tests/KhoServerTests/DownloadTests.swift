@@ -1,5 +1,7 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
+import NIOCore
 import KhoCore
 import Testing
 
@@ -143,5 +145,36 @@ struct DownloadTests {
             return statuses
         }
         for (path, status) in zip(paths, answers) { #expect(status == .notFound, "\(path)") }
+    }
+
+    @Test("text kho writes is gzipped for a client that accepts it; stored files never are")
+    func compression() async throws {
+        let harness = try ServerHarness()
+        let (url, bytes, _) = try audio(harness)
+        let gzip: HTTPFields = [.acceptEncoding: "br;q=1, gzip;q=0.8"]
+        let (plain, page, refused, star, file) = try await harness.client { client in
+            (
+                try await client.fetch("/catalogue"), try await client.fetch("/catalogue", headers: gzip),
+                try await client.fetch("/catalogue", headers: [.acceptEncoding: "gzip;q=0, identity"]),
+                try await client.fetch("/api/v1/products?limit=5", headers: [.acceptEncoding: "*"]),
+                try await client.fetch(url, headers: gzip)
+            )
+        }
+        #expect(plain["Content-Encoding"] == nil)
+        #expect(plain["Vary"]?.contains("Accept-Encoding") == true)
+        #expect(page["Content-Encoding"] == "gzip")
+        #expect(page["Vary"]?.contains("Accept-Encoding") == true)
+        #expect(page["Content-Length"] == String(page.bytes.count))
+        #expect(page.bytes.count < plain.bytes.count)
+        var compressed = ByteBuffer(bytes: page.bytes)
+        let unpacked = try compressed.decompress(with: .gzip())
+        #expect(String(buffer: unpacked) == plain.text)
+        #expect(refused["Content-Encoding"] == nil)
+        #expect(star["Content-Encoding"] == "gzip")
+        #expect(file["Content-Encoding"] == nil)
+        #expect(file.bytes == bytes)
+        #expect(CompressionMiddleware.acceptsGzip(["deflate", "GZIP"]))
+        #expect(!CompressionMiddleware.acceptsGzip(["identity"]))
+        #expect(!CompressionMiddleware.acceptsGzip(["*;q=0"]))
     }
 }

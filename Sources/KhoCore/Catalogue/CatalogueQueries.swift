@@ -83,8 +83,13 @@ public struct ProductPage: Sendable {
     public var products: [Product]
     /// Pass back as `PageRequest.cursor` for the next page; nil on the last page.
     public var next: String?
-    /// How many products match in all (a search counts at most its ranking window).
+    /// How many products match in all (a search counts at most `ProductPage.rankingWindow`).
     public var total: Int
+
+    /// How many of the most recently registered matches a search ranks and counts: a query that
+    /// matches more is ranked within its newest matches, which keeps every search fast on a
+    /// catalogue of millions whose titles share the same few words.
+    public static let rankingWindow = 2000
 
     public init(products: [Product], next: String?, total: Int) {
         self.products = products

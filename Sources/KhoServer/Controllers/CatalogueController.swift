@@ -38,8 +38,8 @@ struct CatalogueController: Sendable {
             })
         let heading: HTML =
             input.query != nil
-            ? "<p>\(page.total) kết quả cho «\(input.query ?? "")»\(page.total >= 5000 ? " (hiển thị tối đa 5.000 kết quả gần nhất)" : "")</p>"
-            : "<p>\(page.total) sản phẩm</p>"
+            ? "<p>\(DashboardController.number(page.total)) kết quả cho «\(input.query ?? "")»\(page.total >= ProductPage.rankingWindow ? " (xếp hạng trong \(DashboardController.number(ProductPage.rankingWindow)) kết quả mới nhất)" : "")</p>"
+            : "<p>\(DashboardController.number(page.total)) sản phẩm</p>"
         var pager: [HTML] = []
         if cursor != nil {
             pager.append("<a href=\"/catalogue?\(QueryInput.encode(input.items()))\">« Trang đầu</a>")
