@@ -31,6 +31,23 @@ public struct FilterInput: Sendable, Equatable {
                 == (b.agency, b.from, b.to, b.period, b.digitised, b.group)
     }
 
+    /// The filter as command-line options, in a fixed order (`--kind article --province gia-lai`):
+    /// how a bundle's `Kho-Export-Scope` records it.
+    public var arguments: [String] {
+        var parts: [String] = []
+        for (flag, values) in [
+            ("--kind", kinds), ("--lang", languages), ("--platform", platforms), ("--topic", topics),
+            ("--content-line", contentLines), ("--province", provinces),
+        ] {
+            for value in values { parts += [flag, value] }
+        }
+        for (flag, value) in [("--agency", agency), ("--from", from), ("--to", to), ("--period", period), ("--group", group)] {
+            if let value, !value.isEmpty { parts += [flag, value] }
+        }
+        if let digitised { parts.append(digitised ? "--digitised" : "--no-digitised") }
+        return parts
+    }
+
     /// The filter and the period, with every value checked; all problems reported at once.
     public func resolve(_ vocabulary: Vocabulary) throws(FilterProblems) -> (ProductFilter, ReportPeriod?) {
         var filter = ProductFilter()

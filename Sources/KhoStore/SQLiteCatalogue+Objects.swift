@@ -72,12 +72,20 @@ extension SQLiteCatalogue {
         try write { db in try Self.insertEvent(db, event, forProductsHolding: sha256) }
     }
 
-    public func setTechnicalMetadata(_ entries: [String: TechnicalMetadata], tool: String, at: Date) throws {
+    public func setTechnicalMetadata(_ entries: [String: TechnicalMetadata], tool: String, at: Date, agent: String)
+        throws
+    {
         guard !entries.isEmpty else { return }
         try write { db in
             for (sha256, metadata) in entries.sorted(by: { $0.key < $1.key }) {
                 try Self.writeTechnicalMetadata(
                     db, sha256: sha256, metadata: metadata, tool: tool, at: at, replace: true)
+                try Self.insertEvent(
+                    db,
+                    NewEvent(
+                        type: .metadataExtraction, at: at, agent: agent,
+                        detail: ["sha256": sha256, "format": metadata.format, "tool": tool]),
+                    forProductsHolding: sha256)
             }
         }
     }

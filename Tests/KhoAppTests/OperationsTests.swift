@@ -98,6 +98,8 @@ struct OperationsTests {
     @Test("a province filter on a 2025 unit includes the 2022 units merged into it")
     func provinces() async throws {
         let fixture = try LibraryFixture()
+        // An export a minute after the fixture was made (an increment includes what changed in its start's second).
+        let context = OperationContext(agent: "tester", software: "kho test", now: { LibraryFixture.now + 60 })
         var input = FilterInput()
         input.provinces = ["gia-lai"]
         let (filter, _) = try input.resolve(fixture.repository.vocabulary)
@@ -167,5 +169,44 @@ struct OperationsTests {
         let lock = open(fixture.repository.path + "/.lock", O_RDWR)
         defer { close(lock) }
         #expect(flock(lock, LOCK_EX | LOCK_NB) == 0)
+    }
+
+    @Test("an export writes a bag of the scope, records it once, and refuses what would overwrite or repeat")
+    func export() throws {
+        let fixture = try LibraryFixture()
+        // An export a minute after the fixture was made (an increment includes what changed in its start's second).
+        let context = OperationContext(agent: "tester", software: "kho test", now: { LibraryFixture.now + 60 })
+        var input = FilterInput()
+        input.provinces = ["gia-lai"]
+        input.digitised = true
+        let (filter, _) = try input.resolve(fixture.repository.vocabulary)
+        let out = fixture.root + "/gia-lai-bag"
+        let outcome = try fixture.repository.export(
+            ExportRequest(filter: filter, filterArguments: input.arguments, out: out), context: context)
+        let expected = try fixture.repository.catalogue.products(matching: filter, limit: nil)
+        #expect(outcome.products == expected.count && outcome.products > 0)
+        #expect(outcome.bags.count == 1 && outcome.bags[0].path == out)
+        #expect(outcome.files == Set(expected.flatMap { $0.files.map(\.object.sha256) }).count)
+        let info = try String(contentsOfFile: out + "/bag-info.txt", encoding: .utf8)
+        #expect(info.contains("Kho-Export-Scope: --province gia-lai --digitised"))
+        let history = try fixture.repository.catalogue.bundles()
+        #expect(history.map(\.id) == [outcome.identifier])
+        #expect(try fixture.repository.catalogue.events(for: expected[0].id).last?.type == .informationPackageCreation)
+
+        // The same path again: refused before anything is written or recorded.
+        #expect(throws: ExportRefused.exists(path: out)) {
+            try fixture.repository.export(ExportRequest(filter: filter, out: out), context: context)
+        }
+        // An increment with nothing new: nothing written, nothing recorded.
+        #expect(throws: ExportRefused.nothingChanged(since: outcome.identifier)) {
+            try fixture.repository.export(
+                ExportRequest(filter: filter, since: "LAST", out: fixture.root + "/next"), context: context)
+        }
+        #expect(!FileManager.default.fileExists(atPath: fixture.root + "/next"))
+        #expect(try fixture.repository.catalogue.bundles().count == 1)
+        #expect(throws: ExportRefused.unknownStart("hôm qua")) {
+            try fixture.repository.export(
+                ExportRequest(filter: filter, since: "hôm qua", out: fixture.root + "/x"), context: context)
+        }
     }
 }

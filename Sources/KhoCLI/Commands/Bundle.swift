@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KhoApp
 import KhoBundle
 import KhoCore
 import KhoRepository
@@ -49,180 +50,36 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let repo = try repository.open()
-        let filter = try filters.filter(repo.vocabulary)
-        let now = Environment.now()
-        let history = try repo.catalogue.bundles()
-        let start = try since.map { try Self.resolve($0, history: history) }
-        var products = try repo.catalogue.products(matching: filter, limit: nil)
-        if let start {
-            let changed = try repo.catalogue.productsChanged(since: start.date)
-            products = products.filter { changed.contains($0.id) }
-        }
-        // Removals since the start travel as tombstones, whatever the scope filters (the product is gone).
-        let tombstones = try start.map { try repo.catalogue.tombstones(since: $0.date) } ?? []
-        guard !products.isEmpty || !tombstones.isEmpty else {
-            if let since {
-                Output.line(
-                    "nothing in this scope changed since \(start?.bundle ?? since); no bundle was written")
+        var request = ExportRequest(
+            filter: try filters.filter(repo.vocabulary), filterArguments: filters.input.arguments, since: since, out: out)
+        request.maxBagBytes = try maxBagSize.map { try ByteSize.parse($0, option: "--max-bag-size") }
+        request.organization = organization
+        request.contactName = contactName
+        request.contactEmail = contactEmail
+        let outcome: ExportOutcome
+        do { outcome = try repo.export(request, context: Environment.context) } catch let refused as ExportRefused {
+            if case .nothingChanged = refused {
+                Output.line(refused.description)
                 return
             }
-            throw CLIError("no products in this scope; nothing was exported")
+            throw CLIError(refused.description)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var records: [ProductID: Data] = [:]
-        for product in products {
-            records[product.id] = try encoder.encode(
-                ProductRecord(product, vocabulary: repo.vocabulary, events: try repo.catalogue.events(for: product.id)))
+        for id in outcome.oversized {
+            Output.note("product \(id): its files alone exceed --max-bag-size; it has a bag of its own")
         }
-        let limit = try maxBagSize.map { try ByteSize.parse($0, option: "--max-bag-size") }
-        let groups =
-            products.isEmpty ? [[]] : limit.map { Self.split(products, records: records, maxBytes: $0) } ?? [products]
-        let paths = groups.count == 1 ? [out] : (1...groups.count).map { Self.numbered(out, $0, of: groups.count) }
-        for path in paths where FileManager.default.fileExists(atPath: path) {
-            throw CLIError("\(path): already exists; choose a new name for the bundle (nothing was written)")
-        }
-        if let limit {
-            for group in groups where group.count == 1 && Self.bytes(group) + Int64(records[group[0].id]!.count) > limit
-            {
-                Output.note("product \(group[0].id): its files alone exceed --max-bag-size; it has a bag of its own")
-            }
-        }
-        // A new identifier, even for two exports in the same second.
-        let base = BagWriter.identifier(repositoryID: repo.catalogue.repositoryID, date: now)
-        var identifier = base
-        var suffix = 2
-        while history.contains(where: { $0.id == identifier }) {
-            identifier = "\(base)-\(suffix)"
-            suffix += 1
-        }
-        let scope = scope()
-        var written: [String] = []
-        var finished = false
-        defer { if !finished { for path in written { try? FileManager.default.removeItem(atPath: path) } } }
-        var events: [(ProductID, NewEvent)] = []
-        var totals = (files: 0, bytes: Int64(0))
-        for (index, group) in groups.enumerated() {
-            let bag = groups.count == 1 ? identifier : "\(identifier)-\(index + 1)-of-\(groups.count)"
-            let tags = BagWriter.Tags(
-                organization: organization ?? "kho repository \(repo.catalogue.repositoryID)",
-                contactName: contactName, contactEmail: contactEmail, repositoryID: repo.catalogue.repositoryID,
-                scope: scope, date: now, identifier: bag, previous: start?.bundle,
-                group: groups.count == 1 ? nil : (identifier, index + 1, groups.count))
-            let summary = try BagWriter.write(
-                records: group.map { ($0.id.rawValue, records[$0.id]!) },
-                tombstones: index == 0 ? try tombstones.map { ($0.id.rawValue, try encoder.encode($0.record)) } : [],
-                store: repo.store, objects: group.flatMap { $0.files.map(\.object.sha256) },
-                tags: tags, to: paths[index])
-            written.append(paths[index])
-            totals.files += summary.files
-            totals.bytes += summary.bytes
-            for product in group {
-                var detail = ["bundle": bag, "software": Environment.software]
-                if groups.count > 1 { detail["bag_group"] = identifier }
-                events.append(
-                    (
-                        product.id,
-                        NewEvent(
-                            type: .informationPackageCreation, at: now, agent: Environment.agent, detail: detail)
-                    ))
-            }
-            if groups.count > 1 {
+        if outcome.bags.count > 1 {
+            for (index, bag) in outcome.bags.enumerated() {
                 Output.line(
-                    "bag \(index + 1) of \(groups.count): \(group.count) product(s), \(summary.files) file(s), "
-                        + "\(Output.bytes(summary.bytes)) to \(paths[index])")
+                    "bag \(index + 1) of \(outcome.bags.count): \(bag.products) product(s), \(bag.files) file(s), "
+                        + "\(Output.bytes(bag.bytes)) to \(bag.path)")
             }
         }
-        try repo.lockForWriting()
-        try repo.catalogue.recordExport(
-            BundleRecord(
-                id: identifier, createdAt: now, since: start?.date, previous: start?.bundle, scope: scope,
-                products: products.count, tombstones: tombstones.count, bags: groups.count,
-                location: paths.joined(separator: ", ")),
-            events: events)
-        finished = true
         Output.line(
-            "exported \(products.count) product(s)"
-                + (tombstones.isEmpty ? "" : ", \(tombstones.count) removal(s)")
-                + ", \(totals.files) file(s), \(Output.bytes(totals.bytes)) to "
-                + (groups.count == 1 ? out : "\(groups.count) bags"))
-        Output.line("bundle \(identifier)" + (start?.bundle.map { " (follows \($0))" } ?? ""))
-    }
-
-    /// Kho-Export-Scope: the filters and --since as given, or `all`.
-    func scope() -> String {
-        let skip: Set<String> = [
-            "--out", "--organization", "--contact-name", "--contact-email", "--max-bag-size", "--repo",
-        ]
-        var parts: [String] = []
-        var arguments = CommandLine.arguments.dropFirst(2).makeIterator()
-        while let argument = arguments.next() {
-            if skip.contains(argument) {
-                _ = arguments.next()
-                continue
-            }
-            if skip.contains(where: { argument.hasPrefix($0 + "=") }) { continue }
-            parts.append(argument)
-        }
-        return parts.isEmpty ? "all" : parts.joined(separator: " ")
-    }
-
-    /// What --since names: the time the increment starts from, and the bundle it follows if any.
-    static func resolve(_ since: String, history: [BundleRecord]) throws -> (date: Date, bundle: String?) {
-        if since.uppercased() == "LAST" {
-            guard let last = history.last else {
-                throw CLIError(
-                    "--since LAST: this repository has exported no bundle yet; make a full export first (without --since)"
-                )
-            }
-            return (last.createdAt, last.id)
-        }
-        if let bundle = history.first(where: { $0.id == since }) { return (bundle.createdAt, bundle.id) }
-        if let date = Timestamp.date(since) ?? Timestamp.date(since + "T00:00:00Z") { return (date, nil) }
-        throw CLIError(
-            "--since: '\(since)' is neither LAST, a bundle this repository exported (`kho bundle list`), "
-                + "nor a date (YYYY-MM-DD or 2024-06-30T00:00:00Z)")
-    }
-
-    /// The bytes of a group's distinct files.
-    static func bytes(_ products: [Product]) -> Int64 {
-        var seen = Set<String>()
-        var total: Int64 = 0
-        for file in products.flatMap(\.files) where seen.insert(file.object.sha256).inserted {
-            total += file.object.size
-        }
-        return total
-    }
-
-    /// Products in id order, in groups whose payload (distinct files and records) stays within
-    /// `maxBytes`; a product larger than that alone gets a group of its own.
-    static func split(_ products: [Product], records: [ProductID: Data], maxBytes: Int64) -> [[Product]] {
-        var groups: [[Product]] = []
-        var current: [Product] = []
-        var seen = Set<String>()
-        var size: Int64 = 0
-        for product in products.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
-            let record = Int64(records[product.id]?.count ?? 0) + 1
-            var added = record
-            for file in product.files where seen.insert(file.object.sha256).inserted { added += file.object.size }
-            if !current.isEmpty && size + added > maxBytes {
-                groups.append(current)
-                current = []
-                seen = Set(product.files.map(\.object.sha256))
-                size = 0
-                added = bytes([product]) + record
-            }
-            current.append(product)
-            size += added
-        }
-        if !current.isEmpty { groups.append(current) }
-        return groups
-    }
-
-    /// `gia-lai.zip` as the second of three bags: `gia-lai-2-of-3.zip`.
-    static func numbered(_ out: String, _ index: Int, of count: Int) -> String {
-        let stem = BagFormat.stem(out)
-        return "\(stem)-\(index)-of-\(count)" + out.dropFirst(stem.count)
+            "exported \(outcome.products) product(s)"
+                + (outcome.tombstones == 0 ? "" : ", \(outcome.tombstones) removal(s)")
+                + ", \(outcome.files) file(s), \(Output.bytes(outcome.bytes)) to "
+                + (outcome.bags.count == 1 ? out : "\(outcome.bags.count) bags"))
+        Output.line("bundle \(outcome.identifier)" + (outcome.follows.map { " (follows \($0))" } ?? ""))
     }
 }
 

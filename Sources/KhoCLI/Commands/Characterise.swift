@@ -1,4 +1,5 @@
 import ArgumentParser
+import KhoApp
 import Foundation
 import KhoCore
 import KhoFormats
@@ -35,40 +36,17 @@ struct Characterise: ParsableCommand {
     func run() throws {
         let repo = try repository.open()
         let id = try product.map(ProductIDArgument.parse)
-        let objects = try repo.catalogue.objects(of: id)
-        let existing = try repo.catalogue.technicalMetadata(for: objects.map(\.object.sha256))
-        let todo = objects.filter { all || existing[$0.object.sha256]?.tool != Characteriser.version }
-        let characteriser = Characteriser()
-        var results: [String: TechnicalMetadata] = [:]
-        var missing: [String] = []
-        for status in todo {
-            let path = repo.store.path(for: status.object.sha256)
-            guard FileManager.default.fileExists(atPath: path) else {
-                missing.append(status.object.sha256)
-                continue
-            }
-            results[status.object.sha256] = characteriser.characterise(path: path, mime: status.object.mime)
-        }
-        try repo.lockForWriting()
-        let at = Environment.now()
-        try repo.catalogue.setTechnicalMetadata(results, tool: Characteriser.version, at: at)
-        for (sha256, metadata) in results.sorted(by: { $0.key < $1.key }) {
-            try repo.catalogue.recordObjectEvent(
-                sha256,
-                event: NewEvent(
-                    type: .metadataExtraction, at: at, agent: Environment.agent,
-                    detail: ["sha256": sha256, "format": metadata.format, "tool": Characteriser.version]))
-        }
+        let outcome = try repo.characterise(id, all: all, context: Environment.context)
+        let results = outcome.results.sorted(by: { $0.key < $1.key })
         if json {
-            try Output.json(
-                results.sorted(by: { $0.key < $1.key }).map { CharacterisedJSON(sha256: $0.key, metadata: $0.value) })
+            try Output.json(results.map { CharacterisedJSON(sha256: $0.key, metadata: $0.value) })
         } else {
-            for (sha256, metadata) in results.sorted(by: { $0.key < $1.key }) {
+            for (sha256, metadata) in results {
                 Output.line("\(sha256.prefix(12))…  \(TechnicalText.summary(metadata))")
             }
-            Output.note("\(results.count) file(s) characterised, \(objects.count - todo.count) already up to date")
+            Output.note("\(results.count) file(s) characterised, \(outcome.upToDate) already up to date")
         }
-        for sha256 in missing {
+        for sha256 in outcome.missing {
             Output.note("missing from the store, not characterised: \(sha256) (run `kho verify`)")
         }
     }

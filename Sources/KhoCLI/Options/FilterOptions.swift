@@ -42,6 +42,11 @@ struct FilterOptions: ParsableArguments {
 
     /// The filter, with every code checked against the vocabulary; all problems reported at once.
     func filter(_ vocabulary: Vocabulary) throws -> ProductFilter {
+        do { return try input.resolve(vocabulary).0 } catch { throw CLIError(error.description) }
+    }
+
+    /// The flags as the application layer takes them.
+    var input: FilterInput {
         var input = FilterInput()
         input.kinds = MetadataOptions.split(kinds)
         input.languages = MetadataOptions.split(languages)
@@ -54,6 +59,6 @@ struct FilterOptions: ParsableArguments {
         input.to = to
         input.digitised = digitised
         input.fieldName = { "--\($0)" }
-        do { return try input.resolve(vocabulary).0 } catch { throw CLIError(error.description) }
+        return input
     }
 }

@@ -84,8 +84,9 @@ public protocol FixityRecords: Sendable {
     /// Records fixity checks, and a `fixity check` event for each product holding each object.
     func record(_ checks: [FixityCheck], agent: String, software: String) throws
 
-    /// Stores what characterisation read from objects, replacing what was there.
-    func setTechnicalMetadata(_ entries: [String: TechnicalMetadata], tool: String, at: Date) throws
+    /// Stores what characterisation read from objects, replacing what was there, with a
+    /// `metadata extraction` event for each product holding each object: one transaction.
+    func setTechnicalMetadata(_ entries: [String: TechnicalMetadata], tool: String, at: Date, agent: String) throws
 
     /// The technical metadata of these objects, with the tool version that made it.
     func technicalMetadata(for sha256s: [String]) throws -> [String: (metadata: TechnicalMetadata, tool: String)]
