@@ -34,6 +34,8 @@ let package = Package(
                 .embedInCode("Vocabularies/provinces.json"),
                 .embedInCode("Vocabularies/funding.json"),
                 .embedInCode("Profiles/vn-archive-2019.json"),
+                .embedInCode("Messages/vi.json"),
+                .embedInCode("Messages/en.json"),
             ],
             swiftSettings: strict
         ),

@@ -10,10 +10,18 @@ public struct OperationContext: Sendable {
     public var software: String
     /// The clock.
     public var now: @Sendable () -> Date
+    /// The language of what people read (report group labels, messages).
+    public var language: DisplayLanguage
 
-    public init(agent: String, software: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        agent: String, software: String, now: @escaping @Sendable () -> Date = { Date() },
+        language: DisplayLanguage = .en
+    ) {
         self.agent = agent
         self.software = software
         self.now = now
+        self.language = language
     }
+
+    public var localizer: Localizer { .builtIn(language) }
 }

@@ -53,7 +53,9 @@ public struct Operations: Sendable {
             kind: kind, counts: snapshot.counts, grouping: grouping, scope: scope.description,
             catalogue: snapshot.state, generatedAt: context.now(), software: context.software,
             publicLinks: snapshot.baseURL != nil,
-            label: { ReportScope.label($0, grouping: grouping, vocabulary: vocabulary) },
+            label: { [localizer = context.localizer] in
+                ReportScope.label($0, grouping: grouping, vocabulary: vocabulary, localizer)
+            },
             notDigitised: snapshot.notDigitised?.map { product in
                 UndigitisedProduct(
                     id: product.id.rawValue, title: product.metadata.title, kind: product.metadata.kind,

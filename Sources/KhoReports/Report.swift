@@ -193,7 +193,11 @@ public struct Report: Encodable, Sendable {
             let raw = String(key.dropFirst(prefix.count))
             return GroupFigures(
                 key: raw, label: label(raw), figures: Figures(value, kind: figureKind, publicLinks: publicLinks))
-        }.sorted { ($0.key.isEmpty ? 1 : 0, $0.label) < ($1.key.isEmpty ? 1 : 0, $1.label) }
+        }.sorted { a, b in
+            // Vietnamese alphabetical order (Đắk Lắk before Tuyên Quang); the group with no value last.
+            if a.key.isEmpty != b.key.isEmpty { return b.key.isEmpty }
+            return VietnameseCollation.precedes(a.label, b.label)
+        }
         self.notDigitised = notDigitised
         message = total.products == 0 ? "No products in this scope: every percentage is undefined (0 / 0)." : nil
         if let previous {

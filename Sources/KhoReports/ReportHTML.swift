@@ -6,14 +6,16 @@ import KhoCore
 public enum ReportHTML {
     static func escape(_ text: String) -> String { Markup.escape(text) }
 
-    static func percent(_ ratio: Ratio?) -> String {
+    static func percent(_ ratio: Ratio?, _ l: Localizer) -> String {
         guard let ratio else { return "—" }
-        let value = ratio.percent.map { String(format: "%.2f %%", $0) } ?? "n/a"
-        return "\(value) <small>(\(ratio.numerator) / \(ratio.denominator))</small>"
+        let value = ratio.percent.map { l.percent($0, digits: 2) } ?? l("number.not_available")
+        return "\(escape(value)) <small>(\(l.integer(ratio.numerator)) / \(l.integer(ratio.denominator)))</small>"
     }
 
     /// Horizontal bars with the 15-20 % band shaded behind them.
-    public static func chart(_ rows: [(label: String, ratio: Ratio?)], title: String, band: Bool) -> String {
+    public static func chart(
+        _ rows: [(label: String, ratio: Ratio?)], title: String, band: Bool, _ l: Localizer = .english
+    ) -> String {
         let rowHeight = 26.0
         let labelWidth = 190.0
         let barWidth = 380.0
@@ -27,10 +29,10 @@ public enum ReportHTML {
         if band {
             svg += """
                 <rect x="\(x(15))" y="0" width="\(x(20) - x(15))" height="\(height - 20)" class="band"/>
-                <text x="\(x(15))" y="\(height - 6)" class="axis">15 %</text><text x="\(x(20))" y="\(height - 6)" class="axis">20 %</text>
+                <text x="\(x(15))" y="\(height - 6)" class="axis">\(l.percent(15, digits: 0))</text><text x="\(x(20))" y="\(height - 6)" class="axis">\(l.percent(20, digits: 0))</text>
                 """
         } else {
-            svg += "<text x=\"\(x(100) - 30)\" y=\"\(height - 6)\" class=\"axis\">100 %</text>"
+            svg += "<text x=\"\(x(100) - 30)\" y=\"\(height - 6)\" class=\"axis\">\(l.percent(100, digits: 0))</text>"
         }
         for (index, row) in rows.enumerated() {
             let y = Double(index) * rowHeight + 4
@@ -39,33 +41,29 @@ public enum ReportHTML {
             svg += """
                 <text x="0" y="\(y + 15)" class="label">\(escape(String(row.label.prefix(28))))</text>
                 <rect x="\(labelWidth)" y="\(y + 3)" width="\(max(0, x(value) - labelWidth))" height="\(rowHeight - 10)" class="bar \(state)"/>
-                <text x="\(x(value) + 4)" y="\(y + 15)" class="value">\(row.ratio?.percent.map { String(format: "%.1f %%", $0) } ?? "n/a")</text>
+                <text x="\(x(value) + 4)" y="\(y + 15)" class="value">\(escape(row.ratio?.percent.map { l.percent($0, digits: 1) } ?? l("number.not_available")))</text>
                 """
         }
         return svg + "</svg>"
     }
 
-    public static func render(_ report: Report) -> String {
-        var body = "<h1>\(escape(report.title))</h1>\n<dl class=\"meta\">"
-        let scope =
-            report.scope.isEmpty
-            ? "all products"
-            : report.scope.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
+    public static func render(_ report: Report, _ l: Localizer = .english) -> String {
+        let title = ReportText.title(report, l)
+        var body = "<h1>\(escape(title))</h1>\n<dl class=\"meta\">"
         for (term, value) in [
-            ("Scope", scope),
-            (
-                "Catalogue",
-                "\(report.catalogue.products) products, last change \(report.catalogue.lastChange ?? "none"), state \(report.catalogue.digest)"
-            ),
-            ("Made", "\(report.generatedAt) by \(report.software)"), ("Definitions", report.definitionsVersion),
+            (l("report.meta.scope"), ReportText.scope(report, l)),
+            (l("report.meta.catalogue"), ReportText.catalogue(report, l, key: "report.catalogue.short")),
+            (l("report.meta.made"), l("report.made.short", ["at": report.generatedAt, "software": report.software])),
+            (l("report.meta.definitions"), report.definitionsVersion),
         ] {
-            body += "<dt>\(term)</dt><dd>\(escape(value))</dd>"
+            body += "<dt>\(escape(term))</dt><dd>\(escape(value))</dd>"
         }
         body += "</dl>\n"
-        if let message = report.message { body += "<p class=\"message\">\(escape(message))</p>\n" }
+        if let message = ReportText.message(report, l) { body += "<p class=\"message\">\(escape(message))</p>\n" }
         body +=
-            "<section><h2>Summary</h2><table><thead><tr><th>Figure</th><th>Value</th><th>Band</th></tr></thead><tbody>"
-        for row in ReportText.figureRows(report.totals) {
+            "<section><h2>\(escape(l("report.html.summary")))</h2><table><thead><tr><th>\(escape(l("report.column.figure")))</th>"
+            + "<th>\(escape(l("report.column.value")))</th><th>\(escape(l("report.html.band")))</th></tr></thead><tbody>"
+        for row in ReportText.figureRows(report.totals, l) {
             let indent = row[0].hasPrefix("  ") ? " class=\"sub\"" : ""
             let value = row[1].contains(" = ") ? percentFromText(row[1]) : escape(row[1])
             body +=
@@ -75,74 +73,75 @@ public enum ReportHTML {
         let groups = report.groups
         if let shares = report.totals.shares {
             let rows =
-                [(label: "All products", ratio: Optional(shares.target))]
+                [(label: l("report.html.all_products"), ratio: Optional(shares.target))]
                 + groups.map { ($0.label, $0.figures.shares?.target) }
             body +=
-                "<section><h2>Target share against the 15–20 % band</h2>\(chart(rows, title: "Target share", band: true))</section>\n"
+                "<section><h2>\(escape(l("report.html.share_chart")))</h2>\(chart(rows, title: l("report.html.share_chart_title"), band: true, l))</section>\n"
         }
         if let books = report.totals.books {
             let rows =
-                [(label: "All book titles", ratio: Optional(books.target))]
+                [(label: l("report.html.all_books"), ratio: Optional(books.target))]
                 + groups.map { ($0.label, $0.figures.books?.target) }
             body +=
-                "<section><h2>Book-title share against the 15–20 % band</h2>\(chart(rows, title: "Book-title share", band: true))</section>\n"
+                "<section><h2>\(escape(l("report.html.book_chart")))</h2>\(chart(rows, title: l("report.html.book_chart_title"), band: true, l))</section>\n"
         }
         if let coverage = report.totals.coverage {
             let rows =
-                [(label: "All products", ratio: Optional(coverage.digitised))]
+                [(label: l("report.html.all_products"), ratio: Optional(coverage.digitised))]
                 + groups.map { ($0.label, $0.figures.coverage?.digitised) }
             body +=
-                "<section><h2>Digitisation coverage against 100 %</h2>\(chart(rows, title: "Digitised", band: false))</section>\n"
+                "<section><h2>\(escape(l("report.html.coverage_chart")))</h2>\(chart(rows, title: l("report.html.coverage_chart_title"), band: false, l))</section>\n"
         }
         if let previous = report.previous {
-            body += "<section><h2>Change since \(escape(previous.period))</h2><table><tbody>"
-            for (key, value) in previous.change.sorted(by: { $0.key < $1.key }) {
-                body +=
-                    "<tr><td>\(escape(key.replacingOccurrences(of: "_", with: " ")))</td><td>\(String(format: "%+.2f", value))</td></tr>"
+            body += "<section><h2>\(escape(l("report.change_since", ["period": previous.period])))</h2><table><tbody>"
+            for row in ReportText.changeRows(previous, l) {
+                body += "<tr><td>\(escape(row[0]))</td><td>\(escape(row[1]))</td></tr>"
             }
             body += "</tbody></table></section>\n"
         }
         if let grouping = report.grouping {
-            body += "<section><h2>By \(escape(grouping.rawValue))</h2><div class=\"scroll\"><table><thead><tr>"
-            body += ReportText.groupHeader(report).map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+            body +=
+                "<section><h2>\(escape(l("report.by", ["grouping": ReportText.groupingName(grouping, l)])))</h2><div class=\"scroll\"><table><thead><tr>"
+            body += ReportText.groupHeader(report, l).map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
             for group in groups {
                 body +=
                     "<tr>"
-                    + ReportText.groupRow(group.label, group.figures, products: ReportText.products(group.figures)).map
-                { "<td>\(escape($0))</td>" }.joined() + "</tr>"
+                    + ReportText.groupRow(group.label, group.figures, products: ReportText.products(group.figures), l)
+                    .map { "<td>\(escape($0))</td>" }.joined() + "</tr>"
             }
             body +=
                 "<tr class=\"total\">"
-                + ReportText.groupRow("total", report.totals, products: ReportText.products(report.totals)).map {
-                    "<td>\(escape($0))</td>"
-                }.joined() + "</tr>"
+                + ReportText.groupRow(l("report.total"), report.totals, products: ReportText.products(report.totals), l)
+                .map { "<td>\(escape($0))</td>" }.joined() + "</tr>"
             body += "</tbody></table></div></section>\n"
         }
         if let list = report.notDigitised, let coverage = report.totals.coverage {
             body +=
-                "<section><h2>Not digitised (\(coverage.notDigitised))</h2><div class=\"scroll\"><table><thead><tr><th>ID</th><th>Kind</th><th>Province</th><th>Published</th><th>Title</th></tr></thead><tbody>"
+                "<section><h2>\(escape(l("report.not_digitised", ["count": l.integer(coverage.notDigitised)])))</h2><div class=\"scroll\"><table><thead><tr>"
+                + ReportText.notDigitisedHeader(l).map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
             for item in list {
                 body +=
                     "<tr><td><code>\(item.id)</code></td><td>\(escape(item.kind))</td><td>\(escape(item.province ?? ""))</td><td>\(escape(item.published ?? ""))</td><td>\(escape(item.title))</td></tr>"
             }
             if list.count < coverage.notDigitised {
-                body += "<tr><td colspan=\"5\">… and \(coverage.notDigitised - list.count) more</td></tr>"
+                body +=
+                    "<tr><td colspan=\"5\">\(escape(l("report.html.more", ["count": l.integer(coverage.notDigitised - list.count)])))</td></tr>"
             }
             body += "</tbody></table></div></section>\n"
         }
-        body += "<section><h2>Definitions</h2><dl>"
-        for (key, value) in report.definitions.sorted(by: { $0.key < $1.key }) {
-            body += "<dt>\(escape(key.replacingOccurrences(of: "_", with: " ")))</dt><dd>\(escape(value))</dd>"
+        body += "<section><h2>\(escape(l("report.definitions")))</h2><dl>"
+        for (key, value) in ReportText.definitions(report, l) {
+            body += "<dt>\(escape(key))</dt><dd>\(escape(value))</dd>"
         }
         body += "</dl></section>"
         return """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(l.language.rawValue)">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="generator" content="\(escape(report.software))">
-            <title>\(escape(report.title))</title>
+            <title>\(escape(title))</title>
             <style>
             body { font-family: "Noto Sans", "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1rem; color: #1d2329; line-height: 1.45; }
             h1 { font-size: 1.5rem; margin-bottom: .5rem; } h2 { font-size: 1.15rem; margin-top: 1.8rem; border-bottom: 1px solid #d0d7de; }

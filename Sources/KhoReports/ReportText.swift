@@ -3,81 +3,130 @@ import KhoCore
 
 /// Reports for people: an aligned table for the terminal, or Markdown.
 public enum ReportText {
-    static func percent(_ ratio: Ratio?) -> String {
+    static func percent(_ ratio: Ratio?, _ l: Localizer) -> String {
         guard let ratio else { return "—" }
-        guard let percent = ratio.percent else { return "\(ratio.numerator) / \(ratio.denominator) = n/a" }
-        return "\(ratio.numerator) / \(ratio.denominator) = \(String(format: "%.2f", percent)) %"
+        let fraction = "\(l.integer(ratio.numerator)) / \(l.integer(ratio.denominator))"
+        guard let percent = ratio.percent else { return "\(fraction) = \(l("number.not_available"))" }
+        return "\(fraction) = \(l.percent(percent, digits: 2))"
     }
 
-    static func band(_ ratio: Ratio?) -> String {
+    static func band(_ ratio: Ratio?, _ l: Localizer) -> String {
         guard let band = ratio?.band else { return "" }
-        return "\(band.rawValue) 15–20 %"
+        return l("report.band.\(band.rawValue)")
+    }
+
+    static func shortBand(_ ratio: Ratio?, _ l: Localizer) -> String {
+        guard let band = ratio?.band else { return "" }
+        return l("report.band.short.\(band.rawValue)")
+    }
+
+    /// The report's title in the reader's language (the JSON keeps the English one).
+    public static func title(_ report: Report, _ l: Localizer) -> String {
+        l("report.title.\(report.report.rawValue)", ["period": report.scope["period"] ?? ""])
+    }
+
+    /// The scope as "key value; key value", or "all products".
+    static func scope(_ report: Report, _ l: Localizer) -> String {
+        guard !report.scope.isEmpty else { return l("report.scope.all") }
+        return report.scope.sorted { $0.key < $1.key }.map { key, value in
+            let name = l.has("report.scope.key.\(key)") ? l("report.scope.key.\(key)") : key
+            return "\(name) \(value)"
+        }.joined(separator: "; ")
+    }
+
+    static func catalogue(_ report: Report, _ l: Localizer, key: String = "report.catalogue") -> String {
+        l(
+            key,
+            [
+                "products": l.integer(report.catalogue.products),
+                "change": report.catalogue.lastChange ?? l("report.catalogue.no_change"),
+                "digest": report.catalogue.digest,
+            ])
     }
 
     /// The header lines every report starts with: what, scope, source, rules.
-    static func header(_ report: Report) -> [String] {
-        let scope =
-            report.scope.isEmpty
-            ? "all products"
-            : report.scope.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "; ")
-        return [
-            report.title,
-            "Scope: \(scope)",
-            "Catalogue: \(report.catalogue.products) products, last change \(report.catalogue.lastChange ?? "none"), state \(report.catalogue.digest)",
-            "Made \(report.generatedAt) by \(report.software); definitions: \(report.definitionsVersion)",
+    static func header(_ report: Report, _ l: Localizer) -> [String] {
+        [
+            title(report, l),
+            l("report.scope", ["scope": scope(report, l)]),
+            catalogue(report, l),
+            l(
+                "report.made",
+                ["at": report.generatedAt, "software": report.software, "version": report.definitionsVersion]),
         ]
     }
 
-    static func figureRows(_ figures: Figures) -> [[String]] {
+    static func message(_ report: Report, _ l: Localizer) -> String? { report.message.map { _ in l("report.empty") } }
+
+    static func figureRows(_ figures: Figures, _ l: Localizer) -> [[String]] {
         var rows: [[String]] = []
         if let shares = figures.shares {
-            rows.append(["Target share (ethnic ∪ foreign ∪ digital)", percent(shares.target), band(shares.target)])
-            rows.append(["  ethnic-language", percent(shares.ethnic), ""])
-            rows.append(["  foreign-language", percent(shares.foreign), ""])
-            rows.append(["  digital", percent(shares.digital), ""])
-            let o = shares.overlaps
-            for (key, label) in [
-                ("ethnic_and_foreign", "in ethnic and foreign"), ("ethnic_and_digital", "in ethnic and digital"),
-                ("foreign_and_digital", "in foreign and digital"), ("all_three", "in all three"), ("none", "in none"),
-            ] {
-                rows.append(["    \(label)", String(o[key] ?? 0), ""])
+            rows.append([l("report.row.target_share"), percent(shares.target, l), band(shares.target, l)])
+            rows.append(["  " + l("report.row.ethnic"), percent(shares.ethnic, l), ""])
+            rows.append(["  " + l("report.row.foreign"), percent(shares.foreign, l), ""])
+            rows.append(["  " + l("report.row.digital"), percent(shares.digital, l), ""])
+            for key in ["ethnic_and_foreign", "ethnic_and_digital", "foreign_and_digital", "all_three", "none"] {
+                rows.append(["    " + l("report.row.\(key)"), l.integer(shares.overlaps[key] ?? 0), ""])
             }
         }
         if let books = figures.books {
-            rows.append(["Book titles (target 1,000 nationally)", percent(books.progress), ""])
-            rows.append(["  share: foreign ∪ ethnic ∪ e-book", percent(books.target), band(books.target)])
-            rows.append(["  foreign-language titles", percent(books.foreign), ""])
-            rows.append(["  ethnic-language titles", percent(books.ethnic), ""])
-            rows.append(["  e-book titles", percent(books.ebook), ""])
+            rows.append([
+                l("report.row.book_titles", ["target": l.integer(ReportDefinitions.bookTitleTarget)]),
+                percent(books.progress, l), "",
+            ])
+            rows.append(["  " + l("report.row.book_share"), percent(books.target, l), band(books.target, l)])
+            rows.append(["  " + l("report.row.book_foreign"), percent(books.foreign, l), ""])
+            rows.append(["  " + l("report.row.book_ethnic"), percent(books.ethnic, l), ""])
+            rows.append(["  " + l("report.row.ebooks"), percent(books.ebook, l), ""])
         }
         if let coverage = figures.coverage {
-            rows.append(["Digitised (target 100 %)", percent(coverage.digitised), ""])
+            rows.append([l("report.row.digitised"), percent(coverage.digitised, l), ""])
             rows.append([
-                "  shared in the national database", coverage.shared.note ?? percent(coverage.shared.ratio), "",
+                "  " + l("report.row.shared"),
+                coverage.shared.available ? percent(coverage.shared.ratio, l) : l("report.online.unavailable"), "",
             ])
-            rows.append(["  online", coverage.online.note ?? percent(coverage.online.ratio), ""])
+            rows.append([
+                "  " + l("report.row.online"),
+                coverage.online.available ? percent(coverage.online.ratio, l) : l("report.online.unavailable"), "",
+            ])
         }
         return rows
     }
 
-    static func groupHeader(_ report: Report) -> [String] {
-        var header = ["group", "products"]
-        if report.totals.shares != nil { header += ["target share", "band"] }
-        if report.totals.books != nil { header += ["book titles", "book share", "band"] }
-        if report.totals.coverage != nil { header += ["digitised"] }
+    /// The period comparison: counts as whole numbers, shares in percentage points.
+    static func changeRows(_ previous: Report.PreviousPeriod, _ l: Localizer) -> [[String]] {
+        ["products", "book_titles", "target_share_points", "book_share_points", "digitised_points"].compactMap { key in
+            guard let value = previous.change[key] else { return nil }
+            let text =
+                key.hasSuffix("_points")
+                ? l("report.change.points", ["value": l.signed(value, digits: 2)]) : l.signed(value, digits: 0)
+            return [l("report.change.\(key)"), text]
+        }
+    }
+
+    static func groupingName(_ grouping: ReportGrouping, _ l: Localizer) -> String {
+        l("report.grouping.\(grouping.rawValue)")
+    }
+
+    static func groupHeader(_ report: Report, _ l: Localizer) -> [String] {
+        var header = [l("report.column.group"), l("report.column.products")]
+        if report.totals.shares != nil { header += [l("report.column.target_share"), l("report.column.band")] }
+        if report.totals.books != nil {
+            header += [l("report.column.book_titles"), l("report.column.book_share"), l("report.column.band")]
+        }
+        if report.totals.coverage != nil { header += [l("report.column.digitised")] }
         return header
     }
 
-    static func groupRow(_ label: String, _ figures: Figures, products: Int) -> [String] {
-        var row = [label, String(products)]
+    static func groupRow(_ label: String, _ figures: Figures, products: Int, _ l: Localizer) -> [String] {
+        var row = [label, l.integer(products)]
         func short(_ ratio: Ratio?) -> String {
             guard let ratio else { return "—" }
-            return ratio.percent.map { "\(ratio.numerator) (\(String(format: "%.2f", $0)) %)" }
-                ?? "\(ratio.numerator) (n/a)"
+            return "\(l.integer(ratio.numerator)) (\(ratio.percent.map { l.percent($0, digits: 2) } ?? l("number.not_available")))"
         }
-        if let shares = figures.shares { row += [short(shares.target), shares.target.band?.rawValue ?? ""] }
+        if let shares = figures.shares { row += [short(shares.target), shortBand(shares.target, l)] }
         if let books = figures.books {
-            row += [String(books.titles), short(books.target), books.target.band?.rawValue ?? ""]
+            row += [l.integer(books.titles), short(books.target), shortBand(books.target, l)]
         }
         if let coverage = figures.coverage { row += [short(coverage.digitised)] }
         return row
@@ -87,82 +136,88 @@ public enum ReportText {
         figures.shares?.products ?? figures.coverage?.products ?? figures.books?.titles ?? 0
     }
 
+    static func notDigitisedHeader(_ l: Localizer) -> [String] {
+        ["id", "kind", "province", "published", "title"].map { l("report.column.\($0)") }
+    }
+
+    static func definitions(_ report: Report, _ l: Localizer) -> [(String, String)] {
+        report.definitions.sorted { $0.key < $1.key }.map { key, value in
+            (key.replacingOccurrences(of: "_", with: " "),
+             l.has("report.definition.\(key)") ? l("report.definition.\(key)") : value)
+        }
+    }
+
     /// The report as aligned text for a terminal.
-    public static func table(_ report: Report) -> String {
-        var lines = header(report) + [""]
-        if let message = report.message { lines += [message, ""] }
-        lines += Markup.columns(figureRows(report.totals))
+    public static func table(_ report: Report, _ l: Localizer = .english) -> String {
+        var lines = header(report, l) + [""]
+        if let message = message(report, l) { lines += [message, ""] }
+        lines += Markup.columns(figureRows(report.totals, l))
         if let previous = report.previous {
-            lines += ["", "Change since \(previous.period):"]
-            lines += Markup.columns(
-                previous.change.sorted { $0.key < $1.key }.map {
-                    ["  \($0.key.replacingOccurrences(of: "_", with: " "))", String(format: "%+.2f", $0.value)]
-                })
+            lines += ["", l("report.change_since", ["period": previous.period]) + ":"]
+            lines += Markup.columns(changeRows(previous, l).map { ["  " + $0[0], $0[1]] })
         }
         if let grouping = report.grouping {
-            lines += ["", "By \(grouping.rawValue):"]
+            lines += ["", l("report.by", ["grouping": groupingName(grouping, l)]) + ":"]
             lines += Markup.columns(
-                [groupHeader(report)]
-                    + report.groups.map { groupRow($0.label, $0.figures, products: products($0.figures)) }
-                    + [groupRow("total", report.totals, products: products(report.totals))]
+                [groupHeader(report, l)]
+                    + report.groups.map { groupRow($0.label, $0.figures, products: products($0.figures), l) }
+                    + [groupRow(l("report.total"), report.totals, products: products(report.totals), l)]
             ).map { "  " + $0 }
         }
         if let list = report.notDigitised, let coverage = report.totals.coverage {
-            lines += ["", "Not digitised (\(coverage.notDigitised)):"]
+            lines += ["", l("report.not_digitised", ["count": l.integer(coverage.notDigitised)]) + ":"]
             lines += Markup.columns(list.map { [$0.id, $0.kind, $0.province ?? "", $0.published ?? "", $0.title] }).map
             {
                 "  " + $0
             }
             if list.count < coverage.notDigitised {
-                lines.append("  … and \(coverage.notDigitised - list.count) more (--list-limit)")
+                lines.append("  " + l("report.not_digitised.more", ["count": l.integer(coverage.notDigitised - list.count)]))
             }
         }
-        lines +=
-            ["", "Definitions:"] + report.definitions.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
+        lines += ["", l("report.definitions") + ":"] + definitions(report, l).map { "  \($0.0): \($0.1)" }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// The report as Markdown.
-    public static func markdown(_ report: Report) -> String {
+    public static func markdown(_ report: Report, _ l: Localizer = .english) -> String {
         func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
         func table(_ rows: [[String]]) -> [String] {
             guard let first = rows.first else { return [] }
             return ["| " + first.map(cell).joined(separator: " | ") + " |", "|" + first.map { _ in " --- |" }.joined()]
                 + rows.dropFirst().map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
         }
-        let head = header(report)
+        let head = header(report, l)
         var lines = ["# \(head[0])", ""] + head.dropFirst().map { "- \($0)" } + [""]
-        if let message = report.message { lines += ["> \(message)", ""] }
+        if let message = message(report, l) { lines += ["> \(message)", ""] }
         lines += table(
-            [["figure", "value", "band"]]
-                + figureRows(report.totals).map { [$0[0].trimmingCharacters(in: .whitespaces), $0[1], $0[2]] })
+            [[l("report.column.figure"), l("report.column.value"), l("report.column.band")]]
+                + figureRows(report.totals, l).map { [$0[0].trimmingCharacters(in: .whitespaces), $0[1], $0[2]] })
         if let previous = report.previous {
-            lines += ["", "## Change since \(previous.period)", ""]
-            lines += table(
-                [["figure", "change"]]
-                    + previous.change.sorted { $0.key < $1.key }.map { [$0.key, String(format: "%+.2f", $0.value)] })
+            lines += ["", "## " + l("report.change_since", ["period": previous.period]), ""]
+            lines += table([[l("report.column.figure"), l("report.column.change")]] + changeRows(previous, l))
         }
         if let grouping = report.grouping {
-            lines += ["", "## By \(grouping.rawValue)", ""]
+            lines += ["", "## " + l("report.by", ["grouping": groupingName(grouping, l)]), ""]
             lines += table(
-                [groupHeader(report)]
-                    + report.groups.map { groupRow($0.label, $0.figures, products: products($0.figures)) }
-                    + [groupRow("**total**", report.totals, products: products(report.totals))])
+                [groupHeader(report, l)]
+                    + report.groups.map { groupRow($0.label, $0.figures, products: products($0.figures), l) }
+                    + [groupRow("**\(l("report.total"))**", report.totals, products: products(report.totals), l)])
         }
         if let list = report.notDigitised, let coverage = report.totals.coverage {
-            lines += ["", "## Not digitised (\(coverage.notDigitised))", ""]
+            lines += ["", "## " + l("report.not_digitised", ["count": l.integer(coverage.notDigitised)]), ""]
             lines += table(
-                [["id", "kind", "province", "published", "title"]]
+                [notDigitisedHeader(l)]
                     + list.map { [$0.id, $0.kind, $0.province ?? "", $0.published ?? "", $0.title] })
         }
-        lines +=
-            ["", "## Definitions", ""]
-            + report.definitions.sorted { $0.key < $1.key }.map { "- **\($0.key)**: \($0.value)" }
+        lines += ["", "## " + l("report.definitions"), ""] + definitions(report, l).map { "- **\($0.0)**: \($0.1)" }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// One row per group and a total row, every figure with its numerator and denominator.
-    public static func csvRows(_ report: Report) -> [[String]] {
+    ///
+    /// Column names follow the reader's language; values stay machine-readable in both (codes,
+    /// plain integers, a dot before decimals), so that a spreadsheet or a script reads them alike.
+    public static func csvRows(_ report: Report, _ l: Localizer = .english) -> [[String]] {
         var header = ["group", "label", "products"]
         func ratio(_ name: String) -> [String] { ["\(name)_numerator", "\(name)_denominator", "\(name)_percent"] }
         if report.totals.shares != nil {
@@ -200,8 +255,7 @@ public enum ReportText {
             }
             return row
         }
-        return [header] + report.groups.map { values($0.key, $0.label, $0.figures) } + [
-            values("", "total", report.totals)
-        ]
+        return [l.language == .en ? header : header.map { l("report.csv.\($0)") }]
+            + report.groups.map { values($0.key, $0.label, $0.figures) } + [values("", l("report.total"), report.totals)]
     }
 }

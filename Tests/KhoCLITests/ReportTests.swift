@@ -171,6 +171,6 @@ struct ReportTests {
         #expect(text.contains("bac-ninh,Bắc Ninh,1,1,1,100.00,above"))
         #expect(text.contains(",total,9,6,9,66.67,above"))
         let markdown = try ws.ok("report", "books", "--format", "md").stdout
-        #expect(markdown.contains("| Book titles (target 1,000 nationally) | 3 / 1000 = 0.30 % |"))
+        #expect(markdown.contains("| Book titles (target 1,000 nationally) | 3 / 1,000 = 0.30 % |"))
     }
 }

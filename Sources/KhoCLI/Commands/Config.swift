@@ -6,16 +6,38 @@ struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and change the repository's settings.",
         discussion: """
-            Settings: base-url, the address public links and QR codes start with (`<base-url>/p/<id>`).
+            Settings: base-url, the address public links and QR codes start with (`<base-url>/p/<id>`); \
+            language, the language of reports and messages: vi (Vietnamese, the default) or en (English). \
+            KHO_LANG=vi|en overrides it for one command.
 
             Examples:
               kho config set base-url https://kho.example.gov.vn
+              kho config set language en
               kho config get base-url
               kho config list
             """,
         subcommands: [Get.self, Set.self, Unset.self, List.self])
 
-    static let keys = ["base-url"]
+    static let keys = ["base-url", "language"]
+
+    /// The value stored for a setting, checked.
+    static func checked(_ key: String, _ value: String) throws -> String {
+        switch key {
+        case "language":
+            guard let language = DisplayLanguage(code: value) else {
+                throw CLIError("language: '\(value)' is not a language kho speaks; expected vi (Vietnamese) or en (English)")
+            }
+            return language.rawValue
+        default:
+            switch PublicLink.validate(value) {
+            case .failure(let problem): throw CLIError(problem.message)
+            case .success(let url): return url
+            }
+        }
+    }
+
+    /// What a setting is when it is not set.
+    static let defaults = ["language": DisplayLanguage.vi.rawValue]
 
     static func check(_ key: String) throws {
         guard keys.contains(key) else {
@@ -29,7 +51,7 @@ struct Config: ParsableCommand {
         @Argument var key: String
         func run() throws {
             try Config.check(key)
-            guard let value = try repository.open().catalogue.setting(key) else {
+            guard let value = try repository.open().catalogue.setting(key) ?? Config.defaults[key] else {
                 throw CLIError("\(key) is not set; `kho config set \(key) VALUE` sets it")
             }
             Output.line(value)
@@ -43,11 +65,7 @@ struct Config: ParsableCommand {
         @Argument var value: String
         func run() throws {
             try Config.check(key)
-            let checked: String
-            switch PublicLink.validate(value) {
-            case .failure(let problem): throw CLIError(problem.message)
-            case .success(let url): checked = url
-            }
+            let checked = try Config.checked(key, value)
             let repo = try repository.open()
             try repo.lockForWriting()
             try repo.catalogue.setSetting(key, value: checked)
@@ -72,7 +90,10 @@ struct Config: ParsableCommand {
         @OptionGroup var repository: RepositoryOptions
         func run() throws {
             let repo = try repository.open()
-            for key in Config.keys { Output.line("\(key) = \(try repo.catalogue.setting(key) ?? "(not set)")") }
+            for key in Config.keys {
+                let value = try repo.catalogue.setting(key) ?? Config.defaults[key].map { "\($0) (default)" } ?? "(not set)"
+                Output.line("\(key) = \(value)")
+            }
         }
     }
 }

@@ -128,22 +128,22 @@ struct ReportOptions: ParsableArguments {
             scope: ReportScope(
                 filter: filter, period: chosen, grouping: grouping, description: scope, listLimit: max(0, listLimit)))
         timing.mark("snapshot")
-        try write(report)
+        try write(report, Environment.localizer(repo))
         timing.mark("render")
     }
 
-    func write(_ report: KhoReports.Report) throws {
+    func write(_ report: KhoReports.Report, _ l: Localizer) throws {
         var data: Data
         switch jsonFlag ? .json : format {
-        case .table: data = Data(ReportText.table(report).utf8)
-        case .md: data = Data(ReportText.markdown(report).utf8)
-        case .html: data = Data(ReportHTML.render(report).utf8)
+        case .table: data = Data(ReportText.table(report, l).utf8)
+        case .md: data = Data(ReportText.markdown(report, l).utf8)
+        case .html: data = Data(ReportHTML.render(report, l).utf8)
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             data = try encoder.encode(report) + Data("\n".utf8)
         case .csv:
-            data = Data((bom ? "\u{FEFF}" : "").utf8) + CSVText.encode(ReportText.csvRows(report))
+            data = Data((bom ? "\u{FEFF}" : "").utf8) + CSVText.encode(ReportText.csvRows(report, l))
         }
         guard let out else {
             FileHandle.standardOutput.write(data)

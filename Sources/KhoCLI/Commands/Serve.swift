@@ -50,7 +50,8 @@ struct Serve: AsyncParsableCommand {
         }
         var logger = Logger(label: "kho.serve")
         logger.logLevel = ProcessInfo.processInfo.environment["KHO_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-        var context = Environment.context
+        // The site is Vietnamese (its pages are written in Vietnamese); report group labels follow.
+        var context = Environment.context(language: .vi)
         context.agent = "kho serve"
         let site = Site(
             operations: Operations(queries: repo.queries, vocabulary: repo.vocabulary, context: context),

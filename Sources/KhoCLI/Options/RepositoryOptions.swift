@@ -19,7 +19,9 @@ struct RepositoryOptions: ParsableArguments {
 
     /// The application layer's operations on an open repository.
     func operations(_ repository: Repository) -> Operations {
-        Operations(queries: repository.queries, vocabulary: repository.vocabulary, context: Environment.context)
+        Operations(
+            queries: repository.queries, vocabulary: repository.vocabulary,
+            context: Environment.context(language: Environment.language(repository)))
     }
 
     func open() throws -> Repository {

@@ -1,6 +1,7 @@
 import Foundation
 import KhoApp
 import KhoCore
+import KhoRepository
 
 #if canImport(Glibc)
     import Glibc
@@ -28,9 +29,21 @@ enum Environment {
     static var software: String { "kho \(Kho.version)" }
 
     /// The agent, clock and software for an operation of the application layer.
-    static var context: OperationContext {
-        OperationContext(agent: agent, software: software, now: { Environment.now() })
+    static var context: OperationContext { context(language: .en) }
+
+    static func context(language: DisplayLanguage) -> OperationContext {
+        OperationContext(agent: agent, software: software, now: { Environment.now() }, language: language)
     }
+
+    /// The language people read: $KHO_LANG for this command, else the repository's `language`
+    /// setting, else Vietnamese.
+    static func language(_ repository: Repository?) -> DisplayLanguage {
+        DisplayLanguage.resolve(
+            environment: ProcessInfo.processInfo.environment["KHO_LANG"],
+            setting: repository.flatMap { try? $0.catalogue.setting("language") })
+    }
+
+    static func localizer(_ repository: Repository?) -> Localizer { .builtIn(language(repository)) }
 
     /// With $KHO_PAUSE_BEFORE_WRITE=PATH, a command that has read what it will change writes
     /// PATH.waiting and waits (up to a minute) for PATH to exist before it writes: tests use it to

@@ -17,7 +17,7 @@ struct DashboardController: Sendable {
 
     static func percent(_ ratio: Ratio?) -> String {
         guard let value = ratio?.percent else { return "—" }
-        return String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") + " %"
+        return Localizer.vietnamese.percent(value, digits: 1)
     }
 
     static func bandWords(_ band: Band?) -> String {
@@ -92,13 +92,13 @@ struct DashboardController: Sendable {
                 [(label: "Toàn bộ", ratio: report.totals.shares?.target)]
                 + report.groups.map { (name($0), $0.figures.shares?.target) }
             charts.append(
-                "<h2>Tỷ lệ nhóm mục tiêu theo tỉnh, thành phố</h2>\(HTML.trusted(ReportHTML.chart(shareRows, title: "Tỷ lệ nhóm mục tiêu", band: true)))"
+                "<h2>Tỷ lệ nhóm mục tiêu theo tỉnh, thành phố</h2>\(HTML.trusted(ReportHTML.chart(shareRows, title: "Tỷ lệ nhóm mục tiêu", band: true, .vietnamese)))"
             )
             let coverageRows =
                 [(label: "Toàn bộ", ratio: report.totals.coverage?.digitised)]
                 + report.groups.map { (name($0), $0.figures.coverage?.digitised) }
             charts.append(
-                "<h2>Tỷ lệ số hóa theo tỉnh, thành phố</h2>\(HTML.trusted(ReportHTML.chart(coverageRows, title: "Tỷ lệ số hóa", band: false)))"
+                "<h2>Tỷ lệ số hóa theo tỉnh, thành phố</h2>\(HTML.trusted(ReportHTML.chart(coverageRows, title: "Tỷ lệ số hóa", band: false, .vietnamese)))"
             )
             let rows = HTML.join(
                 report.groups.map { group in
@@ -147,13 +147,5 @@ struct DashboardController: Sendable {
     }
 
     /// 1.000 in Vietnamese: a dot between thousands.
-    static func number(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var result = ""
-        for (index, char) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { result.append(".") }
-            result.append(char)
-        }
-        return (value < 0 ? "-" : "") + result
-    }
+    static func number(_ value: Int) -> String { Localizer.vietnamese.integer(value) }
 }

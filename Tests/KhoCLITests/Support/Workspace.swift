@@ -80,6 +80,7 @@ final class Workspace {
         var env = ProcessInfo.processInfo.environment
         env["KHO_REPO"] = nil
         env["KHO_AGENT"] = "tester"
+        env["KHO_LANG"] = "en"  // the tests read English; Vietnamese output has its own tests
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let id = UUID().uuidString

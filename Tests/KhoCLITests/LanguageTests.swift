@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@Suite("Vietnamese first: reports in the reader's language, sorted as Vietnamese readers expect")
+struct LanguageTests {
+    /// Five products in five provinces whose code-point order is not their Vietnamese order.
+    static func fixture() throws -> Workspace {
+        let ws = try Workspace()
+        try ws.ok("init")
+        try ws.write(
+            "in/manifest.csv",
+            """
+            path,title,kind,languages,platforms,province,published
+            ,Bản tin Tuyên Quang,article,vi,website,tuyen-quang,2024-02
+            ,Phóng sự Đắk Lắk,radio-report,rad;vi,district-radio,dak-lak,2024-03
+            ,Bài viết An Giang,article,vi,print-newspaper,an-giang,2024-04
+            ,Video Điện Biên,video,vi,social-media,dien-bien,2024-05
+            ,Sách Đà Nẵng,book,vi,print-publication,da-nang,2024-06
+
+            """)
+        try ws.ok("ingest", "in", "--manifest", "in/manifest.csv")
+        return ws
+    }
+
+    /// The environment of a user who has set no language.
+    static let unset = ["KHO_LANG": ""]
+
+    @Test("a repository speaks Vietnamese by default: titles, rows, numbers with a decimal comma, provinces in Vietnamese order")
+    func vietnameseReport() throws {
+        let ws = try Self.fixture()
+        let text = try ws.kho(["report", "summary", "--by", "province"], environment: Self.unset)
+        #expect(text.status == 0, "\(text.stderr)")
+        let out = text.stdout
+        #expect(out.hasPrefix("Báo cáo tổng hợp: tỷ lệ nhóm mục tiêu, đầu sách và tiến độ số hóa\nPhạm vi: tất cả sản phẩm\n"))
+        #expect(out.contains("Tỷ lệ nhóm mục tiêu (dân tộc thiểu số ∪ nước ngoài ∪ nền tảng số)"))
+        // ethnic (Ê Đê, `rad`) 1, digital (social media, website) 2: any group 3 of 5.
+        #expect(out.contains("3 / 5 = 60,00 %"))
+        #expect(out.contains("Đầu sách (mục tiêu 1.000 đầu sách trên toàn quốc)"))
+        #expect(out.contains("Theo tỉnh, thành phố:"))
+        let order = ["An Giang", "Đà Nẵng", "Đắk Lắk", "Điện Biên", "Tuyên Quang"].map { name in
+            out.range(of: "  \(name) ")?.lowerBound
+        }
+        #expect(order.allSatisfy { $0 != nil })
+        #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted())
+        #expect(out.contains("Định nghĩa:"))
+        #expect(!out.contains("Target share"))
+
+        let html = try ws.kho(["report", "summary", "--by", "province", "--format", "html"], environment: Self.unset)
+        #expect(html.stdout.contains("<html lang=\"vi\">"))
+        #expect(html.stdout.contains("Tỷ lệ nhóm mục tiêu so với mức 15–20 %"))
+        #expect(html.stdout.contains("60,0 %"))
+        let csv = try ws.kho(["report", "shares", "--by", "province", "--format", "csv"], environment: Self.unset)
+        #expect(csv.stdout.hasPrefix("nhóm (mã),nhóm,số sản phẩm,"))
+        #expect(csv.stdout.contains(",tổng cộng,5,3,5,60.00,above"))  // values stay machine-readable
+
+        // Machine output does not change with the language.
+        let json = try ws.kho(["report", "shares", "--format", "json"], environment: Self.unset)
+        #expect(json.stdout.contains("\"report\" : \"shares\""))
+        #expect(json.stdout.contains("\"title\" : \"Target share: ethnic-language, foreign-language and digital products\""))
+    }
+
+    @Test("`kho config set language en` switches a repository to English; KHO_LANG overrides it for one command")
+    func setting() throws {
+        let ws = try Self.fixture()
+        #expect(try ws.kho(["config", "get", "language"], environment: Self.unset).stdout == "vi\n")
+        try ws.ok("config", "set", "language", "en")
+        let english = try ws.kho(["report", "books"], environment: Self.unset)
+        #expect(english.stdout.hasPrefix("Book titles: progress and share\n"))
+        #expect(english.stdout.contains("1 / 1,000 = 0.10 %"))
+        let vietnamese = try ws.kho(["report", "books"], environment: ["KHO_LANG": "vi"])
+        #expect(vietnamese.stdout.hasPrefix("Đầu sách: tiến độ và tỷ lệ\n"))
+        #expect(vietnamese.stdout.contains("1 / 1.000 = 0,10 %"))
+        let refused = try ws.kho(["config", "set", "language", "fr"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("language: 'fr' is not a language kho speaks; expected vi (Vietnamese) or en (English)"))
+        #expect(try ws.kho(["config", "get", "language"]).stdout == "en\n")
+    }
+}
