@@ -12,36 +12,41 @@ public enum ReportHTML {
         return "\(escape(value)) <small>(\(l.integer(ratio.numerator)) / \(l.integer(ratio.denominator)))</small>"
     }
 
-    /// Horizontal bars with the 15-20 % band shaded behind them.
+    /// Horizontal bars with the 15-20 % band shaded behind them, drawn for a phone's width: each
+    /// label on its own line above its bar, so the text is read at its size on a 390 px screen and
+    /// no label is cut; the band's two labels sit either side of it and never overlap.
     public static func chart(
         _ rows: [(label: String, ratio: Ratio?)], title: String, band: Bool, _ l: Localizer = .english
     ) -> String {
-        let rowHeight = 26.0
-        let labelWidth = 190.0
-        let barWidth = 380.0
-        let height = Double(rows.count) * rowHeight + 30
-        let maximum = max(25.0, (rows.compactMap { $0.ratio?.percent }.max() ?? 0) * 1.1)
-        func x(_ percent: Double) -> Double { labelWidth + barWidth * min(percent, maximum) / maximum }
+        let width = 360.0
+        let barWidth = width - 64  // room for the value after the longest bar
+        let rowHeight = 34.0
+        let height = Double(rows.count) * rowHeight + 22
+        let maximum = max(25.0, (rows.compactMap { $0.ratio?.percent }.max() ?? 0) * 1.05)
+        func x(_ percent: Double) -> Double { (barWidth * min(percent, maximum) / maximum * 10).rounded() / 10 }
         var svg = """
-            <svg viewBox="0 0 \(Int(labelWidth + barWidth + 80)) \(Int(height))" role="img" aria-label="\(escape(title))" class="chart">
+            <svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(escape(title))" class="chart">
             <title>\(escape(title))</title>
             """
+        let axis = height - 6
         if band {
             svg += """
                 <rect x="\(x(15))" y="0" width="\(x(20) - x(15))" height="\(height - 20)" class="band"/>
-                <text x="\(x(15))" y="\(height - 6)" class="axis">\(l.percent(15, digits: 0))</text><text x="\(x(20))" y="\(height - 6)" class="axis">\(l.percent(20, digits: 0))</text>
+                <text x="\(x(15) - 2)" y="\(axis)" text-anchor="end" class="axis">\(l.percent(15, digits: 0))</text>\
+                <text x="\(x(20) + 2)" y="\(axis)" class="axis">\(l.percent(20, digits: 0))</text>
                 """
         } else {
-            svg += "<text x=\"\(x(100) - 30)\" y=\"\(height - 6)\" class=\"axis\">\(l.percent(100, digits: 0))</text>"
+            svg += "<text x=\"\(x(100))\" y=\"\(axis)\" text-anchor=\"end\" class=\"axis\">\(l.percent(100, digits: 0))</text>"
         }
         for (index, row) in rows.enumerated() {
-            let y = Double(index) * rowHeight + 4
+            let y = Double(index) * rowHeight
             let value = row.ratio?.percent ?? 0
             let state = row.ratio?.band?.rawValue ?? "plain"
+            let text = row.ratio?.percent.map { l.percent($0, digits: 1) } ?? l("number.not_available")
             svg += """
-                <text x="0" y="\(y + 15)" class="label">\(escape(String(row.label.prefix(28))))</text>
-                <rect x="\(labelWidth)" y="\(y + 3)" width="\(max(0, x(value) - labelWidth))" height="\(rowHeight - 10)" class="bar \(state)"/>
-                <text x="\(x(value) + 4)" y="\(y + 15)" class="value">\(escape(row.ratio?.percent.map { l.percent($0, digits: 1) } ?? l("number.not_available")))</text>
+                <text x="0" y="\(y + 13)" class="label">\(escape(String(row.label.prefix(48))))</text>
+                <rect x="0" y="\(y + 17)" width="\(max(0, x(value)))" height="11" class="bar \(state)"/>
+                <text x="\(x(value) + 4)" y="\(y + 27)" class="value">\(escape(text))</text>
                 """
         }
         return svg + "</svg>"
@@ -149,7 +154,7 @@ public enum ReportHTML {
             table { border-collapse: collapse; width: 100%; font-size: .92rem; } th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #e5e9ee; vertical-align: top; }
             tr.sub td:first-child { padding-left: 1.5rem; } tr.total td { font-weight: 600; } small { color: #57606a; }
             .scroll { overflow-x: auto; } .message { background: #fff8c5; padding: .6rem; border-radius: 4px; }
-            svg.chart { width: 100%; height: auto; max-width: 40rem; font-size: 12px; }
+            svg.chart { width: 100%; height: auto; max-width: 30rem; font-size: 12px; }
             .band { fill: #dafbe1; } .bar { fill: #8c959f; } .bar.within { fill: #1a7f37; } .bar.below { fill: #cf222e; } .bar.above { fill: #0969da; }
             .label, .value, .axis { fill: #1d2329; } .axis { font-size: 10px; }
             @media print { body { max-width: none; padding: 0; } section { break-inside: avoid; } .scroll { overflow: visible; } }

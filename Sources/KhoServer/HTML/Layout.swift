@@ -4,7 +4,7 @@ import KhoCore
 /// The frame of every page: Vietnamese first, one small stylesheet, no JavaScript.
 enum Layout {
     /// Bumped when the stylesheet changes, so that a cached copy is never stale.
-    static let styleVersion = "3"
+    static let styleVersion = "4"
 
     static func page(
         title: String, body: HTML, canonical: String? = nil, lang: String = "vi", description: String? = nil
@@ -73,7 +73,7 @@ enum Layout {
         .figure { font-size: 1.6rem; font-weight: 700; } .cards { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); }
         .card { border: 1px solid var(--line); border-radius: 8px; padding: .75rem 1rem; } .card h2 { margin-top: 0; } .card .figure { margin: .25rem 0; }
         .within { color: var(--ok); } .below { color: var(--bad); } .above { color: var(--accent); }
-        svg.chart { width: 100%; height: auto; max-width: 40rem; font-size: 12px; }
+        svg.chart { width: 100%; height: auto; max-width: 30rem; font-size: 12px; }
         .band { fill: #dafbe1; } .bar { fill: #8c959f; } .bar.within { fill: #1a7f37; } .bar.below { fill: #cf222e; } .bar.above { fill: #0969da; }
         .label, .value, .axis { fill: #1d2329; } .axis { font-size: 10px; }
         .reader header { display: flex; flex-wrap: wrap; gap: .5rem; justify-content: space-between; align-items: center; }
