@@ -18,6 +18,7 @@ extension Repository {
     /// this version of the characteriser already read unless `all`; then records the metadata and
     /// a `metadata extraction` event per object in one transaction, under the write lock.
     public func characterise(_ id: ProductID?, all: Bool, context: OperationContext) throws -> CharacteriseOutcome {
+        if isReadOnly { throw RepositoryError.readOnly(path: path) }
         let objects = try catalogue.objects(of: id)
         let existing = try catalogue.technicalMetadata(for: objects.map(\.object.sha256))
         let todo = objects.filter { all || existing[$0.object.sha256]?.tool != Characteriser.version }

@@ -85,6 +85,7 @@ extension Repository {
     /// bag fails, the bags already written are removed and nothing is recorded. The bundle and an
     /// `information package creation` event per product are recorded in one transaction.
     public func export(_ request: ExportRequest, context: OperationContext) throws -> ExportOutcome {
+        if isReadOnly { throw RepositoryError.readOnly(path: path) }
         let now = context.now()
         let history = try catalogue.bundles()
         let start = try request.since.map { try BundleExport.resolve($0, history: history) }

@@ -25,6 +25,9 @@ public final class Repository {
     /// The catalogue's snapshot reads, for the application layer and the server.
     public let queries: any CatalogueQueries
     public let store: ContentStore
+    /// The user cannot write this repository (read-only media, an auditor's account): reads work,
+    /// and a command that writes says so before it starts.
+    public let isReadOnly: Bool
     private var lockDescriptor: Int32 = -1
     /// Told when a command must wait for another one that is writing to the repository.
     public var onLockWait: (String) -> Void = { _ in }
@@ -42,6 +45,7 @@ public final class Repository {
         let sqlite = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)
         catalogue = sqlite
         queries = sqlite
+        isReadOnly = sqlite.isReadOnly
         store = ContentStore(repository: path)
     }
 
@@ -78,6 +82,7 @@ public final class Repository {
     /// that was never registered.
     public func lockForWriting() throws {
         guard lockDescriptor < 0 else { return }
+        if isReadOnly { throw RepositoryError.readOnly(path: path) }
         let lockPath = "\(path)/.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {

@@ -21,6 +21,9 @@ public struct VerifySelection: Sendable {
     /// Only objects not checked within this many seconds (or never).
     public var olderThan: TimeInterval?
     public var sample: Sample?
+    /// Record each check (a fixity check and events); false reads and reports only, for a
+    /// repository the user cannot write.
+    public var record = true
 
     public init(product: ProductID? = nil, olderThan: TimeInterval? = nil, sample: Sample? = nil) {
         self.product = product
@@ -116,7 +119,9 @@ public final class Verifier {
         let shared = Mutex(Shared())
         let list = objects
         // Writes a batch of checks; called with the lock released.
+        let record = selection.record
         @Sendable func flush(_ batch: [FixityCheck]) {
+            guard record else { return }
             do { try catalogue.record(batch, agent: agent, software: software) } catch {
                 shared.withLock { $0.failure = $0.failure ?? error }
             }

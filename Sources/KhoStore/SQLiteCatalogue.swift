@@ -7,6 +7,9 @@ import KhoCore
 public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
     let writer: any DatabaseWriter
     let path: String
+    /// Opened read-only: the user cannot write the catalogue (an auditor's account, a backup on
+    /// read-only media). Every read works; a write says why it cannot be done.
+    public let isReadOnly: Bool
     /// Maps each province to its current unit, for grouping across the 2025 merger.
     let vocabulary: Vocabulary
     public let repositoryID: String
@@ -30,10 +33,12 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
     private init(path: String, vocabulary: Vocabulary, newRepositoryID: String?, now: Date) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
+        let readOnly = newRepositoryID == nil && !Self.isWritable(path)
+        configuration.readonly = readOnly
         configuration.prepareDatabase { db in
             // WAL with synchronous=NORMAL: a crash of the process loses nothing committed; a power
             // failure may lose the last transactions but never leaves the database inconsistent.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             // Reads through a memory map of the database file: the pages a search walks are shared by
             // every connection and the operating system's cache instead of copied into each one with
             // a read call (24 % of a search's time under load, measured with perf).
@@ -51,9 +56,18 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         }
         self.path = path
         self.vocabulary = vocabulary
+        isReadOnly = readOnly
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            try CatalogueMigrations.migrator.migrate(pool)
+            let pool = try readOnly ? Self.openReadOnly(path, configuration) : DatabasePool(path: path, configuration: configuration)
+            if readOnly {
+                // Nothing can be migrated here: a catalogue written by an older kho must be opened
+                // once with write access first.
+                if try pool.read({ db in try !CatalogueMigrations.migrator.hasCompletedMigrations(db) }) {
+                    throw StoreError.needsUpgrade(path: path)
+                }
+            } else {
+                try CatalogueMigrations.migrator.migrate(pool)
+            }
             if let newRepositoryID {
                 try pool.write { db in
                     try db.execute(
@@ -294,9 +308,33 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
+        if isReadOnly { throw StoreError.readOnly(path: path) }
         do { return try writer.write(body) } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_READONLY { throw StoreError.readOnly(path: path) }
             throw StoreError.database(path: path, message: error.message ?? "\(error)")
         }
+    }
+
+    /// A catalogue this process cannot write. SQLite reads a WAL database through its shared-memory
+    /// file; when there is none and the folder cannot hold one (read-only media, a copy with no
+    /// writer), a catalogue with no pending WAL frames is read as immutable: nothing writes it.
+    static func openReadOnly(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return pool
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
+            let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+            guard wal == 0 else { throw error }
+            let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+            return try DatabasePool(path: "file:\(encoded)?immutable=1", configuration: configuration)
+        }
+    }
+
+    /// Whether this process may write the catalogue and create its journal files beside it.
+    static func isWritable(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -158,10 +158,15 @@ struct QR: ParsableCommand {
             }
             let folder = products.count > 1 || out?.hasSuffix("/") == true ? (out ?? ".") : nil
             if let folder { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            try repo.lockForWriting()
+            // A read-only repository (an auditor's copy) still makes codes; it cannot record them.
+            if repo.isReadOnly {
+                Output.note("\(repo.path) is read-only for you: the codes are made, their creation is not recorded")
+            } else {
+                try repo.lockForWriting()
+            }
             var events: [(ProductID, NewEvent)] = []
             // The events are recorded together at the end, also when a write fails part-way.
-            defer { try? repo.catalogue.recordProductEvents(events) }
+            defer { if !repo.isReadOnly { try? repo.catalogue.recordProductEvents(events) } }
             timing.mark("products")
             // Encoding and drawing run on every core; files are written in order afterwards.
             let (format, ecc, margin, module, size) = (format, ecc, margin, module, size)
@@ -299,7 +304,18 @@ extension QR {
                     written.append(path)
                 }
             }
-            try repo.lockForWriting()
+            if repo.isReadOnly {
+                Output.note("\(repo.path) is read-only for you: the sheet is made, its creation is not recorded")
+            } else {
+                try repo.lockForWriting()
+                try recordSheet(repo, products, base: base)
+            }
+            Output.note(
+                "\(labels.count) label(s) on \(LabelSheet.pages(labels).count) page(s): "
+                    + written.joined(separator: ", "))
+        }
+
+        func recordSheet(_ repo: Repository, _ products: [Product], base: String) throws {
             try repo.catalogue.recordProductEvents(
                 products.map { product in
                     (
@@ -312,9 +328,6 @@ extension QR {
                             ])
                     )
                 })
-            Output.note(
-                "\(labels.count) label(s) on \(LabelSheet.pages(labels).count) page(s): "
-                    + written.joined(separator: ", "))
         }
 
         func write(_ text: String, to path: String) throws {

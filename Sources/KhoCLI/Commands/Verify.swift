@@ -9,7 +9,7 @@ struct Verify: ParsableCommand {
         discussion: """
             Reports missing files (in the catalogue, not in the store), corrupted ones (SHA-256 differs: \
             expected and found are shown) and, when everything is verified, unexpected ones (in the store, \
-            unknown to the catalogue). Each check is recorded, so `kho show` and `kho log` say when each \
+            unknown to the catalogue). Each check is recorded (not with --no-record, for a read-only repository), so `kho show` and `kho log` say when each \
             file was last verified. The store is never changed: `kho quarantine` and `kho restore` repair. \
             Exits 1 when anything is wrong. An interrupted run keeps what it checked; `--older-than` resumes.
 
@@ -39,9 +39,18 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Check without recording the checks: for a repository you cannot write (read-only media, an auditor's account).")
+    var noRecord = false
+
     func run() throws {
         let repo = try repository.open()
+        if repo.isReadOnly && !noRecord {
+            throw CLIError(
+                "\(repo.path): this repository is read-only for you, and verify records each check in it; "
+                    + "run `kho verify --no-record` to check the files without recording")
+        }
         var selection = VerifySelection()
+        selection.record = !noRecord
         if let product { selection.product = try ProductIDArgument.parse(product) }
         if let sample { selection.sample = try Self.parseSample(sample) }
         if let olderThan { selection.olderThan = try Self.parseAge(olderThan, now: Environment.now()) }

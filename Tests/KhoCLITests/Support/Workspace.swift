@@ -72,10 +72,25 @@ final class Workspace {
         var err: URL
     }
 
-    func start(_ arguments: [String], environment: [String: String] = [:]) -> Running {
+    /// Runs `kho ARGS` as a user who cannot write the repository: the workspace's files lose their
+    /// write permission, and a test running as root (where permissions do not bind) runs kho as
+    /// `nobody` through setpriv, as an auditor's account would.
+    func khoAsReader(_ arguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+        #expect(try Self.shell("chmod -R a-w,a+rX '\(root.path)/storage'") == 0)
+        let process = start(arguments, environment: environment, asReader: getuid() == 0)
+        process.process.waitUntilExit()
+        return finish(process)
+    }
+
+    func start(_ arguments: [String], environment: [String: String] = [:], asReader: Bool = false) -> Running {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
+        if asReader {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Self.binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
         env["KHO_REPO"] = nil
