@@ -88,7 +88,7 @@ public struct Figures: Encodable, Sendable {
                 products: counts.products, digitised: Ratio(counts.digitised, of: counts.products),
                 shared: Level(available: true, ratio: Ratio(counts.shared, of: counts.products), note: nil),
                 online: publicLinks
-                    ? Level(available: true, ratio: Ratio(counts.digitised, of: counts.products), note: nil)
+                    ? Level(available: true, ratio: Ratio(counts.online, of: counts.products), note: nil)
                     : Level(
                         available: false, ratio: nil,
                         note: "not available: no base URL for public links (`kho config set base-url`)"),

@@ -58,7 +58,25 @@ extension Ingestor {
             return IngestItem(
                 source: file.path, origin: file.shown, metadata: metadata, role: role, rowKey: nil, size: file.size)
         }
+        try refuseEmpty(items)
         return IngestPlan(items: items, notes: notes)
+    }
+
+    /// An ingest stops before anything is written if a file is empty, unless `allowEmpty`.
+    func refuseEmpty(_ items: [IngestItem]) throws {
+        guard !allowEmpty else { return }
+        let empty = items.filter { $0.source != nil && $0.size == 0 }
+        guard !empty.isEmpty else { return }
+        throw RepositoryError.invalidInput(
+            summary: "nothing was ingested: \(empty.count) file(s) are empty (0 bytes); an empty file is no "
+                + "digitised copy (usually a failed transfer or a placeholder). Replace them, leave them out, "
+                + "or pass --allow-empty to store them anyway (they never count as digitised):",
+            problems: empty.map(\.origin))
+    }
+
+    static func emptyFileProblem(_ path: String) -> String {
+        "\(path): the file is empty (0 bytes), and an empty file is no digitised copy; check the source, "
+            + "or pass --allow-empty to store it anyway (it never counts as digitised)"
     }
 
     /// Plans an ingest from a manifest. Paths in it are relative to `folder` if given, else to the
@@ -126,6 +144,7 @@ extension Ingestor {
                 notes.append("\(file.shown): not in the manifest, not ingested")
             }
         }
+        try refuseEmpty(items)
         return IngestPlan(items: items, notes: notes)
     }
 

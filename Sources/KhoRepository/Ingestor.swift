@@ -26,6 +26,9 @@ public final class Ingestor {
     /// reaches the named point for the Nth time, as in `stored:2`: `staged` (a group of files is
     /// copied), `pending` (its objects are marked pending), `stored` (one is renamed into the store).
     public var crashPoint: String?
+    /// Store empty (0-byte) files. Off by default: an empty file is no digitised copy of anything,
+    /// and is almost always a failed transfer or a placeholder.
+    public var allowEmpty = false
     private var crashCounts: [String: Int] = [:]
 
     public init(repository: Repository, agent: String, software: String, now: @escaping () -> Date) throws {
@@ -226,7 +229,11 @@ public final class Ingestor {
         let catalogue = repository.catalogue
         let id = product.id
         var info = stat()
-        progress?.begin(files: 1, bytes: stat(source, &info) == 0 ? Int64(info.st_size) : 0)
+        let size = stat(source, &info) == 0 ? Int64(info.st_size) : 0
+        if size == 0 && !allowEmpty && stat(source, &info) == 0 {
+            throw RepositoryError.invalidInput(summary: Self.emptyFileProblem(source), problems: [])
+        }
+        progress?.begin(files: 1, bytes: size)
         defer { progress?.end() }
         let staged = try repository.store.stage(source) { progress?.advance(bytes: $0) }
         if product.files.contains(where: { $0.object.sha256 == staged.sha256 }) {

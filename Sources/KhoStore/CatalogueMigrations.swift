@@ -254,6 +254,17 @@ enum CatalogueMigrations {
             // window is thousands of rows).
             try db.execute(sql: "CREATE INDEX product_private ON product(seq) WHERE public = 0")
         }
+        migrator.registerMigration("v9: files with content") { db in
+            // `content_files`: the product's files that are not empty. An empty file is no digitised
+            // copy; the digitised figure counts products with at least one file with content.
+            try db.execute(
+                sql: """
+                    ALTER TABLE product ADD COLUMN content_files INTEGER NOT NULL DEFAULT 0 CHECK (content_files >= 0);
+                    UPDATE product SET content_files = (
+                        SELECT count(*) FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                        WHERE f.product_id = product.id AND o.size > 0);
+                    """)
+        }
         return migrator
     }
 }

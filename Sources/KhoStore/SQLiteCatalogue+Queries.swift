@@ -250,12 +250,12 @@ extension SQLiteCatalogue {
             conditions.append("p.published_first <= ?")
             arguments += [to.lastDay]
         }
-        // Digitised: at least one file whose last fixity check, if any, passed.
+        // Digitised: at least one file with content whose last fixity check, if any, passed.
         if let hasFiles = filter.hasFiles {
             conditions.append(
                 hasFiles
-                    ? "(p.file_count > 0 AND p.id NOT IN (\(lostProducts)))"
-                    : "(p.file_count = 0 OR p.id IN (\(lostProducts)))")
+                    ? "(p.content_files > 0 AND p.id NOT IN (\(lostProducts)))"
+                    : "(p.content_files = 0 OR p.id IN (\(lostProducts)))")
         }
         if filter.publicOnly { conditions.append("p.seq NOT IN (\(privateProducts))") }
         if let group = filter.targetGroup {

@@ -77,7 +77,8 @@ extension SQLiteCatalogue {
             key = "coalesce(t.code, '')"
             join = "LEFT JOIN product_topic t ON t.product_id = p.id"
         }
-        // Flags, one bit each: 1 ethnic, 2 foreign, 4 digital, 8 book, 16 e-book, 32 digitised, 64 shared. The
+        // Flags, one bit each: 1 ethnic, 2 foreign, 4 digital, 8 book, 16 e-book, 32 digitised, 64 shared,
+        // 128 public. The
         // kind's flags are looked up here rather than in SQL, where `IN` lists cost more per row.
         var kindFlags: [String: Int] = [:]
         for code in rules.digitalKinds { kindFlags[code, default: 0] |= 4 }
@@ -85,11 +86,11 @@ extension SQLiteCatalogue {
         for code in rules.ebookKinds { kindFlags[code, default: 0] |= 16 }
         let flags = """
             (p.role_mask & 3) | (((p.platform_mask & \(digitalMask)) != 0) << 2)
-            | ((p.file_count > 0 AND p.id NOT IN (\(lostProducts))) << 5) | (p.shared << 6)
+            | ((p.content_files > 0 AND p.id NOT IN (\(lostProducts))) << 5) | (p.shared << 6) | (p.public << 7)
             """
         let (condition, filterArguments) = sql(for: filter)
         arguments += filterArguments
-        // Counts per (group, flags): at most 128 flag combinations per group.
+        // Counts per (group, flags): at most 256 flag combinations per group.
         var keys: [String] = []
         var index: [String: Int] = [:]
         var tallies: [[Int]] = []
@@ -120,10 +121,10 @@ extension SQLiteCatalogue {
                 slot = keys.count
                 index[name] = slot
                 keys.append(name)
-                tallies.append([Int](repeating: 0, count: 128))
+                tallies.append([Int](repeating: 0, count: 256))
             }
             let combination = Int(sqlite3_column_int64(handle, 2)) | (kindFlags[text(1)] ?? 0)
-            tallies[slot][combination & 127] += 1
+            tallies[slot][combination & 255] += 1
         }
         sqlite3_reset(handle)
         var result: [String: ReportCounts] = [:]
@@ -132,7 +133,7 @@ extension SQLiteCatalogue {
             for (combination, number) in tallies[slot].enumerated() where number > 0 {
                 let e = combination & 1 != 0, f = combination & 2 != 0, d = combination & 4 != 0
                 let b = combination & 8 != 0, eb = combination & 16 != 0, dz = combination & 32 != 0
-                let shared = combination & 64 != 0
+                let shared = combination & 64 != 0, isPublic = combination & 128 != 0
                 func add(_ condition: Bool, _ field: WritableKeyPath<ReportCounts, Int>) {
                     if condition { counts[keyPath: field] += number }
                 }
@@ -147,6 +148,7 @@ extension SQLiteCatalogue {
                 add(e && f && d, \.allThree)
                 add(dz, \.digitised)
                 add(shared, \.shared)
+                add(dz && isPublic, \.online)
                 add(b, \.books)
                 add(b && e, \.bookEthnic)
                 add(b && f, \.bookForeign)

@@ -419,8 +419,9 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         ).execute(arguments: [
             productID.rawValue, file.object.sha256, file.role.rawValue, file.originalName, Timestamp.string(date),
         ])
-        try db.cachedStatement(sql: "UPDATE product SET file_count = file_count + 1 WHERE id = ?")
-            .execute(arguments: [productID.rawValue])
+        try db.cachedStatement(
+            sql: "UPDATE product SET file_count = file_count + 1, content_files = content_files + ? WHERE id = ?"
+        ).execute(arguments: [file.object.size > 0 ? 1 : 0, productID.rawValue])
         try db.cachedStatement(sql: "DELETE FROM pending_object WHERE sha256 = ?").execute(arguments: [
             file.object.sha256
         ])

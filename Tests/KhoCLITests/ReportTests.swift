@@ -76,7 +76,7 @@ struct ReportTests {
         #expect((coverage["online"] as? [String: Any])?["available"] as? Bool == false)
         let catalogue = try #require(json["catalogue"] as? [String: Any])
         #expect(catalogue["products"] as? Int == 9 && (catalogue["digest"] as? String)?.count == 16)
-        #expect(json["definitions_version"] as? String == "kho-report-definitions 1 (Decision 1079/QĐ-TTg)")
+        #expect(json["definitions_version"] as? String == "kho-report-definitions 2 (Decision 1079/QĐ-TTg)")
         #expect((json["definitions"] as? [String: String])?["target_share"] != nil)
     }
 
@@ -122,7 +122,7 @@ struct ReportTests {
         #expect(Set(half.compactMap { $0["key"] as? String }) == ["2024-H1", "2024-H2", "2025-H2", ""])
     }
 
-    @Test("coverage levels: shared counts products exported in a bundle; online needs a base URL")
+    @Test("coverage levels: shared counts products exported in a bundle; online needs a base URL and counts public products")
     func sharedAndOnline() throws {
         let ws = try Self.fixture()
         func coverage() throws -> [String: Any] {
@@ -134,6 +134,12 @@ struct ReportTests {
         try ws.ok("config", "set", "base-url", "https://kho.example.gov.vn")
         #expect(ratio((try coverage()["shared"] as? [String: Any])?["ratio"]) == [2, 9, 22.22])
         #expect(ratio((try coverage()["online"] as? [String: Any])?["ratio"]) == [2, 9, 22.22])
+        // A private product is digitised but not published: it is not online.
+        let products = try #require(try ws.ok("list", "--json").json() as? [[String: Any]])
+        let a = try #require(products.first { $0["title"] as? String == "A" }?["id"] as? String)
+        try ws.ok("edit", a, "--private")
+        #expect(ratio((try coverage()["digitised"] as? [String: Any])) == [2, 9, 22.22])
+        #expect(ratio((try coverage()["online"] as? [String: Any])?["ratio"]) == [1, 9, 11.11])
         let byKind = try #require(try report(ws, "coverage", "--by", "kind")["groups"] as? [[String: Any]])
         let books = byKind.first { $0["key"] as? String == "book" }?["figures"] as? [String: Any]
         #expect(ratio(((books?["coverage"] as? [String: Any])?["shared"] as? [String: Any])?["ratio"]) == [2, 2, 100])

@@ -25,11 +25,15 @@ struct Attach: ParsableCommand {
     @Flag(help: "Print the product as JSON.")
     var json = false
 
+    @Flag(help: "Store an empty (0-byte) file too; it never counts as digitised.")
+    var allowEmpty = false
+
     func run() throws {
         let repo = try repository.open()
         let productID = try ProductIDArgument.parse(id)
         let ingestor = try Ingestor(
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        ingestor.allowEmpty = allowEmpty
         let progress: (any IngestProgress)? = Environment.stderrIsTerminal && !json ? TerminalProgress() : nil
         let (product, alreadyStored) = try ingestor.attach(file, to: productID, role: role, progress: progress)
         if json {

@@ -61,6 +61,9 @@ struct Ingest: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Store empty (0-byte) files too; they never count as digitised.")
+    var allowEmpty = false
+
     func validate() throws {
         if manifest == nil && paths.isEmpty {
             throw ValidationError("give files or folders to ingest, or --manifest FILE")
@@ -76,6 +79,7 @@ struct Ingest: ParsableCommand {
         let ingestor = try Ingestor(
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
         ingestor.crashPoint = ProcessInfo.processInfo.environment["KHO_CRASH_AT"]
+        ingestor.allowEmpty = allowEmpty
         let plan: IngestPlan
         if let manifest {
             plan = try ingestor.plan(manifest: manifest, folder: paths.first, defaults: metadata.input, role: role)

@@ -14,6 +14,8 @@ public struct ReportCounts: Sendable, Equatable, Codable {
     public var digitised = 0
     /// Products included in at least one exported bundle.
     public var shared = 0
+    /// Public digitised products: what `kho serve` publishes at their links.
+    public var online = 0
     public var books = 0
     public var bookEthnic = 0
     public var bookForeign = 0
@@ -36,6 +38,7 @@ public struct ReportCounts: Sendable, Equatable, Codable {
         sum.allThree = a.allThree + b.allThree
         sum.digitised = a.digitised + b.digitised
         sum.shared = a.shared + b.shared
+        sum.online = a.online + b.online
         sum.books = a.books + b.books
         sum.bookEthnic = a.bookEthnic + b.bookEthnic
         sum.bookForeign = a.bookForeign + b.bookForeign
