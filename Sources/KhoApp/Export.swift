@@ -89,13 +89,21 @@ extension Repository {
         let now = context.now()
         let history = try catalogue.bundles()
         let start = try request.since.map { try BundleExport.resolve($0, history: history) }
+        // Where the change log stands before anything is read: the next increment starts here. A
+        // change made while this export runs is sent again next time, never missed.
+        let mark = try catalogue.changeMark()
         var products = try catalogue.products(matching: request.filter, limit: nil)
         if let start {
-            let changed = try catalogue.productsChanged(since: start.date)
+            let changed =
+                try start.mark.map { try catalogue.productsChanged(after: $0) }
+                ?? catalogue.productsChanged(since: start.date)
             products = products.filter { changed.contains($0.id) }
         }
         // Removals since the start travel as tombstones, whatever the scope filters (the product is gone).
-        let tombstones = try start.map { try catalogue.tombstones(since: $0.date) } ?? []
+        let tombstones =
+            try start.map { start in
+                try start.mark.map { try catalogue.tombstones(after: $0) } ?? catalogue.tombstones(since: start.date)
+            } ?? []
         guard !products.isEmpty || !tombstones.isEmpty else {
             if let since = request.since { throw ExportRefused.nothingChanged(since: start?.bundle ?? since) }
             throw ExportRefused.nothingInScope
@@ -157,7 +165,7 @@ extension Repository {
                 BundleRecord(
                     id: identifier, createdAt: now, since: start?.date, previous: start?.bundle, scope: request.scope,
                     products: products.count, tombstones: tombstones.count, bags: groups.count,
-                    location: paths.joined(separator: ", ")),
+                    location: paths.joined(separator: ", "), mark: mark),
                 events: events)
         }
         finished = true
@@ -170,15 +178,17 @@ extension Repository {
 /// The parts of an export that are rules, not I/O.
 public enum BundleExport {
     /// What --since names: the time the increment starts from, and the bundle it follows if any.
+    /// A bundle the repository exported starts the increment where its change-log mark stands
+    /// (at its time, for bundles recorded before marks); a date starts it at that time.
     public static func resolve(_ since: String, history: [BundleRecord]) throws(ExportRefused) -> (
-        date: Date, bundle: String?
+        date: Date, bundle: String?, mark: ChangeMark?
     ) {
         if since.uppercased() == "LAST" {
             guard let last = history.last else { throw .noPreviousExport }
-            return (last.createdAt, last.id)
+            return (last.createdAt, last.id, last.mark)
         }
-        if let bundle = history.first(where: { $0.id == since }) { return (bundle.createdAt, bundle.id) }
-        if let date = Timestamp.date(since) ?? Timestamp.date(since + "T00:00:00Z") { return (date, nil) }
+        if let bundle = history.first(where: { $0.id == since }) { return (bundle.createdAt, bundle.id, bundle.mark) }
+        if let date = Timestamp.date(since) ?? Timestamp.date(since + "T00:00:00Z") { return (date, nil, nil) }
         throw .unknownStart(since)
     }
 

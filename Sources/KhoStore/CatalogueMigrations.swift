@@ -265,6 +265,15 @@ enum CatalogueMigrations {
                         WHERE f.product_id = product.id AND o.size > 0);
                     """)
         }
+        migrator.registerMigration("v10: where each export left the change log") { db in
+            // An increment starts after the last event and tombstone its previous export saw, not
+            // at a time to the second, so that two exports in one second neither repeat nor miss.
+            try db.execute(
+                sql: """
+                    ALTER TABLE bundle ADD COLUMN event_mark INTEGER;
+                    ALTER TABLE bundle ADD COLUMN tombstone_mark INTEGER;
+                    """)
+        }
         return migrator
     }
 }

@@ -149,7 +149,8 @@ extension SQLiteCatalogue {
                     id: row["id"], createdAt: Timestamp.date(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
                     since: (row["since"] as String?).flatMap(Timestamp.date), previous: row["previous"],
                     scope: row["scope"], products: row["products"], tombstones: row["tombstones"], bags: row["bags"],
-                    location: row["location"])
+                    location: row["location"],
+                    mark: (row["event_mark"] as Int64?).map { ChangeMark(event: $0, tombstone: row["tombstone_mark"] ?? 0) })
             }
         }
     }
@@ -158,17 +159,48 @@ extension SQLiteCatalogue {
         try write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO bundle (id, created_at, since, previous, scope, products, tombstones, bags, location)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO bundle (id, created_at, since, previous, scope, products, tombstones, bags, location,
+                        event_mark, tombstone_mark)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     bundle.id, Timestamp.string(bundle.createdAt), bundle.since.map(Timestamp.string), bundle.previous,
                     bundle.scope, bundle.products, bundle.tombstones, bundle.bags, bundle.location,
+                    bundle.mark?.event, bundle.mark?.tombstone,
                 ])
             for (id, event) in events {
                 try Self.requireExists(db, id)
                 try Self.insertEvent(db, event, productID: id)
             }
+        }
+    }
+
+    public func changeMark() throws -> ChangeMark {
+        try read { db in
+            ChangeMark(
+                event: try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM event") ?? 0,
+                tombstone: try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM tombstone") ?? 0)
+        }
+    }
+
+    public func productsChanged(after mark: ChangeMark) throws -> Set<ProductID> {
+        try read { db in
+            Set(
+                try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT DISTINCT product_id FROM event
+                        WHERE seq > ? AND type NOT IN ('information package creation', 'fixity check')
+                        """, arguments: [mark.event]
+                ).compactMap(ProductID.init(parsing:)))
+        }
+    }
+
+    public func tombstones(after mark: ChangeMark) throws -> [Tombstone] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM tombstone WHERE rowid > ? ORDER BY removed_at, id", arguments: [mark.tombstone]
+            ).compactMap(Self.tombstone)
         }
     }
 

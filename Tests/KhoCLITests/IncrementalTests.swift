@@ -16,6 +16,22 @@ struct IncrementalTests {
         try ImportTests.catalogue(ws, repo: repo).compactMap { $0["id"] as? String }
     }
 
+    @Test("exports in the same second: an increment sends what changed after the last export saw, nothing twice")
+    func sameSecond() throws {
+        let ws = try SearchListEditTests.sampleWorkspace()
+        let now = ["KHO_NOW": "2099-01-02T00:00:00Z"]  // every command below in the same second
+        #expect(try ws.kho(["export", "--out", "full"], environment: now).status == 0)
+        let ids = try Self.ids(ws)
+        #expect(try ws.kho(["edit", ids[0], "--title", "Tựa đề mới"], environment: now).status == 0)
+        let first = try ws.kho(["export", "--since", "LAST", "--out", "inc1"], environment: now)
+        #expect(first.status == 0 && first.stdout.contains("exported 1 product(s)"), "\(first.stdout)")
+        #expect(try ws.kho(["remove", ids[1], "--reason", "registered twice"], environment: now).status == 0)
+        let second = try ws.kho(["export", "--since", "LAST", "--out", "inc2"], environment: now)
+        #expect(second.status == 0 && second.stdout.contains("exported 0 product(s), 1 removal(s)"), "\(second.stdout)")
+        let third = try ws.kho(["export", "--since", "LAST", "--out", "inc3"], environment: now)
+        #expect(third.status == 0 && third.stdout.contains("nothing in this scope changed since"), "\(third.stdout)")
+    }
+
     @Test(
         "--since LAST carries edits and removals; the importing repository ends up equal; importing again changes nothing"
     )

@@ -119,6 +119,15 @@ public protocol BundleHistory: Sendable {
     /// Records an export in one transaction: the bundle, and `event` (an `information package
     /// creation`, naming the bag) for each product it carried.
     func recordExport(_ bundle: BundleRecord, events: [(ProductID, NewEvent)]) throws
+
+    /// Where the change log stands now.
+    func changeMark() throws -> ChangeMark
+
+    /// Products with a change (other than an export or a fixity check) recorded after `mark`.
+    func productsChanged(after mark: ChangeMark) throws -> Set<ProductID>
+
+    /// Removals recorded after `mark`.
+    func tombstones(after mark: ChangeMark) throws -> [Tombstone]
 }
 
 /// The journal of objects about to enter a local content store, so that an interrupted ingest
