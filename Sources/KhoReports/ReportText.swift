@@ -255,7 +255,18 @@ public enum ReportText {
             }
             return row
         }
-        return [l.language == .en ? header : header.map { l("report.csv.\($0)") }]
-            + report.groups.map { values($0.key, $0.label, $0.figures) } + [values("", l("report.total"), report.totals)]
+        // A period report compares its totals with the period before: those columns, on the total row.
+        let changeKeys = ["products", "book_titles", "target_share_points", "book_share_points", "digitised_points"]
+        var groupRows = report.groups.map { values($0.key, $0.label, $0.figures) }
+        var totalRow = values("", l("report.total"), report.totals)
+        if let previous = report.previous {
+            header += ["previous_period"] + changeKeys.map { "change_\($0)" }
+            groupRows = groupRows.map { $0 + Array(repeating: "", count: changeKeys.count + 1) }
+            totalRow += [previous.period] + changeKeys.map { key in
+                guard let value = previous.change[key] else { return "" }
+                return key.hasSuffix("_points") ? String(format: "%.2f", value) : String(Int(value.rounded()))
+            }
+        }
+        return [l.language == .en ? header : header.map { l("report.csv.\($0)") }] + groupRows + [totalRow]
     }
 }

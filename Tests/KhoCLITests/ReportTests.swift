@@ -118,6 +118,14 @@ struct ReportTests {
         let change = try #require(previous["change"] as? [String: Double])
         #expect(change["products"] == 6 && change["book_titles"] == 2)
         #expect(change["target_share_points"] == nil)  // 0 products before: no percentage to compare
+        // People read the comparison as whole counts and percentage points; the CSV carries it.
+        let text = try ws.ok("report", "period", "2024-H1").stdout
+        #expect(text.contains("Change since 2023-H2:"))
+        #expect(text.contains("  products     +6\n"))
+        #expect(text.contains("  book titles  +2\n"))
+        let csv = try ws.ok("report", "period", "2024-H1", "--format", "csv").stdout.split(whereSeparator: \.isNewline)
+        #expect(csv.first?.hasSuffix(",previous_period,change_products,change_book_titles,change_target_share_points,change_book_share_points,change_digitised_points") == true)
+        #expect(csv.last?.hasSuffix(",2023-H2,6,2,,,") == true)
         let half = try #require(try report(ws, "shares", "--by", "half")["groups"] as? [[String: Any]])
         #expect(Set(half.compactMap { $0["key"] as? String }) == ["2024-H1", "2024-H2", "2025-H2", ""])
     }
