@@ -80,6 +80,23 @@ struct SearchListEditTests {
         #expect(result.stdout.contains("jra;vi"))
     }
 
+    @Test("list and search print JSON, CSV or bare ids alike; search keeps its best-first order in each")
+    func outputs() throws {
+        let ws = try Self.sampleWorkspace()
+        let ids = try ws.ok("list", "--ids").stdout.split(separator: "\n").map(String.init)
+        let records = try #require(try ws.ok("list", "--json").json() as? [[String: Any]])
+        #expect(ids == records.compactMap { $0["id"] as? String })
+        #expect(try ws.ok("show", ids[0]).status == 0)
+        let found = try #require(try ws.ok("search", "quyen", "--json").json() as? [[String: Any]])
+        let foundIDs = try ws.ok("search", "quyen", "--ids").stdout.split(separator: "\n").map(String.init)
+        #expect(foundIDs == found.compactMap { $0["id"] as? String } && !foundIDs.isEmpty)
+        let csv = try ws.ok("search", "quyen", "--csv").stdout.split(whereSeparator: \.isNewline)
+        #expect(csv.first?.hasPrefix("id,title,kind") == true)
+        #expect(csv.dropFirst().map { String($0.prefix(16)) } == foundIDs)
+        let both = try ws.kho("list", "--ids", "--json")
+        #expect(both.status == 64 && both.stderr.contains("--json, --csv and --ids cannot be used together"))
+    }
+
     @Test("edit changes metadata, records an event with before and after, and keeps search current")
     func editRecordsEvent() throws {
         let ws = try Self.sampleWorkspace()

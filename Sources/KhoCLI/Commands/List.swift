@@ -30,13 +30,7 @@ struct List: ParsableCommand {
         let repo = try repository.open()
         let filter = try filters.filter(repo.vocabulary)
         let products = try repo.catalogue.products(matching: filter, limit: limit)
-        if output.json {
-            try Output.json(products.map { ProductRecord($0, vocabulary: repo.vocabulary) })
-        } else if output.csv {
-            try Output.csv(
-                header: ProductText.csvHeader,
-                rows: products.map { ProductText.csvRow($0, vocabulary: repo.vocabulary) })
-        } else {
+        if try !output.print(products, vocabulary: repo.vocabulary) {
             for line in ProductText.lines(products) { Output.line(line) }
             let total = limit == nil ? products.count : try repo.catalogue.count(matching: filter)
             Output.note("\(total) product(s)" + (products.count < total ? ", \(products.count) shown" : ""))

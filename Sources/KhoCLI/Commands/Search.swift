@@ -14,6 +14,7 @@ struct Search: ParsableCommand {
             Examples:
               kho search "quyen tre em"
               kho search "đồng bào" --lang jra --province gia-lai --json
+              kho search "quyen tre em" --csv > ket-qua.csv
             """)
 
     @OptionGroup var repository: RepositoryOptions
@@ -23,8 +24,7 @@ struct Search: ParsableCommand {
 
     @OptionGroup(title: "Filters") var filters: FilterOptions
 
-    @Flag(help: "Print JSON: the matching product records, best first.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Show at most this many products.")
     var limit = 50
@@ -44,9 +44,8 @@ struct Search: ParsableCommand {
         if ProcessInfo.processInfo.environment["KHO_TIMING"] != nil {
             Output.note(String(format: "timing: search %.2f ms", Date().timeIntervalSince(started) * 1000))
         }
-        if json {
-            try Output.json(hits.map { ProductRecord($0.product, vocabulary: repo.vocabulary) })
-        } else {
+        // Best first in every form.
+        if try !output.print(hits.map(\.product), vocabulary: repo.vocabulary) {
             for line in ProductText.lines(hits.map(\.product)) { Output.line(line) }
             Output.note(
                 "\(hits.count) match(es)" + (hits.count == limit ? " (the first \(limit); --limit shows more)" : ""))

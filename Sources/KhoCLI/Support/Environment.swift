@@ -50,7 +50,7 @@ enum Environment {
     /// put another writer between a read and a write.
     static func pauseForTests() {
         guard let path = ProcessInfo.processInfo.environment["KHO_PAUSE_BEFORE_WRITE"], !path.isEmpty else { return }
-        FileManager.default.createFile(atPath: path + ".waiting", contents: Data())
+        _ = FileManager.default.createFile(atPath: path + ".waiting", contents: Data())
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(20_000) }
     }
