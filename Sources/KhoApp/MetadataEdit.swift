@@ -98,26 +98,39 @@ public struct MetadataEdit: Sendable, Equatable {
 
     /// The fields that differ between two versions of a product's metadata.
     public static func changes(from old: ProductMetadata, to new: ProductMetadata) -> [Change] {
+        let before = values(of: old)
+        let after = values(of: new)
+        return fieldOrder.filter { before[$0] != after[$0] }.map {
+            Change(field: $0, before: before[$0] ?? "", after: after[$0] ?? "")
+        }
+    }
+
+    /// The fields as events record them, in this order.
+    static let fieldOrder = [
+        "title", "description", "kind", "languages", "platforms", "topics", "content_line", "agency", "province",
+        "produced", "published", "funding", "rights", "public",
+    ]
+
+    /// Each field's value as an event records it (lists joined by `;`, nothing as an empty string).
+    public static func values(of metadata: ProductMetadata) -> [String: String] {
         func text(_ value: (any CustomStringConvertible)?) -> String { value.map(\.description) ?? "" }
-        let pairs: [(String, String, String)] = [
-            ("title", old.title, new.title),
-            ("description", text(old.description), text(new.description)),
-            ("kind", old.kind, new.kind),
-            (
-                "languages", old.languages.map(\.spec).joined(separator: ";"),
-                new.languages.map(\.spec).joined(separator: ";")
-            ),
-            ("platforms", old.platforms.joined(separator: ";"), new.platforms.joined(separator: ";")),
-            ("topics", old.topics.joined(separator: ";"), new.topics.joined(separator: ";")),
-            ("content_line", text(old.contentLine), text(new.contentLine)),
-            ("agency", text(old.agency), text(new.agency)),
-            ("province", text(old.province), text(new.province)),
-            ("produced", text(old.produced), text(new.produced)),
-            ("published", text(old.published), text(new.published)),
-            ("funding", text(old.funding), text(new.funding)),
-            ("rights", text(old.rights), text(new.rights)),
-            ("public", old.isPublic ? "yes" : "no", new.isPublic ? "yes" : "no"),
+        let old = metadata
+        let pairs: [(String, String)] = [
+            ("title", old.title),
+            ("description", text(old.description)),
+            ("kind", old.kind),
+            ("languages", old.languages.map(\.spec).joined(separator: ";")),
+            ("platforms", old.platforms.joined(separator: ";")),
+            ("topics", old.topics.joined(separator: ";")),
+            ("content_line", text(old.contentLine)),
+            ("agency", text(old.agency)),
+            ("province", text(old.province)),
+            ("produced", text(old.produced)),
+            ("published", text(old.published)),
+            ("funding", text(old.funding)),
+            ("rights", text(old.rights)),
+            ("public", old.isPublic ? "yes" : "no"),
         ]
-        return pairs.filter { $0.1 != $0.2 }.map { Change(field: $0.0, before: $0.1, after: $0.2) }
+        return Dictionary(uniqueKeysWithValues: pairs)
     }
 }

@@ -210,6 +210,36 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         return try requireProduct(id)
     }
 
+    public func detach(_ sha256: String, from id: ProductID, event: NewEvent, expectedRevision: Int?) throws -> Product {
+        try write { db in
+            try Self.requireExists(db, id)
+            if let expectedRevision {
+                let found =
+                    try Int.fetchOne(db, sql: "SELECT revision FROM product WHERE id = ?", arguments: [id.rawValue]) ?? 0
+                if found != expectedRevision {
+                    throw CatalogueError.conflict(id: id, expected: expectedRevision, found: found)
+                }
+            }
+            guard
+                let size = try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT o.size FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                        WHERE f.product_id = ? AND f.sha256 = ?
+                        """, arguments: [id.rawValue, sha256])
+            else { throw CatalogueError.notAttached(id: id, file: sha256) }
+            try db.execute(
+                sql: "DELETE FROM product_file WHERE product_id = ? AND sha256 = ?", arguments: [id.rawValue, sha256])
+            try db.execute(
+                sql: """
+                    UPDATE product SET file_count = file_count - 1, content_files = content_files - ?,
+                        updated_at = ?, revision = revision + 1 WHERE id = ?
+                    """, arguments: [size > 0 ? 1 : 0, Timestamp.string(event.at), id.rawValue])
+            try Self.insertEvent(db, event, productID: id)
+        }
+        return try requireProduct(id)
+    }
+
     public func update(_ id: ProductID, metadata: ProductMetadata, event: NewEvent, expectedRevision: Int?) throws
         -> Product
     {

@@ -9,12 +9,15 @@ struct Edit: ParsableCommand {
         discussion: """
             Flags that set one value replace it; --add-* and --remove-* change lists; --clear empties a \
             field. Every value is checked as at registration; nothing changes if any is wrong. If another \
-            command changes the product while this one runs, nothing is written and the edit says so.
+            command changes the product while this one runs, nothing is written and the edit says so. \
+            --undo reverts the last edit from its event's before-values (itself an edit, so a second \
+            --undo redoes it).
 
             Examples:
               kho edit 06F3Z8K2QX4M7R1B --title "Quyền trẻ em" --add-lang en --remove-platform radio
               kho edit 06F3Z8K2QX4M7R1B --add-lang km:foreign --clear description
               kho edit 06F3Z8K2QX4M7R1B --private
+              kho edit 06F3Z8K2QX4M7R1B --undo
             """)
 
     @OptionGroup var repository: RepositoryOptions
@@ -53,6 +56,9 @@ struct Edit: ParsableCommand {
         case `public`, `private`
     }
 
+    @Flag(help: "Revert the last edit of this product (alone, without other changes).")
+    var undo = false
+
     @Flag(help: "Print the product as JSON.")
     var json = false
 
@@ -60,6 +66,11 @@ struct Edit: ParsableCommand {
         let repo = try repository.open()
         let productID = try ProductIDArgument.parse(id)
         var edit = MetadataEdit()
+        if undo {
+            let outcome = try repo.undoLastEdit(productID, context: Environment.context)
+            try print(outcome, productID, repo, verb: "undone")
+            return
+        }
         edit.title = title
         edit.description = description
         edit.kind = kind
@@ -81,13 +92,33 @@ struct Edit: ParsableCommand {
         let outcome = try repo.edit(
             productID, edit, context: Environment.context, flagName: Ingestor.flagName,
             beforeWrite: Environment.pauseForTests)
+        try print(outcome, productID, repo, verb: "edited")
+    }
+
+    func validate() throws {
+        if undo && changesGiven {
+            throw ValidationError("--undo reverts the last edit on its own; give no other change with it")
+        }
+    }
+
+    /// Whether any change was given besides --undo.
+    var changesGiven: Bool {
+        [title, description, kind, contentLine, agency, province, produced, published, funding, rights].contains {
+            $0 != nil
+        } || !(addLang + removeLang + addPlatform + removePlatform + addTopic + removeTopic + clear).isEmpty
+            || visibility != nil
+    }
+
+    func print(_ outcome: EditOutcome, _ productID: ProductID, _ repo: Repository, verb: String) throws {
         if outcome.changes.isEmpty {
             Output.note("nothing to change: product \(productID) already has these values")
         }
         if json {
             try Output.json(ProductRecord(outcome.product, vocabulary: repo.vocabulary))
         } else if !outcome.changes.isEmpty {
-            Output.line("edited      \(productID)  \(outcome.changes.map(\.field).joined(separator: ", "))")
+            Output.line(
+                verb.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + "\(productID)  \(outcome.changes.map(\.field).joined(separator: ", "))")
         }
     }
 }

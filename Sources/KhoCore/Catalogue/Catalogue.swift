@@ -28,6 +28,11 @@ public protocol ProductWriting: Sendable {
     /// Adds a digital file to a product and records the event.
     func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product
 
+    /// Takes a file off a product (the object stays in the store) and records the event, checking
+    /// the revision like `update`. Fails with `CatalogueError.notAttached` if the product does not
+    /// hold it.
+    func detach(_ sha256: String, from id: ProductID, event: NewEvent, expectedRevision: Int?) throws -> Product
+
     /// Replaces a product's metadata and records the event. With `expectedRevision`, fails with
     /// `CatalogueError.conflict`, writing nothing, if the stored revision is another one: the
     /// caller read a record that has changed since.

@@ -11,6 +11,8 @@ public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible 
     case conflict(id: ProductID, expected: Int, found: Int)
     /// The product already holds this object: attaching it again would change nothing.
     case alreadyAttached(id: ProductID, sha256: String, source: String)
+    /// The product holds no file with this SHA-256 (or name).
+    case notAttached(id: ProductID, file: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible 
                 + "\(found) is stored); nothing was written: run the command again on the current record"
         case .alreadyAttached(let id, let sha256, let source):
             return "\(source): product \(id) already has this file (SHA-256 \(sha256)); nothing was written"
+        case .notAttached(let id, let file):
+            return "\(file): product \(id) has no such file; `kho show \(id)` lists its files (by name and SHA-256)"
         }
     }
 }
