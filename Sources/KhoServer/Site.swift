@@ -21,6 +21,8 @@ public struct Site: Sendable {
     /// The key that signs OAI-PMH resumption tokens, new for each site (each start of the
     /// server): a harvest interrupted by a restart starts again.
     let tokenKey: Data
+    /// The catalogue form's choices, in Vietnamese alphabetical order, made once.
+    let formOptions: FormOptions
 
     public init(
         operations: Operations, store: ContentStore, baseURL: String, name: String, repositoryID: String,
@@ -34,6 +36,7 @@ public struct Site: Sendable {
         self.name = name
         self.repositoryID = repositoryID
         self.software = software
+        formOptions = FormOptions(operations.vocabulary)
     }
 
     var vocabulary: Vocabulary { operations.vocabulary }
@@ -80,4 +83,23 @@ public struct Site: Sendable {
     }
 
     static func isPDF(_ file: StoredFile) -> Bool { file.object.mime == "application/pdf" }
+}
+
+/// The choices of the catalogue form: codes and Vietnamese names, sorted once per site.
+struct FormOptions: Sendable {
+    let kinds: [(String, String)]
+    /// Viet Nam's languages and the major ones (not all of ISO 639-3).
+    let languages: [(String, String)]
+    let platforms: [(String, String)]
+    let topics: [(String, String)]
+    let provinces: [(String, String)]
+
+    init(_ vocabulary: Vocabulary) {
+        func sorted(_ pairs: [(String, String)]) -> [(String, String)] { pairs.sortedVietnamese(by: \.1) }
+        kinds = sorted(vocabulary.kinds.map { ($0.code, $0.labelVi) })
+        languages = sorted(vocabulary.languages.filter(\.isCommon).map { ($0.code, $0.labelVi) })
+        platforms = sorted(vocabulary.platforms.map { ($0.code, $0.labelVi) })
+        topics = vocabulary.topics.map { ($0.code, $0.labelVi) }
+        provinces = sorted(vocabulary.units2025.map { ($0.code, $0.name) })
+    }
 }

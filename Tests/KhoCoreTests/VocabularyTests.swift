@@ -108,4 +108,53 @@ struct VocabularyTests {
         #expect(throws: VocabularyError.self) { try Vocabulary(extensions: ["kinds": bad]) }
         #expect(throws: VocabularyError.self) { try Vocabulary(extensions: ["provinces": data]) }
     }
+
+    @Test("languages: all of ISO 639-3, Viet Nam's 54 groups' languages ethnic by default, names found by suggestion")
+    func isoLanguages() throws {
+        let vocabulary = try Vocabulary.builtIn()
+        #expect(vocabulary.allLanguages.count >= 7900)
+        #expect(Set(vocabulary.allLanguages.map { $0.code.lowercased() }).count == vocabulary.allLanguages.count)
+        for (code, role) in [
+            ("vi", LanguageRole.national), ("tyz", .ethnic), ("hnj", .ethnic), ("mww", .ethnic), ("hmv", .ethnic),
+            ("km", .ethnic), ("jra", .ethnic), ("rad", .ethnic), ("bdq", .ethnic), ("mlc", .ethnic), ("nty", .ethnic),
+            ("tyh", .ethnic), ("en", .foreign), ("zh", .foreign), ("lo", .foreign), ("ain", .foreign),
+        ] {
+            #expect(try vocabulary.language(code).role == role, "\(code)")
+        }
+        #expect(try vocabulary.language("vie").code == "vi")  // ISO 639-3 codes are read as their tag
+        #expect(try vocabulary.language("HNJ").groups == ["Mông"])
+        // Every group of the 54 has its languages in the vocabulary, each ethnic (Vietnamese national).
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        struct Groups: Decodable {
+            struct Entry: Decodable { var group: String; var languages: [String] }
+            var entries: [Entry]
+        }
+        let groups = try JSONDecoder().decode(
+            Groups.self,
+            from: Data(contentsOf: root.appendingPathComponent("catalogue-schema/language-sources/vietnam-ethnic-groups.json")))
+        #expect(groups.entries.count == 54)
+        for group in groups.entries {
+            for code in group.languages {
+                let language = try vocabulary.language(code)
+                #expect(language.groups?.contains(group.group) == true, "\(group.group): \(code)")
+                #expect(language.role != .foreign || ["lao"].contains(code), "\(group.group): \(code) is foreign")
+            }
+        }
+        // The languages compiled in are exactly the committed data.
+        let tsv = try String(
+            contentsOf: root.appendingPathComponent("catalogue-schema/language-sources/iso-639-3.tsv"), encoding: .utf8)
+        #expect(Vocabulary.iso639_3TSV + "\n" == tsv)
+        // Suggestions by English name, and by the people's Vietnamese name without diacritics.
+        for (typed, expected) in [("hmong", "hmn"), ("mong", "hnj"), ("gia rai", "jra"), ("ede", "rad")] {
+            do {
+                _ = try vocabulary.language(typed)
+                Issue.record("\(typed) was accepted")
+            } catch .unknownCode(_, _, _, let suggestions) {
+                #expect(suggestions.contains(expected), "\(typed): \(suggestions)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
 }

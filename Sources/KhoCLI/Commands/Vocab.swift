@@ -15,6 +15,7 @@ struct Vocab: ParsableCommand {
               kho vocab platforms
               kho vocab provinces
               kho vocab languages --json
+              kho vocab languages --all
             """)
 
     @OptionGroup var repository: RepositoryOptions
@@ -24,6 +25,9 @@ struct Vocab: ParsableCommand {
 
     @Flag(help: "Print JSON.")
     var json = false
+
+    @Flag(help: "languages: every language of ISO 639-3, not only Viet Nam's and the chosen ones.")
+    var all = false
 
     func run() throws {
         // A repository's extensions count when there is one; the built-in vocabularies otherwise.
@@ -54,7 +58,14 @@ struct Vocab: ParsableCommand {
         case "platforms":
             try show(vocabulary.platforms) { [$0.code, $0.label, $0.labelVi, $0.digital ? "digital" : "not digital"] }
         case "languages":
-            try show(vocabulary.languages) { [$0.code, $0.label, $0.labelVi, $0.role.rawValue] }
+            try show(all ? vocabulary.allLanguages : vocabulary.languages) {
+                [$0.code, $0.label, $0.labelVi, $0.role.rawValue, $0.groups.map { "(\($0.joined(separator: ", ")))" } ?? ""]
+            }
+            if !all && !json {
+                Output.note(
+                    "and \(vocabulary.allLanguages.count - vocabulary.languages.count) more languages of ISO 639-3, "
+                        + "each foreign by default: `kho vocab languages --all`")
+            }
         case "topics":
             try show(vocabulary.topics) { [$0.code, $0.label, "lead: \($0.leadAgency)"] }
         case "content-lines":

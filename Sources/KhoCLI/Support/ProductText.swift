@@ -16,7 +16,7 @@ enum ProductText {
         add(
             "languages",
             metadata.languages.map { language in
-                let name = vocabulary.languages.first { $0.code == language.code }?.label ?? language.code
+                let name = vocabulary.languageEntry(language.code)?.label ?? language.code
                 return
                     "\(language.code) (\(name), \(language.role.rawValue)\(language.roleOverride ? ", set for this product" : ""))"
             }.joined(separator: "; "))

@@ -29,11 +29,15 @@ extension Vocabulary {
             value, in: funding, vocabulary: "funding", field: field, code: \.code, label: \.label, labelVi: \.labelVi)
     }
 
-    /// The language with this BCP 47 tag (matched without regard to case).
+    /// The language with this BCP 47 tag or ISO 639-3 code (matched without regard to case).
     public func language(_ value: String, field: String = "languages") throws(VocabularyError) -> Language {
-        try lookup(
-            value, in: languages, vocabulary: "languages", field: field, code: \.code, label: \.label,
-            labelVi: \.labelVi)
+        // By its tag, or by its ISO 639-3 code (`vie` is `vi`): the tag is what is stored.
+        if let found = languageEntry(value.trimmingCharacters(in: .whitespaces)) { return found }
+        // Suggestions by name too, and by the ethnic group: `--lang mong` offers the Mông languages.
+        let wanted = value.trimmingCharacters(in: .whitespaces).lowercased()
+        let suggestions = Self.closeMatches(
+            to: wanted, among: allLanguages.map { ($0.code, [$0.label, $0.labelVi] + ($0.groups ?? [])) })
+        throw .unknownCode(vocabulary: "languages", field: field, value: value, suggestions: suggestions)
     }
 
     /// A product language from `CODE` or `CODE:ROLE`, e.g. `jra` or `km:foreign`.
@@ -128,8 +132,14 @@ extension Vocabulary {
         let folded = TextFolding.fold(value)
         guard !folded.isEmpty else { return [] }
         var scored: [(score: Int, code: String)] = []
+        let squeezedValue = squeezed(folded)
         for candidate in candidates {
             let code = candidate.code.lowercased()
+            // A name given whole (a language's or its people's, without diacritics) is the best match.
+            if folded.count >= 3, candidate.labels.contains(where: { Self.squeezed(TextFolding.fold($0)) == squeezedValue }) {
+                scored.append((0, candidate.code))
+                continue
+            }
             let distance = Self.editDistance(folded, code)
             let limit = max(1, min(code.count, folded.count) / 4)
             if distance <= limit {
@@ -143,11 +153,17 @@ extension Vocabulary {
             }
         }
         var seen = Set<String>()
-        return scored.sorted { ($0.score, $0.code) < ($1.score, $1.code) }.map(\.code).filter {
+        // At equal distance, the vocabulary's own order: it lists the likely entries first (Viet Nam's
+        // languages before the rest of ISO 639-3).
+        return scored.enumerated().sorted { ($0.element.score, $0.offset) < ($1.element.score, $1.offset) }
+            .map(\.element.code).filter {
             seen.insert($0).inserted
         }
         .prefix(5).map { $0 }
     }
+
+    /// Without spaces, hyphens or apostrophes: "Ê Đê", "ede" and "e-de" are one name.
+    static func squeezed(_ text: String) -> String { text.filter { !" -'’".contains($0) } }
 
     /// Levenshtein distance over Unicode scalars.
     static func editDistance(_ a: String, _ b: String) -> Int {
@@ -173,7 +189,7 @@ extension Vocabulary {
     /// How many entries each vocabulary has, by name (`provinces`: the 2022 and 2025 units together).
     public var entryCounts: [String: Int] {
         [
-            "kinds": kinds.count, "platforms": platforms.count, "languages": languages.count,
+            "kinds": kinds.count, "platforms": platforms.count, "languages": allLanguages.count,
             "topics": topics.count, "content-lines": contentLines.count, "funding": funding.count,
             "provinces": units2022.count + units2025.count,
         ]

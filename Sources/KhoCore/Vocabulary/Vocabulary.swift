@@ -5,7 +5,10 @@ import Foundation
 public struct Vocabulary: Sendable {
     public private(set) var kinds: [Kind]
     public private(set) var platforms: [Platform]
-    public private(set) var languages: [Language]
+    public private(set) var languages: [Language] { didSet { indexLanguages() } }
+    /// Each language's position in `languages`, by lowercased code and ISO 639-3 code: the
+    /// vocabulary holds all of ISO 639-3, too many to search one by one.
+    private(set) var languageIndex: [String: Int] = [:]
     public private(set) var topics: [Topic]
     public private(set) var contentLines: [Term]
     public private(set) var funding: [Term]
@@ -66,10 +69,50 @@ public struct Vocabulary: Sendable {
             "topics": topicsFile.version, "content-lines": linesFile.version, "funding": fundingFile.version,
             "provinces": provinces.version,
         ]
+        indexLanguages()
         for (name, data) in extensions.sorted(by: { $0.key < $1.key }) {
             try applyExtension(name: name, data: data)
         }
     }
+
+    private mutating func indexLanguages() {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(languages.count * 2)
+        for (position, language) in languages.enumerated() {
+            if let alpha3 = language.iso639_3?.lowercased(), index[alpha3] == nil { index[alpha3] = position }
+            index[language.code.lowercased()] = position
+        }
+        languageIndex = index
+    }
+
+    /// The language with this BCP 47 tag or ISO 639-3 code (any case), or nil: Viet Nam's languages
+    /// and the chosen ones first, then the rest of ISO 639-3.
+    public func languageEntry(_ code: String) -> Language? {
+        let key = code.lowercased()
+        if let position = languageIndex[key] { return languages[position] }
+        return Self.otherLanguages.index[key].map { Self.otherLanguages.entries[$0] }
+    }
+
+    /// Every language kho knows: `languages`, then the rest of ISO 639-3.
+    public var allLanguages: [Language] {
+        let known = Set(languages.map { $0.code.lowercased() })
+        return languages + Self.otherLanguages.entries.filter { !known.contains($0.code.lowercased()) }
+    }
+
+    /// The rest of ISO 639-3 (`iso639_3TSV`), read once per process on first use, all `foreign`.
+    static let otherLanguages: (entries: [Language], index: [String: Int]) = {
+        var entries: [Language] = []
+        var index: [String: Int] = [:]
+        for line in iso639_3TSV.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == 4 else { continue }
+            index[fields[1].lowercased()] = entries.count
+            index[fields[0].lowercased()] = entries.count
+            entries.append(
+                Language(code: fields[0], iso639_3: fields[1], label: fields[2], labelVi: fields[3], role: .foreign))
+        }
+        return (entries, index)
+    }()
 
     private mutating func applyExtension(name: String, data: Data) throws(VocabularyError) {
         let file = "vocabulary/\(name).json"

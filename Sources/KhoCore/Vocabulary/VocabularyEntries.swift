@@ -34,6 +34,12 @@ public struct Language: Codable, Sendable, Hashable {
     public var label: String
     public var labelVi: String
     public var role: LanguageRole
+    /// The ethnic groups of Viet Nam that speak it (of the 54), if any.
+    public var groups: [String]?
+
+    /// Spoken in Viet Nam (Vietnamese or an ethnic group's language), or a major language with an
+    /// ISO 639-1 code: the languages a form offers without being asked.
+    public var isCommon: Bool { role != .foreign || groups != nil || code.count == 2 }
 }
 
 /// A topic, with the agency that leads content on it (`topics.json`).

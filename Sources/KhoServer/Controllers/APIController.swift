@@ -151,7 +151,7 @@ struct APIController: Sendable {
         switch name {
         case "kinds": return try Reply.json(["items": vocabulary.kinds])
         case "platforms": return try Reply.json(["items": vocabulary.platforms])
-        case "languages": return try Reply.json(["items": vocabulary.languages])
+        case "languages": return try Reply.json(["items": vocabulary.allLanguages])
         case "topics": return try Reply.json(["items": vocabulary.topics])
         case "content-lines": return try Reply.json(["items": vocabulary.contentLines])
         case "funding": return try Reply.json(["items": vocabulary.funding])

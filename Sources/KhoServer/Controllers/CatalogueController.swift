@@ -69,14 +69,14 @@ struct CatalogueController: Sendable {
                 <label>\(label)<select name="\(name)"><option value="">Tất cả</option>\(choices)</select></label>
                 """
         }
-        func sorted(_ pairs: [(String, String)]) -> [(String, String)] {
-            pairs.sorted { TextFolding.fold($0.1) < TextFolding.fold($1.1) }
-        }
-        let kinds = sorted(vocabulary.kinds.map { ($0.code, $0.labelVi) })
-        let languages = sorted(vocabulary.languages.map { ($0.code, $0.labelVi) })
-        let platforms = sorted(vocabulary.platforms.map { ($0.code, $0.labelVi) })
-        let topics = vocabulary.topics.map { ($0.code, $0.labelVi) }
-        let provinces = sorted(vocabulary.units2025.map { ($0.code, $0.name) })
+        let options = site.formOptions
+        let (kinds, platforms, topics, provinces) = (options.kinds, options.platforms, options.topics, options.provinces)
+        // A language chosen outside the common ones (any of ISO 639-3, by URL) stays selectable.
+        let languages =
+            options.languages
+            + input.filter.languages.filter { code in !options.languages.contains { $0.0 == code } }.map { code in
+                (code, vocabulary.languageEntry(code)?.labelVi ?? code)
+            }
         let groups = [
             ("any", "Thuộc nhóm mục tiêu"), ("ethnic", "Tiếng dân tộc thiểu số"), ("foreign", "Tiếng nước ngoài"),
             ("digital", "Trên nền tảng số"), ("books", "Đầu sách"),

@@ -126,7 +126,7 @@ struct DashboardController: Sendable {
             ? "toàn bộ sản phẩm công khai"
             : scope.sorted { $0.key < $1.key }.map { "\($0.key == "period" ? "kỳ" : "tỉnh") \($0.value)" }.joined(
                 separator: ", ")
-        let provinces = site.vocabulary.units2025.sorted { TextFolding.fold($0.name) < TextFolding.fold($1.name) }
+        let provinces = site.vocabulary.units2025.sortedVietnamese(by: \.name)
         let options = HTML.join(
             provinces.map { unit in
                 "<option value=\"\(unit.code)\"\(HTML.trusted(input.filter.provinces.contains(unit.code) ? " selected" : ""))>\(unit.name)</option>"

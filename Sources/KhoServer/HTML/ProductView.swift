@@ -11,10 +11,7 @@ struct ProductView {
     var kind: String { vocabulary.kinds.first { $0.code == metadata.kind }?.labelVi ?? metadata.kind }
 
     var languages: [String] {
-        metadata.languages.map { language in
-            vocabulary.languages.first { $0.code.lowercased() == language.code.lowercased() }?.labelVi
-                ?? language.code
-        }
+        metadata.languages.map { language in vocabulary.languageEntry(language.code)?.labelVi ?? language.code }
     }
 
     var platforms: [String] {

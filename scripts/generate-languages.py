@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Generates catalogue-schema/vocabularies/languages.json and language-sources/iso-639-3.tsv (with its
+Swift copy, Sources/KhoCore/Vocabulary/ISO639.generated.swift): every language of ISO 639-3, from Debian's
+iso-codes package (names, and Vietnamese names from its vi translation where it has one), with
+Viet Nam's 54 ethnic groups mapped to their languages (catalogue-schema/language-sources/
+vietnam-ethnic-groups.json) and the hand-chosen names and roles of languages-curated.json on top.
+
+Run it after updating iso-codes; the output is committed, so builds need no iso-codes.
+
+    apt-get install iso-codes && scripts/generate-languages.py
+"""
+import gettext
+import json
+import os
+import subprocess
+import sys
+
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+sources = os.path.join(root, "catalogue-schema", "language-sources")
+iso_path = "/usr/share/iso-codes/json/iso_639-3.json"
+if not os.path.exists(iso_path):
+    sys.exit(f"{iso_path}: not found; install Debian's iso-codes package (apt-get install iso-codes)")
+iso = json.load(open(iso_path, encoding="utf-8"))["639-3"]
+try:
+    iso_version = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "iso-codes"], capture_output=True,
+                                 text=True, check=True).stdout.strip()
+except (OSError, subprocess.CalledProcessError):
+    iso_version = "unknown"
+try:
+    vi = gettext.translation("iso_639-3", "/usr/share/locale", ["vi"]).gettext
+except OSError:
+    vi = lambda name: name
+groups = json.load(open(os.path.join(sources, "vietnam-ethnic-groups.json"), encoding="utf-8"))
+curated = json.load(open(os.path.join(sources, "languages-curated.json"), encoding="utf-8"))
+
+by_alpha3 = {entry["alpha_3"]: entry for entry in iso}
+problems = [f"{group['group']}: {code} is not in ISO 639-3" for group in groups["entries"]
+            for code in group["languages"] if code not in by_alpha3]
+if len(groups["entries"]) != 54:
+    problems.append(f"vietnam-ethnic-groups.json lists {len(groups['entries'])} groups, not 54")
+if problems:
+    sys.exit("\n".join(problems))
+
+def bcp47(entry):
+    return entry.get("alpha_2") or entry["alpha_3"]
+
+# Which groups speak each language (a language can be spoken by several groups).
+spoken_by = {}
+for group in groups["entries"]:
+    for code in group["languages"]:
+        spoken_by.setdefault(code, []).append(group["group"])
+curated_by_alpha3 = {entry["iso639_3"]: entry for entry in curated["entries"]}
+
+entries = []
+for entry in iso:
+    alpha3 = entry["alpha_3"]
+    name = entry["name"]
+    in_viet_nam = spoken_by.get(alpha3, [])
+    if alpha3 in curated_by_alpha3:
+        item = dict(curated_by_alpha3[alpha3])
+    else:
+        role = "national" if alpha3 == "vie" else "ethnic" if in_viet_nam else "foreign"
+        if in_viet_nam:
+            named = " / ".join(in_viet_nam)
+            siblings = sum(len(g["languages"]) for g in groups["entries"] if g["group"] in in_viet_nam)
+            label_vi = f"Tiếng {named}" + (f" ({name})" if siblings > 1 else "")
+        else:
+            translated = vi(name)
+            label_vi = translated if translated != name else name
+        item = {"code": bcp47(entry), "iso639_3": alpha3, "label": name, "labelVi": label_vi, "role": role}
+    if in_viet_nam:
+        item["groups"] = in_viet_nam
+    entries.append(item)
+
+order = {"national": 0, "ethnic": 1}
+curated_codes = [entry["iso639_3"] for entry in curated["entries"]]
+def key(item):
+    # Viet Nam's languages first (national, then ethnic), then the hand-chosen foreign ones, then
+    # the rest by name: suggestions and lists show the likely ones first.
+    if item["iso639_3"] in curated_codes:
+        return (0, curated_codes.index(item["iso639_3"]), "")
+    return (1 + order.get(item["role"], 2), 0, item["label"].lower())
+entries.sort(key=key)
+
+# Two outputs: languages.json, embedded in kho, holds Viet Nam's languages and the hand-chosen ones
+# (the entries people use every day, with Vietnamese names and roles); iso-639-3.tsv holds every
+# other language of ISO 639-3, and is compiled into kho as a string literal (a megabyte of JSON
+# embedded as bytes takes the Swift compiler many minutes).
+main = [e for e in entries if e["iso639_3"] in curated_codes or e["role"] != "foreign" or e.get("groups")]
+rest = [e for e in entries if e not in main]
+output = {
+    "vocabulary": "languages",
+    "version": f"2.0.0+iso-codes-{iso_version}",
+    "description": "Viet Nam's languages and the hand-chosen foreign ones, as BCP 47 tags (ISO 639-1 where "
+    "there is one), with the role each plays by default: `national` (Vietnamese), `ethnic` (a language of "
+    "one of Viet Nam's 54 ethnic groups, named in `groups`) or `foreign`. Every other language of ISO "
+    "639-3 (from Debian's iso-codes) is in iso-639-3.tsv, with the role `foreign`. Khmer defaults to "
+    "ethnic and Chinese and Lao to foreign; set the role per product with `km:foreign`, `lo:ethnic` or "
+    "`zh:ethnic`. Generated by scripts/generate-languages.py; do not edit by hand.",
+    "entries": main,
+}
+vocabularies = os.path.join(root, "catalogue-schema", "vocabularies")
+with open(os.path.join(vocabularies, "languages.json"), "w", encoding="utf-8") as out:
+    json.dump(output, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+def clean(text):
+    return text.replace("\t", " ").replace("\n", " ")
+tsv = "".join(f"{e['code']}\t{e['iso639_3']}\t{clean(e['label'])}\t{clean(e['labelVi'])}\n" for e in rest)
+with open(os.path.join(root, "catalogue-schema", "language-sources", "iso-639-3.tsv"), "w", encoding="utf-8") as out:
+    out.write(tsv)
+assert '"""' not in tsv and "\\" not in tsv
+swift = (
+    "// Generated by scripts/generate-languages.py from catalogue-schema/language-sources/iso-639-3.tsv\n"
+    f"// (ISO 639-3, Debian iso-codes {iso_version}); do not edit by hand. A test checks it matches the TSV.\n\n"
+    "extension Vocabulary {\n"
+    "    /// Every language of ISO 639-3 not in languages.json: tag, ISO 639-3 code, name, Vietnamese name.\n"
+    "    static let iso639_3TSV = #\"\"\"\n" + tsv + "\"\"\"#\n}\n")
+with open(os.path.join(root, "Sources", "KhoCore", "Vocabulary", "ISO639.generated.swift"), "w", encoding="utf-8") as out:
+    out.write(swift)
+print(f"languages.json: {len(main)} languages ({sum(1 for e in main if e['role'] == 'ethnic')} ethnic); "
+      f"iso-639-3.tsv: {len(rest)} more (iso-codes {iso_version})")
