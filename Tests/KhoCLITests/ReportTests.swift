@@ -102,6 +102,26 @@ struct ReportTests {
         #expect(target(kinds, "book") == [1, 2, 50])
     }
 
+    @Test("--period selects the same products in every command that selects products")
+    func periodEverywhere() throws {
+        let ws = try Self.fixture()
+        let listed = try ws.ok("list", "--period", "2024-H1", "--ids").stdout.split(separator: "\n")
+        #expect(listed.count == 6)  // the 2024-H1 report counts 6 products
+        #expect(try ws.ok("list", "--period", "2024-Q2", "--ids").stdout.split(separator: "\n").count == 3)
+        let found = try ws.ok("search", "b", "--period", "2024-H1", "--ids").stdout.split(separator: "\n")
+        #expect(found.count == 1)
+        let conformance = try ws.ok("conformance", "--period", "2024", "--json")
+        #expect(conformance.status == 0)
+        try ws.ok("export", "--period", "2024-H1", "--out", "h1")
+        let info = try String(contentsOf: ws.root.appendingPathComponent("h1/bag-info.txt"), encoding: .utf8)
+        #expect(info.contains("Kho-Export-Scope: --period 2024-H1"))
+        #expect(info.contains("Kho-Product-Count: 6"))
+        let both = try ws.kho("list", "--period", "2024-H1", "--from", "2024-01")
+        #expect(both.status != 0 && both.stderr.contains("give either --period or --from/--to, not both"))
+        let bad = try ws.kho("list", "--period", "2024-H3")
+        #expect(bad.status != 0 && bad.stderr.contains("--period: '2024-H3' is not a period"))
+    }
+
     @Test("a period report: 2024-H1 against the empty 2023-H2 before it")
     func period() throws {
         let ws = try Self.fixture()
@@ -163,7 +183,7 @@ struct ReportTests {
         let text = try ws.ok("report", "summary", "--period", "2030")
         #expect(text.stdout.contains("No products in this scope"))
         let bad = try ws.kho("report", "summary", "--period", "2024-H3")
-        #expect(bad.status != 0 && bad.stderr.contains("period '2024-H3'"))
+        #expect(bad.status != 0 && bad.stderr.contains("--period: '2024-H3' is not a period"))
     }
 
     @Test("HTML is one self-contained file with the figures; CSV keeps Vietnamese, with a BOM on request")

@@ -70,12 +70,6 @@ struct ReportOptions: ParsableArguments {
     @OptionGroup var repository: RepositoryOptions
     @OptionGroup(title: "Scope") var filters: FilterOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "Only products published in this period: 2024-H1, 2024-Q3, 2024, 2024-03, 2023..2025.", valueName: "period")
-    )
-    var period: String?
-
     @Option(name: .customLong("by"), help: ArgumentHelp("Break the figures down by this.", valueName: "grouping"))
     var grouping: ReportGrouping?
 
@@ -99,7 +93,7 @@ struct ReportOptions: ParsableArguments {
         let filter = try filters.filter(repo.vocabulary)
         var scope: [String: String] = [:]
         var chosen: ReportPeriod?
-        if let text = periodArgument ?? period {
+        if let text = periodArgument ?? filters.period {
             guard let parsed = ReportPeriod(parsing: text) else {
                 throw CLIError(
                     "period '\(text)': expected 2024-H1, 2024-Q3, 2024, 2024-03, 2024-03-02 or a range such as 2023..2025"

@@ -2,7 +2,8 @@ import ArgumentParser
 import KhoApp
 import KhoCore
 
-/// The flags that choose products, shared by `list` and `search`.
+/// The flags that choose products, the same for every command that selects them (list, search,
+/// export, qr sheet, conformance, report).
 struct FilterOptions: ParsableArguments {
     @Option(name: .customLong("kind"), help: ArgumentHelp("Only this kind (repeat for several).", valueName: "kind"))
     var kinds: [String] = []
@@ -37,6 +38,12 @@ struct FilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "date"))
     var to: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Published in this period: 2024-H1, 2024-Q3, 2024, 2024-03, 2024-03-02 or 2023..2025 (instead of --from/--to).",
+            valueName: "period"))
+    var period: String?
+
     @Flag(inversion: .prefixedNo, help: "Only products with (--digitised) or without (--no-digitised) a stored file.")
     var digitised: Bool?
 
@@ -57,6 +64,7 @@ struct FilterOptions: ParsableArguments {
         input.agency = agency
         input.from = from
         input.to = to
+        input.period = period
         input.digitised = digitised
         input.fieldName = { "--\($0)" }
         return input
