@@ -29,9 +29,10 @@ public enum EPUBStamper {
     /// Entries' dates in the copy, so that the same input gives the same bytes.
     static let fixedDate = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
 
-    public static func stamp(input: String, output: String, qrPNG: Data, title: String, link: String)
-        throws(EPUBStampError)
-    {
+    /// The page's words are in the repository's language (`l`).
+    public static func stamp(
+        input: String, output: String, qrPNG: Data, title: String, link: String, _ l: Localizer = .vietnamese
+    ) throws(EPUBStampError) {
         let archive: Archive
         do { archive = try Archive(url: URL(fileURLWithPath: input), accessMode: .read) } catch { throw .notZip(input) }
         func read(_ path: String) -> Data? {
@@ -65,7 +66,10 @@ public enum EPUBStamper {
         opf = try insert("<itemref idref=\"\(pageID)\"/>\n", before: "spine", in: opf)
 
         var replaced: [String: Data] = [opfPath: Data(opf.utf8)]
-        let label = "QR: " + title
+        let label = l("ebook.qr_label", ["title": title])
+        let alt = l("ebook.qr_alt", ["link": link])
+        let hint = l("ebook.qr_hint")
+        let lang = l.language.rawValue
         if version3 {
             // The nav document: a link to the page at the end of the table of contents.
             guard
@@ -102,12 +106,13 @@ public enum EPUBStamper {
             ? """
             <?xml version="1.0" encoding="UTF-8"?>
             <!DOCTYPE html>
-            <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">
+            <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="\(lang)" xml:lang="\(lang)">
             <head><title>\(escape(label))</title></head>
             <body>
             <section style="text-align: center">
             <h1>\(escape(title))</h1>
-            <p><img src="\(imageName)" alt="\(escape("QR code: " + link))" style="width: 50%; max-width: 12em"/></p>
+            <p><img src="\(imageName)" alt="\(escape(alt))" style="width: 50%; max-width: 12em"/></p>
+            <p>\(escape(hint))</p>
             <p><a href="\(escape(link))">\(escape(link))</a></p>
             </section>
             </body>
@@ -117,12 +122,13 @@ public enum EPUBStamper {
             : """
             <?xml version="1.0" encoding="UTF-8"?>
             <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">
-            <html xmlns="http://www.w3.org/1999/xhtml">
+            <html xmlns="http://www.w3.org/1999/xhtml" xml:lang="\(lang)">
             <head><title>\(escape(label))</title></head>
             <body>
             <div style="text-align: center">
             <h1>\(escape(title))</h1>
-            <p><img src="\(imageName)" alt="\(escape("QR code: " + link))" style="width: 50%"/></p>
+            <p><img src="\(imageName)" alt="\(escape(alt))" style="width: 50%"/></p>
+            <p>\(escape(hint))</p>
             <p><a href="\(escape(link))">\(escape(link))</a></p>
             </div>
             </body>

@@ -48,6 +48,14 @@ struct EbookTests {
                 $0.hasSuffix("kho-qr.png")
             })
         #expect(try QRTests.decode("\(unpacked)/\(image)") == "https://kho.example.gov.vn/p/\(id)")
+        // The page speaks the repository's language (English in these tests; Vietnamese by default).
+        let page = try #require(
+            FileManager.default.enumerator(atPath: unpacked)?.compactMap { $0 as? String }.first {
+                $0.hasSuffix("kho-qr.xhtml")
+            })
+        let xhtml = try String(contentsOfFile: "\(unpacked)/\(page)", encoding: .utf8)
+        #expect(xhtml.contains("Scan the code to open this book's page"))
+        #expect(xhtml.contains("xml:lang=\"en\""))
         // A derivative is added; the master is as it was.
         let files = try #require(try ws.products().first?["files"] as? [[String: Any]])
         #expect(files.count == 2)

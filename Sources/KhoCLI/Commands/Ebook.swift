@@ -64,7 +64,7 @@ struct Ebook: ParsableCommand {
             try EPUBStamper.stamp(
                 input: repo.store.path(for: epub.object.sha256), output: temporary, qrPNG: png,
                 title: product.metadata.title,
-                link: link)
+                link: link, Environment.localizer(repo))
             let ingestor = try Ingestor(
                 repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
             let stampedName = ((epub.originalName as NSString).deletingPathExtension) + "-qr.epub"
