@@ -11,26 +11,25 @@ public struct DetachOutcome: Sendable {
 }
 
 /// Why a correction could not be made; nothing was written.
-public enum CorrectionRefused: Error, Sendable, Equatable, CustomStringConvertible {
+public enum CorrectionRefused: Error, Sendable, Equatable, CustomStringConvertible, LocalizedMessage {
     case ambiguousFile(id: ProductID, file: String, matches: [String])
     case nothingToUndo(ProductID)
     case changedSince(id: ProductID, field: String, expected: String, found: String)
     case undoInvalid(id: ProductID, problems: [String])
 
-    public var description: String {
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
         switch self {
         case .ambiguousFile(let id, let file, let matches):
-            return "\(file): more than one file of product \(id) matches (\(matches.joined(separator: ", "))); "
-                + "give the full SHA-256"
-        case .nothingToUndo(let id):
-            return "product \(id) has no metadata change to undo (`kho log \(id)` shows its history)"
+            return l("correction.ambiguous_file", ["id": id.rawValue, "file": file, "matches": matches.joined(separator: ", ")])
+        case .nothingToUndo(let id): return l("correction.nothing_to_undo", ["id": id.rawValue])
         case .changedSince(let id, let field, let expected, let found):
-            return "product \(id): \(field) was changed again after the last edit (it was '\(expected)', it is "
-                + "'\(found)'), so the last edit cannot be undone on its own; nothing was written. Edit it with "
-                + "`kho edit` instead"
+            return l(
+                "correction.changed_since", ["id": id.rawValue, "field": field, "expected": expected, "found": found])
         case .undoInvalid(let id, let problems):
-            return "product \(id): the values before the last edit are no longer valid; nothing was written:\n"
-                + problems.map { "  - \($0)" }.joined(separator: "\n")
+            return ([l("correction.undo_invalid", ["id": id.rawValue])] + problems.map { "  - \($0)" })
+                .joined(separator: "\n")
         }
     }
 }

@@ -54,7 +54,7 @@ public struct ExportOutcome: Sendable {
 }
 
 /// Why an export wrote nothing.
-public enum ExportRefused: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ExportRefused: Error, Sendable, Equatable, CustomStringConvertible, LocalizedMessage {
     /// No product in the scope (a full export).
     case nothingInScope
     /// Nothing in the scope changed since the increment's start; not an error for a scheduled job.
@@ -63,17 +63,15 @@ public enum ExportRefused: Error, Sendable, Equatable, CustomStringConvertible {
     case noPreviousExport
     case unknownStart(String)
 
-    public var description: String {
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
         switch self {
-        case .nothingInScope: return "no products in this scope; nothing was exported"
-        case .nothingChanged(let since):
-            return "nothing in this scope changed since \(since); no bundle was written"
-        case .exists(let path): return "\(path): already exists; choose a new name for the bundle (nothing was written)"
-        case .noPreviousExport:
-            return "--since LAST: this repository has exported no bundle yet; make a full export first (without --since)"
-        case .unknownStart(let value):
-            return "--since: '\(value)' is neither LAST, a bundle this repository exported (`kho bundle list`), "
-                + "nor a date (YYYY-MM-DD or 2024-06-30T00:00:00Z)"
+        case .nothingInScope: return l("export.nothing_in_scope")
+        case .nothingChanged(let since): return l("export.nothing_changed", ["since": since])
+        case .exists(let path): return l("export.exists", ["path": path])
+        case .noPreviousExport: return l("export.no_previous")
+        case .unknownStart(let value): return l("export.unknown_start", ["value": value])
         }
     }
 }

@@ -9,12 +9,12 @@ public struct EditOutcome: Sendable {
 }
 
 /// Why an edit was refused before anything was written: every problem, each naming its field.
-public struct EditRefused: Error, Sendable, CustomStringConvertible {
+public struct EditRefused: Error, Sendable, CustomStringConvertible, LocalizedMessage {
     public var id: ProductID
     public var problems: [String]
-    public var description: String {
-        "product \(id) was not changed; fix these and run the command again:\n"
-            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    public var description: String { message(.english) }
+    public func message(_ l: Localizer) -> String {
+        ([l("edit.refused", ["id": id.rawValue])] + problems.map { "  - \($0)" }).joined(separator: "\n")
     }
 }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import KhoCore
+import Foundation
 
 /// `kho`: the content-product catalogue and digitisation repository.
 public struct Kho: AsyncParsableCommand {
@@ -26,4 +28,24 @@ public struct Kho: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Runs the command; an error kho can say in the reader's language is printed in it (with the
+    /// same exit code), any other (usage errors, help) as ArgumentParser prints it.
+    public static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if let localized = error as? any LocalizedMessage {
+                let l = Output.l
+                FileHandle.standardError.write(Data("\(l("error.prefix")) \(localized.message(l))\n".utf8))
+                Foundation.exit(exitCode(for: error).rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

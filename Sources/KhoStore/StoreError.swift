@@ -1,7 +1,7 @@
 import KhoCore
 
 /// A catalogue operation that cannot be done, with what to do about it.
-public enum StoreError: Error, CustomStringConvertible, Sendable {
+public enum StoreError: Error, CustomStringConvertible, Sendable, LocalizedMessage {
     case notARepository(path: String)
     case duplicateID(ProductID)
     case database(path: String, message: String)
@@ -10,24 +10,15 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     /// A catalogue of an older kho, opened read-only: it cannot be migrated.
     case needsUpgrade(path: String)
 
-    public var description: String {
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
         switch self {
-        case .notARepository(let path):
-            return
-                "\(path): no kho catalogue here; run `kho init` first, or point --repo (or $KHO_REPO) at a repository"
-        case .duplicateID(let id):
-            return "product \(id): an id that is already taken; run the command again (a new id will be drawn)"
-        case .database(let path, let message):
-            return "\(path): catalogue error: \(message)"
-        case .readOnly(let path):
-            return
-                "\(path): this repository is read-only for you (read-only media, or no write permission), and this "
-                + "command writes to it; commands that only read (list, show, search, log, report, conformance, "
-                + "verify --no-record) work as they are, or run this one with write access"
-        case .needsUpgrade(let path):
-            return
-                "\(path): this catalogue was written by an older kho and must be upgraded, which writes; open it once "
-                + "with write access (any command, e.g. `kho list`), then it can be read here"
+        case .notARepository(let path): return l("store.not_a_repository", ["path": path])
+        case .duplicateID(let id): return l("store.duplicate_id", ["id": id.rawValue])
+        case .database(let path, let message): return l("store.database", ["path": path, "message": message])
+        case .readOnly(let path): return l("repository.read_only", ["path": path])
+        case .needsUpgrade(let path): return l("store.needs_upgrade", ["path": path])
         }
     }
 }

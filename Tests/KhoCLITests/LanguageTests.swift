@@ -75,4 +75,17 @@ struct LanguageTests {
         #expect(refused.stderr.contains("language: 'fr' is not a language kho speaks; expected vi (Vietnamese) or en (English)"))
         #expect(try ws.kho(["config", "get", "language"]).stdout == "en\n")
     }
+
+    @Test("errors are said in the reader's language, with the same exit codes")
+    func errors() throws {
+        let ws = try Self.fixture()
+        let unknown = try ws.kho(["show", "0000000000000000"], environment: Self.unset)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "Lỗi: sản phẩm 0000000000000000: không có trong danh mục này; `kho list` hoặc `kho search` liệt kê các sản phẩm hiện có\n")
+        let english = try ws.kho(["show", "0000000000000000"], environment: ["KHO_LANG": "en"])
+        #expect(english.status == 1)
+        #expect(english.stderr.hasPrefix("Error: product 0000000000000000: not in this catalogue"))
+        let nowhere = try ws.kho(["list", "--repo", "nowhere"], environment: Self.unset)
+        #expect(nowhere.status == 1 && nowhere.stderr.hasPrefix("Lỗi: nowhere: không phải kho lưu trữ của kho"))
+    }
 }

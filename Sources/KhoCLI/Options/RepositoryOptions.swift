@@ -26,6 +26,7 @@ struct RepositoryOptions: ParsableArguments {
 
     func open() throws -> Repository {
         let repository = try Repository(path: resolvedPath)
+        Output.useLanguage(of: repository)
         repository.onLockWait = { Output.note($0) }
         return repository
     }

@@ -1,5 +1,7 @@
+import Synchronization
 import CSV
 import Foundation
+import KhoRepository
 import KhoCore
 
 /// Printing: JSON for scripts, CSV for spreadsheets, aligned text for people.
@@ -24,6 +26,17 @@ enum Output {
             FileHandle.standardOutput.write(data)
             FileHandle.standardOutput.write(Data("\n".utf8))
         }
+    }
+
+    /// The language of this command's messages: $KHO_LANG, else the repository's `language`
+    /// setting once the repository is open, else Vietnamese.
+    static var l: Localizer { language.withLock { .builtIn($0) } }
+    static let language = Mutex(
+        DisplayLanguage.resolve(environment: ProcessInfo.processInfo.environment["KHO_LANG"], setting: nil))
+
+    /// Takes the repository's language, unless $KHO_LANG chose one for this command.
+    static func useLanguage(of repository: Repository) {
+        language.withLock { $0 = Environment.language(repository) }
     }
 
     static func line(_ text: String = "") {

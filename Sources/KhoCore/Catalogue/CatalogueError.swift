@@ -2,7 +2,7 @@ import Foundation
 
 /// What a catalogue operation can refuse, as data: each front door (the CLI, the web server)
 /// turns a case into its own words and status (an exit code, an HTTP status) at its edge.
-public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedMessage {
     /// No product has this id (or, for the public, none that may be shown).
     case unknownProduct(ProductID)
     /// The product was removed; its tombstone says when and why.
@@ -14,20 +14,24 @@ public enum CatalogueError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The product holds no file with this SHA-256 (or name).
     case notAttached(id: ProductID, file: String)
 
-    public var description: String {
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
         switch self {
-        case .unknownProduct(let id):
-            return "product \(id): not in this catalogue; `kho list` or `kho search` shows the products there are"
+        case .unknownProduct(let id): return l("catalogue.unknown", ["id": id.rawValue])
         case .removed(let tombstone):
-            return "product \(tombstone.id): removed on \(Timestamp.string(tombstone.removedAt)) by "
-                + "\(tombstone.agent): \(tombstone.reason)"
+            return l(
+                "catalogue.removed",
+                [
+                    "id": tombstone.id.rawValue, "at": Timestamp.string(tombstone.removedAt), "agent": tombstone.agent,
+                    "reason": tombstone.reason,
+                ])
         case .conflict(let id, let expected, let found):
-            return "product \(id) was changed by another command while this one ran (revision \(expected) was read, "
-                + "\(found) is stored); nothing was written: run the command again on the current record"
+            return l("catalogue.conflict", ["id": id.rawValue, "expected": String(expected), "found": String(found)])
         case .alreadyAttached(let id, let sha256, let source):
-            return "\(source): product \(id) already has this file (SHA-256 \(sha256)); nothing was written"
+            return l("catalogue.already_attached", ["id": id.rawValue, "sha256": sha256, "source": source])
         case .notAttached(let id, let file):
-            return "\(file): product \(id) has no such file; `kho show \(id)` lists its files (by name and SHA-256)"
+            return l("catalogue.not_attached", ["id": id.rawValue, "file": file])
         }
     }
 }

@@ -105,3 +105,9 @@ public struct Localizer: Sendable {
         (value > 0 ? "+" : "") + (digits == 0 ? integer(Int(value.rounded())) : decimal(value, digits: digits))
     }
 }
+
+/// An error or message that can be said in the reader's language. The front doors (the CLI's
+/// error printer) use it where it exists, and `description` (English) elsewhere.
+public protocol LocalizedMessage {
+    func message(_ l: Localizer) -> String
+}
