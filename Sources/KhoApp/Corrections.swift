@@ -47,7 +47,7 @@ extension Repository {
             matches = product.files.filter { $0.object.sha256.hasPrefix(wanted) }
         }
         if matches.isEmpty {
-            let name = TextFolding.normalized((file as NSString).lastPathComponent)
+            let name = TextFolding.normalized(file.fileName)
             matches = product.files.filter { $0.originalName == name }
         }
         guard let chosen = matches.first else { throw CatalogueError.notAttached(id: id, file: file) }

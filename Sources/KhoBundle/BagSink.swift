@@ -26,7 +26,7 @@ public enum BagFormat: String, Sendable {
     }
 
     /// The bag's folder name inside an archive: the file name without its extension.
-    static func topFolder(_ path: String) -> String { (stem(path) as NSString).lastPathComponent }
+    static func topFolder(_ path: String) -> String { stem(path).fileName }
 }
 
 /// Where BagWriter puts a bag's files. Everything goes to `<out>.part` first; `finish` moves the
@@ -69,7 +69,7 @@ final class DirectorySink: BagSink {
 
     func copy(_ items: [(source: String, path: String)]) throws -> [String: BagWriter.CopyResult] {
         let staging = staging
-        for folder in Set(items.map { ((staging + "/" + $0.path) as NSString).deletingLastPathComponent }) {
+        for folder in Set(items.map { (staging + "/" + $0.path).parentPath }) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let copies = Mutex<(results: [String: BagWriter.CopyResult], failure: String?)>(([:], nil))
@@ -184,7 +184,7 @@ final class ArchiveSink: BagSink {
 
 /// Makes a rename in `path`'s folder durable.
 private func syncParent(of path: String) {
-    let parent = (path as NSString).deletingLastPathComponent
+    let parent = path.parentPath
     let folder = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard folder >= 0 else { return }
     fsync(folder)

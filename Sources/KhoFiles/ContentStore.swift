@@ -97,8 +97,8 @@ public struct ContentStore: Sendable {
             unlink(staged.temporaryPath)
             return false
         }
-        let second = (destination as NSString).deletingLastPathComponent
-        let first = (second as NSString).deletingLastPathComponent
+        let second = destination.parentPath
+        let first = second.parentPath
         for directory in [first, second] where mkdir(directory, 0o755) != 0 && errno != EEXIST {
             throw .writeFailed(path: directory, errno: errno)
         }
@@ -117,7 +117,7 @@ public struct ContentStore: Sendable {
     public func syncDirectories(of sha256s: [String]) {
         var seen = Set<String>()
         for sha256 in sha256s {
-            let folder = (path(for: sha256) as NSString).deletingLastPathComponent
+            let folder = path(for: sha256).parentPath
             if seen.insert(folder).inserted { Self.syncDirectory(folder) }
         }
     }

@@ -53,7 +53,7 @@ public enum EPUBStamper {
         var opf = String(decoding: opfData, as: UTF8.self)
         let facts = XMLFacts(opf)
         let version3 = (facts.rootAttributes["version"] ?? "2.0").hasPrefix("3")
-        let base = (opfPath as NSString).deletingLastPathComponent
+        let base = opfPath.parentPath
         func inPackage(_ name: String) -> String { base.isEmpty ? name : "\(base)/\(name)" }
         let pageID = unique("kho-qr-page", in: opf)
         let imageID = unique("kho-qr-image", in: opf)
@@ -78,7 +78,7 @@ public enum EPUBStamper {
             else { throw .missing("navigation document (manifest item with properties=\"nav\")") }
             let navPath = inPackage(navHref)
             guard let navData = read(navPath) else { throw .missing("navigation document \(navPath)") }
-            let relative = relativePath(from: (navHref as NSString).deletingLastPathComponent, to: pageName)
+            let relative = relativePath(from: navHref.parentPath, to: pageName)
             var nav = String(decoding: navData, as: UTF8.self)
             guard let tocStart = nav.range(of: "epub:type=\"toc\""),
                 let close = nav.range(of: "</ol>", range: tocStart.upperBound..<nav.endIndex)
@@ -93,7 +93,7 @@ public enum EPUBStamper {
             let orders = ncx.components(separatedBy: "playOrder=\"").dropFirst().compactMap {
                 Int($0.prefix { $0.isNumber })
             }
-            let relative = relativePath(from: (ncxHref as NSString).deletingLastPathComponent, to: pageName)
+            let relative = relativePath(from: ncxHref.parentPath, to: pageName)
             let point =
                 "<navPoint id=\"\(unique("kho-qr-nav", in: ncx))\" playOrder=\"\((orders.max() ?? 0) + 1)\">"
                 + "<navLabel><text>\(escape(label))</text></navLabel><content src=\"\(relative)\"/></navPoint>\n"

@@ -86,11 +86,11 @@ extension Ingestor {
         -> IngestPlan
     {
         let manifest = try Manifest.read(manifestPath)
-        let base = folder ?? (manifestPath as NSString).deletingLastPathComponent
+        let base = folder ?? manifestPath.parentPath
         guard let realBase = Self.realPath(base.isEmpty ? "." : base) else {
             throw RepositoryError.invalidInput(summary: "\(base): no such folder", problems: [])
         }
-        let manifestName = (manifestPath as NSString).lastPathComponent
+        let manifestName = manifestPath.fileName
         var problems: [String] = []
         var items: [IngestItem] = []
         var rowsByPath: [String: Int] = [:]
@@ -177,9 +177,9 @@ extension Ingestor {
 
     /// A title from a file name: the name without its extension, NFC, `_` read as a space.
     static func titleFromName(_ path: String) -> String {
-        let file = (path as NSString).lastPathComponent
+        let file = path.fileName
         let stem = TextFolding.normalized(
-            (file as NSString).deletingPathExtension.replacingOccurrences(of: "_", with: " "))
+            file.removingPathExtension.replacingOccurrences(of: "_", with: " "))
         return stem.isEmpty ? TextFolding.normalized(file) : stem
     }
 

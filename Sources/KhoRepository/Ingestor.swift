@@ -160,7 +160,7 @@ public final class Ingestor {
             let object = ObjectInfo(
                 sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
             let technical = characteriser.characterise(path: staged.temporaryPath, mime: identity.mime)
-            let name = TextFolding.normalized((source as NSString).lastPathComponent)
+            let name = TextFolding.normalized(source.fileName)
             let at = now()
             let id = ProductID.generate(at: at, using: &random)
             newInGroup[staged.sha256] = newInGroup[staged.sha256] ?? id
@@ -246,7 +246,7 @@ public final class Ingestor {
         let alreadyStored = repository.store.contains(staged.sha256)
         try catalogue.markPending([staged.sha256])
         try repository.store.commit(staged)
-        let name = TextFolding.normalized((source as NSString).lastPathComponent)
+        let name = TextFolding.normalized(source.fileName)
         let at = now()
         var detail = fileDetail(object, name: name, origin: source, role: role)
         detail["action"] = "attach"

@@ -363,7 +363,7 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
 
     /// Whether this process may write the catalogue and create its journal files beside it.
     static func isWritable(_ path: String) -> Bool {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = path.parentPath
         return access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
     }
 

@@ -88,4 +88,25 @@ struct LanguageTests {
         let nowhere = try ws.kho(["list", "--repo", "nowhere"], environment: Self.unset)
         #expect(nowhere.status == 1 && nowhere.stderr.hasPrefix("Lỗi: nowhere: không phải kho lưu trữ của kho"))
     }
+
+    @Test("everyday commands report in Vietnamese: init, ingest, list, edit, undo, export, remove")
+    func everydayMessages() throws {
+        let ws = try Workspace()
+        let vi = Self.unset
+        #expect(try ws.kho(["init"], environment: vi).stdout == "đã tạo kho lưu trữ tại storage\n")
+        try ws.write("in/quyen-tre-em.txt", String(repeating: "Quyền trẻ em. ", count: 200))
+        let ingest = try ws.kho(["ingest", "in", "--kind", "article", "--lang", "vi"], environment: vi)
+        #expect(ingest.stdout.hasPrefix("đã nhập     "))
+        #expect(ingest.stdout.contains("(text/plain, 3,6 KB)"))  // a decimal comma (3,600 bytes of UTF-8)
+        #expect(ingest.stderr.contains("1 đã nhập"))
+        #expect(try ws.kho(["list"], environment: vi).stderr == "1 sản phẩm\n")
+        let id = try #require(try ws.ok("list", "--ids").stdout.split(separator: "\n").first.map(String.init))
+        #expect(try ws.kho(["edit", id, "--title", "Quyền trẻ em"], environment: vi).stdout == "đã sửa     \(id)  title\n")
+        #expect(try ws.kho(["edit", id, "--undo"], environment: vi).stdout == "đã hoàn tác \(id)  title\n")
+        let export = try ws.kho(["export", "--out", "goi"], environment: vi)
+        #expect(export.stdout.hasPrefix("đã xuất 1 sản phẩm, 1 tệp, "))
+        let remove = try ws.kho(["remove", id, "--reason", "đăng ký nhầm"], environment: vi)
+        #expect(remove.stdout.hasPrefix("đã gỡ bỏ \(id)"))
+        #expect(remove.stderr.hasPrefix("đã gỡ bỏ 1 sản phẩm"))
+    }
 }

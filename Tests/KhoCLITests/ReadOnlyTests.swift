@@ -11,6 +11,7 @@ struct ReadOnlyTests {
         try ws.write("in/dong-bao.txt", "Phóng sự về đồng bào dân tộc thiểu số")
         try ws.ok("ingest", "in", "--kind", "article", "--lang", "vi", "--province", "gia-lai")
         try ws.ok("export", "--out", "bag")
+        try ws.ok("export", "--out", "b")  // a one-character name (Foundation's path methods crash on it on Linux)
         let id = try #require(
             (try ws.ok("list", "--json").json() as? [[String: Any]])?.first?["id"] as? String)
         let out = ws.root.appendingPathComponent("out").path

@@ -82,4 +82,19 @@ struct TextAndIdentifierTests {
         #expect(Markup.escape("<b>\"Đ&Đ\"</b>") == "&lt;b&gt;&quot;Đ&amp;Đ&quot;&lt;/b&gt;")
         #expect(Markup.escape("") == "")
     }
+
+    @Test("path arithmetic works on one-character names and trailing slashes (where NSString's crashes on Linux)")
+    func paths() {
+        #expect("b".parentPath == "" && "b".fileName == "b")
+        #expect("b/".parentPath == "" && "b/".fileName == "b")
+        #expect("a/b/c.txt".parentPath == "a/b" && "a/b/c.txt".fileName == "c.txt")
+        #expect("/c".parentPath == "/" && "/".fileName == "/")
+        #expect("a//b".parentPath == "a")
+        #expect("a/b.tar".removingPathExtension == "a/b")
+        #expect("b.zip".removingPathExtension == "b")
+        #expect(".hidden".removingPathExtension == ".hidden")
+        #expect("a.".removingPathExtension == "a.")
+        #expect("/x/y.tar".removingPathExtension == "/x/y")
+        #expect("c".removingPathExtension == "c")
+    }
 }

@@ -41,11 +41,15 @@ struct Attach: ParsableCommand {
         } else {
             let stored = product.files.last
             Output.line(
-                "attached    \(product.id)  \(file)  (\(stored?.object.mime ?? "?"), \(Output.bytes(stored?.object.size ?? 0)), \(role.rawValue))"
-            )
+                Output.l(
+                    "attach.done",
+                    [
+                        "id": product.id.rawValue, "file": file, "mime": stored?.object.mime ?? "?",
+                        "size": Output.bytes(stored?.object.size ?? 0), "role": role.rawValue,
+                    ]))
         }
         if alreadyStored {
-            Output.note("note: this content was already in the store; it is shared, not stored twice")
+            Output.note(Output.l("attach.shared"))
         }
     }
 }

@@ -59,27 +59,38 @@ struct Export: ParsableCommand {
         let outcome: ExportOutcome
         do { outcome = try repo.export(request, context: Environment.context) } catch let refused as ExportRefused {
             if case .nothingChanged = refused {
-                Output.line(refused.description)
+                Output.line(refused.message(Output.l))
                 return
             }
-            throw CLIError(refused.description)
+            throw refused
         }
         for id in outcome.oversized {
-            Output.note("product \(id): its files alone exceed --max-bag-size; it has a bag of its own")
+            Output.note(Output.l("export.oversized", ["id": id.rawValue]))
         }
         if outcome.bags.count > 1 {
             for (index, bag) in outcome.bags.enumerated() {
                 Output.line(
-                    "bag \(index + 1) of \(outcome.bags.count): \(bag.products) product(s), \(bag.files) file(s), "
-                        + "\(Output.bytes(bag.bytes)) to \(bag.path)")
+                    Output.l(
+                        "export.bag",
+                        [
+                            "index": String(index + 1), "count": String(outcome.bags.count),
+                            "products": String(bag.products), "files": String(bag.files),
+                            "size": Output.bytes(bag.bytes), "path": bag.path,
+                        ]))
             }
         }
+        let l = Output.l
         Output.line(
-            "exported \(outcome.products) product(s)"
-                + (outcome.tombstones == 0 ? "" : ", \(outcome.tombstones) removal(s)")
-                + ", \(outcome.files) file(s), \(Output.bytes(outcome.bytes)) to "
-                + (outcome.bags.count == 1 ? out : "\(outcome.bags.count) bags"))
-        Output.line("bundle \(outcome.identifier)" + (outcome.follows.map { " (follows \($0))" } ?? ""))
+            l(
+                "export.done",
+                [
+                    "products": String(outcome.products),
+                    "removals": outcome.tombstones == 0 ? "" : l("export.removals", ["count": String(outcome.tombstones)]),
+                    "files": String(outcome.files), "size": Output.bytes(outcome.bytes),
+                    "target": outcome.bags.count == 1 ? out : l("export.bags", ["count": String(outcome.bags.count)]),
+                ]))
+        Output.line(
+            l("export.bundle", ["id": outcome.identifier]) + (outcome.follows.map { l("export.follows", ["id": $0]) } ?? ""))
     }
 }
 

@@ -44,10 +44,11 @@ struct Characterise: ParsableCommand {
             for (sha256, metadata) in results {
                 Output.line("\(sha256.prefix(12))…  \(TechnicalText.summary(metadata))")
             }
-            Output.note("\(results.count) file(s) characterised, \(outcome.upToDate) already up to date")
+            Output.note(
+                Output.l("characterise.summary", ["count": String(results.count), "current": String(outcome.upToDate)]))
         }
         for sha256 in outcome.missing {
-            Output.note("missing from the store, not characterised: \(sha256) (run `kho verify`)")
+            Output.note(Output.l("characterise.missing", ["sha256": sha256]))
         }
     }
 }

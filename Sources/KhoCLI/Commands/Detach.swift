@@ -35,11 +35,15 @@ struct Detach: ParsableCommand {
             try Output.json(ProductRecord(outcome.product, vocabulary: repo.vocabulary))
         } else {
             Output.line(
-                "detached    \(productID)  \(outcome.file.originalName)  (\(outcome.file.object.sha256.prefix(12))…, "
-                    + "\(outcome.file.role.rawValue))")
+                Output.l(
+                    "detach.done",
+                    [
+                        "id": productID.rawValue, "file": outcome.file.originalName,
+                        "sha256": String(outcome.file.object.sha256.prefix(12)), "role": outcome.file.role.rawValue,
+                    ]))
         }
         if outcome.stillHeldBy.isEmpty {
-            Output.note("no product holds this content now; it stays in the store (a correction never destroys content)")
+            Output.note(Output.l("detach.unheld"))
         }
     }
 }

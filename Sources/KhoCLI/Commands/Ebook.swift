@@ -67,7 +67,7 @@ struct Ebook: ParsableCommand {
                 link: link, Environment.localizer(repo))
             let ingestor = try Ingestor(
                 repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
-            let stampedName = ((epub.originalName as NSString).deletingPathExtension) + "-qr.epub"
+            let stampedName = (epub.originalName.removingPathExtension) + "-qr.epub"
             let stampedPath = "\(repo.store.temporaryDirectory)/\(stampedName)"
             try? FileManager.default.removeItem(atPath: stampedPath)
             try FileManager.default.moveItem(atPath: temporary, toPath: stampedPath)

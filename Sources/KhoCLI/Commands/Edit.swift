@@ -111,14 +111,15 @@ struct Edit: ParsableCommand {
 
     func print(_ outcome: EditOutcome, _ productID: ProductID, _ repo: Repository, verb: String) throws {
         if outcome.changes.isEmpty {
-            Output.note("nothing to change: product \(productID) already has these values")
+            Output.note(Output.l("edit.nothing", ["id": productID.rawValue]))
         }
         if json {
             try Output.json(ProductRecord(outcome.product, vocabulary: repo.vocabulary))
         } else if !outcome.changes.isEmpty {
             Output.line(
-                verb.padding(toLength: 12, withPad: " ", startingAt: 0)
-                    + "\(productID)  \(outcome.changes.map(\.field).joined(separator: ", "))")
+                Output.l(
+                    "edit.\(verb)",
+                    ["id": productID.rawValue, "fields": outcome.changes.map(\.field).joined(separator: ", ")]))
         }
     }
 }

@@ -107,30 +107,42 @@ struct Ingest: ParsableCommand {
             return
         }
         for outcome in outcomes { Output.line(Self.text(outcome)) }
-        for note in notes { Output.note("note: \(note)") }
+        for note in notes { Output.note(Output.l("ingest.note", ["note": note])) }
         let order = ["ingested", "linked", "registered", "duplicate", "already-ingested", "planned"]
-        let summary = order.compactMap { key in counts[key].map { "\($0) \(key)" } }.joined(separator: ", ")
-        Output.note((dryRun ? "dry run, nothing written: " : "") + (summary.isEmpty ? "nothing to do" : summary))
+        let l = Output.l
+        let summary = order.compactMap { key in counts[key].map { l("ingest.count.\(key)", ["count": String($0)]) } }
+            .joined(separator: ", ")
+        Output.note((dryRun ? l("ingest.dry_run") : "") + (summary.isEmpty ? l("ingest.nothing") : summary))
     }
 
     static func text(_ outcome: IngestOutcome) -> String {
+        let l = Output.l
+        func ids(_ list: [ProductID]) -> String { list.map(\.rawValue).joined(separator: ", ") }
         switch outcome {
         case .ingested(let product, let origin):
             let file = product.files.first
-            return
-                "ingested    \(product.id)  \(origin)  (\(file?.object.mime ?? "?"), \(Output.bytes(file?.object.size ?? 0)))"
+            return l(
+                "result.ingested",
+                [
+                    "id": product.id.rawValue, "origin": origin, "mime": file?.object.mime ?? "?",
+                    "size": Output.bytes(file?.object.size ?? 0),
+                ])
         case .linked(let product, let origin, let shared):
-            return
-                "linked      \(product.id)  \(origin)  (same content as \(shared.map(\.rawValue).joined(separator: ", ")))"
+            return l("result.linked", ["id": product.id.rawValue, "origin": origin, "shared": ids(shared)])
         case .registered(let product, let origin):
-            return "registered  \(product.id)  \(origin)  (no digital file yet)"
+            return l("result.registered", ["id": product.id.rawValue, "origin": origin])
         case .duplicate(let origin, _, let existing):
-            return "duplicate   \(origin)  same content as \(existing.map(\.rawValue).joined(separator: ", ")); skipped"
+            return l("result.duplicate", ["origin": origin, "existing": ids(existing)])
         case .alreadyIngested(let origin, let id):
-            return "already     \(id)  \(origin)  (ingested before; `kho edit \(id)` changes its metadata)"
+            return l("result.already", ["id": id.rawValue, "origin": origin])
         case .planned(let item, _, let action, let existing):
-            let suffix = existing.isEmpty ? "" : " (" + existing.map(\.rawValue).joined(separator: ", ") + ")"
-            return "would \(action)\(suffix): \(item.origin)  [\(item.metadata.kind)] \(item.metadata.title)"
+            let suffix = existing.isEmpty ? "" : " (" + ids(existing) + ")"
+            return l(
+                "result.planned",
+                [
+                    "action": action, "suffix": suffix, "origin": item.origin, "kind": item.metadata.kind,
+                    "title": item.metadata.title,
+                ])
         }
     }
 }

@@ -18,9 +18,9 @@ struct Init: ParsableCommand {
     func run() throws {
         let path = repository.resolvedPath
         if try Repository.create(at: path, now: Environment.now()) {
-            Output.line("created a kho repository in \(path)")
+            Output.line(Output.l("init.created", ["path": path]))
         } else {
-            Output.line("\(path) is already a kho repository; nothing changed")
+            Output.line(Output.l("init.exists", ["path": path]))
         }
     }
 }

@@ -33,7 +33,9 @@ struct List: ParsableCommand {
         if try !output.print(products, vocabulary: repo.vocabulary) {
             for line in ProductText.lines(products) { Output.line(line) }
             let total = limit == nil ? products.count : try repo.catalogue.count(matching: filter)
-            Output.note("\(total) product(s)" + (products.count < total ? ", \(products.count) shown" : ""))
+            Output.note(
+                Output.l("list.count", ["count": String(total)])
+                    + (products.count < total ? Output.l("list.shown", ["count": String(products.count)]) : ""))
         }
     }
 }

@@ -297,7 +297,7 @@ extension QR {
                 try write(LabelSheet.html(labels, title: "kho labels"), to: out)
                 written.append(out)
             } else {
-                let stem = (out as NSString).deletingPathExtension
+                let stem = out.removingPathExtension
                 for (index, page) in LabelSheet.pages(labels).enumerated() {
                     let path = index == 0 ? out : "\(stem)-\(index + 1).svg"
                     try write(page, to: path)

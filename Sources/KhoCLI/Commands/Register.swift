@@ -42,12 +42,13 @@ struct Register: ParsableCommand {
         if json {
             try Output.json(ProductRecord(product, vocabulary: repo.vocabulary))
         } else {
-            Output.line("registered  \(product.id)  \(product.metadata.title)  (no digital file yet)")
+            Output.line(Output.l("result.registered", ["id": product.id.rawValue, "origin": product.metadata.title]))
         }
         if !twins.isEmpty {
             Output.note(
-                "note: a \(checked.kind) with the same title is already registered as "
-                    + twins.map(\.product.id.rawValue).joined(separator: ", "))
+                Output.l(
+                    "register.twin",
+                    ["kind": checked.kind, "ids": twins.map(\.product.id.rawValue).joined(separator: ", ")]))
         }
     }
 }

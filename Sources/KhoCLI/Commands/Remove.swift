@@ -36,9 +36,10 @@ struct Remove: ParsableCommand {
         try repo.lockForWriting()
         let removed = try repo.catalogue.remove(
             productIDs, reason: reason, agent: Environment.agent, at: Environment.now())
-        for tombstone in removed { Output.line("removed \(tombstone.id)  \(tombstone.title)") }
+        for tombstone in removed {
+            Output.line(Output.l("remove.done", ["id": tombstone.id.rawValue, "title": tombstone.title]))
+        }
         Output.note(
-            "\(removed.count) product(s) removed; their files stay in the store, and the next `kho export --since` carries the tombstones"
-        )
+            Output.l("remove.summary", ["count": String(removed.count)]))
     }
 }

@@ -48,7 +48,8 @@ struct Search: ParsableCommand {
         if try !output.print(hits.map(\.product), vocabulary: repo.vocabulary) {
             for line in ProductText.lines(hits.map(\.product)) { Output.line(line) }
             Output.note(
-                "\(hits.count) match(es)" + (hits.count == limit ? " (the first \(limit); --limit shows more)" : ""))
+                Output.l("search.count", ["count": String(hits.count)])
+                    + (hits.count == limit ? Output.l("search.more", ["count": String(limit)]) : ""))
         }
     }
 }

@@ -57,7 +57,8 @@ enum Output {
             value /= 1000
             unit += 1
         }
-        return unit == 0 ? "\(count) B" : String(format: value < 10 ? "%.1f %@" : "%.0f %@", value, units[unit])
+        // In the reader's language: 1,6 MB in Vietnamese, 1.6 MB in English.
+        return unit == 0 ? "\(count) B" : "\(l.decimal(value, digits: value < 10 ? 1 : 0)) \(units[unit])"
     }
 
     /// Pads each column of `rows` to its widest cell (by characters), two spaces apart.
