@@ -118,20 +118,7 @@ extension Repository {
         }
         let changes = MetadataEdit.changes(from: old, to: restored)
         guard !changes.isEmpty else { return EditOutcome(product: product, changes: []) }
-        var detail: [String: String] = [
-            "changed": changes.map(\.field).joined(separator: ","), "software": context.software,
-            "undoes": String(last.sequence),
-        ]
-        for change in changes {
-            detail["\(change.field).before"] = change.before
-            detail["\(change.field).after"] = change.after
-        }
-        let updated = try withWriteLock {
-            try catalogue.update(
-                id, metadata: restored,
-                event: NewEvent(type: .metadataModification, at: context.now(), agent: context.agent, detail: detail),
-                expectedRevision: product.revision)
-        }
-        return EditOutcome(product: updated, changes: changes)
+        return try writeChange(
+            product, to: restored, changes: changes, context: context, extra: ["undoes": String(last.sequence)])
     }
 }

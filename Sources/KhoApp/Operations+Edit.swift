@@ -44,17 +44,27 @@ extension Repository {
         guard problems.isEmpty, let new = validated else { throw EditRefused(id: id, problems: problems) }
         let changes = MetadataEdit.changes(from: old, to: new)
         guard !changes.isEmpty else { return EditOutcome(product: product, changes: []) }
+        try beforeWrite()
+        return try writeChange(product, to: new, changes: changes, context: context)
+    }
+
+    /// Writes a metadata change with its event (each field's value before and after, and `extra`),
+    /// checking that the product is still the revision read.
+    func writeChange(
+        _ product: Product, to metadata: ProductMetadata, changes: [MetadataEdit.Change], context: OperationContext,
+        extra: [String: String] = [:]
+    ) throws -> EditOutcome {
         var detail: [String: String] = [
             "changed": changes.map(\.field).joined(separator: ","), "software": context.software,
         ]
+        detail.merge(extra) { _, new in new }
         for change in changes {
             detail["\(change.field).before"] = change.before
             detail["\(change.field).after"] = change.after
         }
-        try beforeWrite()
         let updated = try withWriteLock {
             try catalogue.update(
-                id, metadata: new,
+                product.id, metadata: metadata,
                 event: NewEvent(type: .metadataModification, at: context.now(), agent: context.agent, detail: detail),
                 expectedRevision: product.revision)
         }

@@ -184,14 +184,20 @@ extension SQLiteCatalogue {
     }
 
     public func productsChanged(after mark: ChangeMark) throws -> Set<ProductID> {
+        try changedProducts(where: "seq > ?", [mark.event])
+    }
+
+    /// Products with an event matching `condition` that changes their record: an export or a fixity
+    /// check does not.
+    private func changedProducts(where condition: String, _ arguments: StatementArguments) throws -> Set<ProductID> {
         try read { db in
             Set(
                 try String.fetchAll(
                     db,
                     sql: """
                         SELECT DISTINCT product_id FROM event
-                        WHERE seq > ? AND type NOT IN ('information package creation', 'fixity check')
-                        """, arguments: [mark.event]
+                        WHERE \(condition) AND type NOT IN ('information package creation', 'fixity check')
+                        """, arguments: arguments
                 ).compactMap(ProductID.init(parsing:)))
         }
     }
@@ -205,16 +211,7 @@ extension SQLiteCatalogue {
     }
 
     public func productsChanged(since date: Date) throws -> Set<ProductID> {
-        try read { db in
-            Set(
-                try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT DISTINCT product_id FROM event
-                        WHERE at >= ? AND type NOT IN ('information package creation', 'fixity check')
-                        """, arguments: [Timestamp.string(date)]
-                ).compactMap(ProductID.init(parsing:)))
-        }
+        try changedProducts(where: "at >= ?", [Timestamp.string(date)])
     }
 }
 

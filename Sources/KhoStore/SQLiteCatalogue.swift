@@ -210,16 +210,18 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         return try requireProduct(id)
     }
 
+    /// Fails with `CatalogueError.conflict` if the product is no longer the revision the caller
+    /// read. Called inside the write transaction: no other write can come between.
+    static func checkRevision(_ db: Database, _ id: ProductID, expected: Int?) throws {
+        guard let expected else { return }
+        let found = try Int.fetchOne(db, sql: "SELECT revision FROM product WHERE id = ?", arguments: [id.rawValue]) ?? 0
+        if found != expected { throw CatalogueError.conflict(id: id, expected: expected, found: found) }
+    }
+
     public func detach(_ sha256: String, from id: ProductID, event: NewEvent, expectedRevision: Int?) throws -> Product {
         try write { db in
             try Self.requireExists(db, id)
-            if let expectedRevision {
-                let found =
-                    try Int.fetchOne(db, sql: "SELECT revision FROM product WHERE id = ?", arguments: [id.rawValue]) ?? 0
-                if found != expectedRevision {
-                    throw CatalogueError.conflict(id: id, expected: expectedRevision, found: found)
-                }
-            }
+            try Self.checkRevision(db, id, expected: expectedRevision)
             guard
                 let size = try Int64.fetchOne(
                     db,
@@ -245,14 +247,7 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
     {
         try write { db in
             try Self.requireExists(db, id)
-            if let expectedRevision {
-                // Checked inside the write transaction: no other write can come between.
-                let found =
-                    try Int.fetchOne(db, sql: "SELECT revision FROM product WHERE id = ?", arguments: [id.rawValue]) ?? 0
-                if found != expectedRevision {
-                    throw CatalogueError.conflict(id: id, expected: expectedRevision, found: found)
-                }
-            }
+            try Self.checkRevision(db, id, expected: expectedRevision)
             try replaceMetadata(db, id: id, metadata: metadata, updatedAt: event.at)
             try Self.insertEvent(db, event, productID: id)
         }
