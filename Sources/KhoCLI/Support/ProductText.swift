@@ -7,34 +7,39 @@ enum ProductText {
         _ product: Product, events: [ProductEvent], vocabulary: Vocabulary,
         technical: [String: TechnicalMetadata] = [:], checks: [String: FixityCheck] = [:]
     ) -> [String] {
+        let l = Output.l
+        let vietnamese = l.language == .vi
         let metadata = product.metadata
         var rows: [[String]] = []
-        func add(_ label: String, _ value: String?) {
-            if let value, !value.isEmpty { rows.append([label, value]) }
+        func add(_ key: String, _ value: String?) {
+            if let value, !value.isEmpty { rows.append([l("show.\(key)"), value]) }
         }
-        add("kind", label(metadata.kind, vocabulary.kinds.first { $0.code == metadata.kind }?.label))
+        let kind = vocabulary.kinds.first { $0.code == metadata.kind }
+        add("kind", label(metadata.kind, vietnamese ? kind?.labelVi : kind?.label))
         add(
             "languages",
             metadata.languages.map { language in
-                let name = vocabulary.languageEntry(language.code)?.label ?? language.code
+                let entry = vocabulary.languageEntry(language.code)
+                let name = (vietnamese ? entry?.labelVi : entry?.label) ?? language.code
                 return
-                    "\(language.code) (\(name), \(language.role.rawValue)\(language.roleOverride ? ", set for this product" : ""))"
+                    "\(language.code) (\(name), \(l("role.\(language.role.rawValue)"))\(language.roleOverride ? l("show.role_set") : ""))"
             }.joined(separator: "; "))
         add(
             "platforms",
             metadata.platforms.map { code in
                 let platform = vocabulary.platforms.first { $0.code == code }
-                return label(code, platform?.label) + (platform?.digital == true ? ", digital" : "")
+                return label(code, vietnamese ? platform?.labelVi : platform?.label)
+                    + (platform?.digital == true ? l("show.digital") : "")
             }.joined(separator: "; "))
         add("topics", metadata.topics.joined(separator: ", "))
-        add("content line", metadata.contentLine)
+        add("content_line", metadata.contentLine)
         add("agency", metadata.agency)
         if let province = metadata.province {
             let name = vocabulary.unit(province)?.name ?? province.code
             let current = vocabulary.currentUnit(of: province)
             var text = "\(name) (\(province.qualified))"
             if let current, current.code != province.code || province.set == .units2022 {
-                text += ", now \(current.name)"
+                text += l("show.now", ["name": current.name])
             }
             add("province", text)
         }
@@ -45,17 +50,17 @@ enum ProductText {
         add("description", metadata.description)
         let groups = product.groups(in: vocabulary)
         let names = [
-            groups.ethnic ? "ethnic-language" : nil, groups.foreign ? "foreign-language" : nil,
-            groups.digital ? "digital" : nil,
+            groups.ethnic ? l("show.group.ethnic") : nil, groups.foreign ? l("show.group.foreign") : nil,
+            groups.digital ? l("show.group.digital") : nil,
         ]
         .compactMap { $0 }
-        add("target groups", names.isEmpty ? "none" : names.joined(separator: ", "))
+        add("target_groups", names.isEmpty ? l("show.group.none") : names.joined(separator: ", "))
         if product.files.isEmpty {
-            add("files", "none yet (not digitised): `kho attach \(product.id) FILE` adds one")
+            add("files", l("show.no_files", ["id": product.id.rawValue]))
         }
         for (index, file) in product.files.enumerated() {
             rows.append([
-                index == 0 ? "files" : "",
+                index == 0 ? l("show.files") : "",
                 "\(file.role.rawValue)  \(file.originalName)  \(file.object.mime), \(Output.bytes(file.object.size))",
             ])
             rows.append(["", "  \(file.object.format)"])
@@ -63,18 +68,21 @@ enum ProductText {
                 rows.append(["", "  \(TechnicalText.summary(metadata))"])
             }
             if let check = checks[file.object.sha256] {
-                rows.append(["", "  last verified \(Timestamp.string(check.at)): \(check.outcome.rawValue)"])
+                rows.append([
+                    "", "  " + l("show.verified", ["at": Timestamp.string(check.at), "outcome": check.outcome.rawValue]),
+                ])
             } else {
-                rows.append(["", "  not verified yet (`kho verify --product \(product.id)`)"])
+                rows.append(["", "  " + l("show.not_verified", ["id": product.id.rawValue])])
             }
             rows.append(["", "  sha256 \(file.object.sha256)"])
         }
         add("origin", product.originRepository)
         for (index, event) in events.enumerated() {
-            var text = "\(Timestamp.string(event.at))  \(event.type.rawValue) by \(event.agent)"
+            var text = l(
+                "show.event", ["at": Timestamp.string(event.at), "type": event.type.rawValue, "agent": event.agent])
             if let changed = event.detail["changed"] { text += " (\(changed))" }
             if let file = event.detail["file"] { text += " (\(file))" }
-            rows.append([index == 0 ? "events" : "", text])
+            rows.append([index == 0 ? l("show.events") : "", text])
         }
         return ["\(product.id)  \(metadata.title)"] + Output.table(rows).map { "  " + $0 }
     }
@@ -87,7 +95,7 @@ enum ProductText {
                 return [
                     product.id.rawValue, metadata.kind, metadata.languages.map(\.code).joined(separator: ","),
                     metadata.published?.description ?? "-",
-                    product.files.isEmpty ? "-" : "\(product.files.count) file(s)",
+                    product.files.isEmpty ? "-" : Output.l("list.files", ["count": String(product.files.count)]),
                     metadata.title,
                 ]
             })
