@@ -135,7 +135,7 @@ struct Import: ParsableCommand {
             do {
                 outcome = try importer.run(bag: path, policy: onConflict, dryRun: dryRun, limits: try limits.limits())
             } catch let error where index > 0 {
-                Output.note("\(paths[..<index].joined(separator: ", ")): imported; \(path) was not:")
+                Output.note(Output.l("import.partial", ["done": paths[..<index].joined(separator: ", "), "path": path]))
                 throw error
             }
             let summary: [String: Int] = [
@@ -147,11 +147,16 @@ struct Import: ParsableCommand {
             reports.append(ImportJSON(bundle: outcome.bundle, dryRun: dryRun, summary: summary))
             if !json {
                 Output.line(
-                    (dryRun ? "dry run, nothing written: " : "")
-                        + "bundle \(outcome.bundle): \(outcome.added.count) added, \(outcome.updated.count) updated, "
-                        + "\(outcome.replaced.count) replaced, \(outcome.kept.count) kept, \(outcome.removed.count) removed, "
-                        + "\(outcome.unchanged.count) unchanged; "
-                        + "\(outcome.objectsStored) file(s) stored, \(outcome.objectsAlreadyHere) already here")
+                    (dryRun ? Output.l("ingest.dry_run") : "")
+                        + Output.l(
+                            "import.summary",
+                            [
+                                "bundle": outcome.bundle, "added": String(outcome.added.count),
+                                "updated": String(outcome.updated.count), "replaced": String(outcome.replaced.count),
+                                "kept": String(outcome.kept.count), "removed": String(outcome.removed.count),
+                                "unchanged": String(outcome.unchanged.count), "stored": String(outcome.objectsStored),
+                                "here": String(outcome.objectsAlreadyHere),
+                            ]))
             }
         }
         if json {

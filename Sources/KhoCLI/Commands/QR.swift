@@ -160,7 +160,7 @@ struct QR: ParsableCommand {
             if let folder { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             // A read-only repository (an auditor's copy) still makes codes; it cannot record them.
             if repo.isReadOnly {
-                Output.note("\(repo.path) is read-only for you: the codes are made, their creation is not recorded")
+                Output.note(Output.l("qr.read_only_codes", ["path": repo.path]))
             } else {
                 try repo.lockForWriting()
             }
@@ -220,12 +220,14 @@ struct QR: ParsableCommand {
                             ])
                     ))
                 lines.append(
-                    "\(path)  \(link)  (version \(version), ECC \(ecc.rawValue), \(extent)\(format == .png ? " px" : " modules"))"
-                )
+                    Output.l(
+                        "qr.line",
+                        [
+                            "path": path, "link": link, "version": String(version), "ecc": ecc.rawValue,
+                            "extent": String(extent), "unit": Output.l(format == .png ? "qr.unit.px" : "qr.unit.modules"),
+                        ]))
                 if product.files.isEmpty && !force {
-                    Output.note(
-                        "warning: product \(product.id) has no digital file yet: its link leads nowhere until one is attached (--force silences this)"
-                    )
+                    Output.note(Output.l("qr.no_file", ["id": product.id.rawValue]))
                 }
             }
         }
@@ -305,14 +307,18 @@ extension QR {
                 }
             }
             if repo.isReadOnly {
-                Output.note("\(repo.path) is read-only for you: the sheet is made, its creation is not recorded")
+                Output.note(Output.l("qr.read_only_sheet", ["path": repo.path]))
             } else {
                 try repo.lockForWriting()
                 try recordSheet(repo, products, base: base)
             }
             Output.note(
-                "\(labels.count) label(s) on \(LabelSheet.pages(labels).count) page(s): "
-                    + written.joined(separator: ", "))
+                Output.l(
+                    "qr.sheet",
+                    [
+                        "labels": String(labels.count), "pages": String(LabelSheet.pages(labels).count),
+                        "files": written.joined(separator: ", "),
+                    ]))
         }
 
         func recordSheet(_ repo: Repository, _ products: [Product], base: String) throws {

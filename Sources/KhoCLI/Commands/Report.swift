@@ -152,7 +152,7 @@ struct ReportOptions: ParsableArguments {
                 "\(out): cannot write the report (\(error.localizedDescription)); check the folder exists and is writable"
             )
         }
-        Output.note("wrote \(out)")
+        Output.note(Output.l("report.wrote", ["path": out]))
     }
 }
 

@@ -45,9 +45,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         let repo = try repository.open()
         if repo.isReadOnly && !noRecord {
-            throw CLIError(
-                "\(repo.path): this repository is read-only for you, and verify records each check in it; "
-                    + "run `kho verify --no-record` to check the files without recording")
+            throw CLIError(Output.l("verify.read_only", ["path": repo.path]))
         }
         var selection = VerifySelection()
         selection.record = !noRecord
@@ -72,25 +70,26 @@ struct Verify: ParsableCommand {
                     line += "\n    \(detail)"
                 }
                 if !problem.products.isEmpty {
-                    line += "\n    products " + problem.products.map(\.rawValue).joined(separator: ", ")
+                    line += "\n    " + Output.l("verify.products", ["ids": problem.products.map(\.rawValue).joined(separator: ", ")])
                 }
                 Output.line(line)
             }
             let rate = report.seconds > 0 ? Double(report.bytes) / report.seconds : 0
-            var summary = "\(report.checked) object(s) checked, \(report.passed) intact"
+            let l = Output.l
+            var summary = l("verify.summary", ["checked": String(report.checked), "passed": String(report.passed)])
             for kind in [VerifyProblem.Kind.missing, .corrupted, .unexpected] {
                 let count = report.problems.filter { $0.kind == kind }.count
-                if count > 0 { summary += ", \(count) \(kind.rawValue)" }
+                if count > 0 { summary += l("verify.count.\(kind.rawValue)", ["count": String(count)]) }
             }
-            summary += String(
-                format: "; %@ in %.1f s (%@/s)", Output.bytes(report.bytes), report.seconds, Output.bytes(Int64(rate)))
-            if !report.searchedForUnexpected { summary += "; store not searched for unexpected files (partial run)" }
+            summary += l(
+                "verify.rate",
+                [
+                    "size": Output.bytes(report.bytes), "seconds": l.decimal(report.seconds, digits: 1),
+                    "rate": Output.bytes(Int64(rate)),
+                ])
+            if !report.searchedForUnexpected { summary += l("verify.partial") }
             Output.note(summary)
-            if !report.isClean {
-                Output.note(
-                    "`kho quarantine SHA256` moves a corrupt file aside; `kho restore --from DIR` puts back good copies"
-                )
-            }
+            if !report.isClean { Output.note(l("verify.repair")) }
         }
         if !report.isClean { throw ExitCode.failure }
     }
