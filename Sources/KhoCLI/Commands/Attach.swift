@@ -59,8 +59,7 @@ enum ProductIDArgument {
     static func parse(_ text: String) throws -> ProductID {
         guard let id = ProductID(parsing: text) else {
             throw CLIError(
-                "'\(text)' is not a product id; ids are 16 letters and digits such as 06F3Z8K2QX4M7R1B "
-                    + "(`kho list` shows them)")
+                Output.l("id.invalid", ["value": text]))
         }
         return id
     }

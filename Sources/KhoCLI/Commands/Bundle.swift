@@ -202,7 +202,7 @@ struct Bundle: ParsableCommand {
                 return
             }
             guard !bundles.isEmpty else {
-                Output.note("no bundle exported from this repository yet")
+                Output.note(Output.l("bundle.none"))
                 return
             }
             var rows = [["bundle", "created", "follows", "products", "bags", "written to"]]
@@ -247,8 +247,10 @@ struct Bundle: ParsableCommand {
                 for problem in result.problems { Output.line(problem) }
                 Output.note(
                     result.isValid
-                        ? "\(path): valid bag, \(result.records) record(s), \(result.files) payload file(s)"
-                        : "\(path): \(result.problems.count) problem(s)")
+                        ? Output.l(
+                            "bundle.valid",
+                            ["path": path, "records": String(result.records), "files": String(result.files)])
+                        : Output.l("bundle.problems", ["path": path, "count": String(result.problems.count)]))
             }
             if !result.isValid { throw ExitCode.failure }
         }
@@ -287,7 +289,7 @@ enum ByteSize {
         if unit != 1 { text.removeLast() }
         guard let value = Int64(text), value > 0, value <= Int64.max / unit else {
             throw CLIError(
-                "\(option): '\(given)' is not a size; expected bytes or a number with K, M, G or T (e.g. 500G)")
+                Output.l("size.invalid", ["option": option, "value": given]))
         }
         return value * unit
     }

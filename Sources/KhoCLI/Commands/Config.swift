@@ -25,7 +25,7 @@ struct Config: ParsableCommand {
         switch key {
         case "language":
             guard let language = DisplayLanguage(code: value) else {
-                throw CLIError("language: '\(value)' is not a language kho speaks; expected vi (Vietnamese) or en (English)")
+                throw CLIError(Output.l("config.bad_language", ["value": value]))
             }
             return language.rawValue
         default:
@@ -41,7 +41,7 @@ struct Config: ParsableCommand {
 
     static func check(_ key: String) throws {
         guard keys.contains(key) else {
-            throw CLIError("unknown setting '\(key)'; the settings are \(keys.joined(separator: ", "))")
+            throw CLIError(Output.l("config.unknown", ["key": key, "keys": keys.joined(separator: ", ")]))
         }
     }
 
@@ -52,7 +52,7 @@ struct Config: ParsableCommand {
         func run() throws {
             try Config.check(key)
             guard let value = try repository.open().catalogue.setting(key) ?? Config.defaults[key] else {
-                throw CLIError("\(key) is not set; `kho config set \(key) VALUE` sets it")
+                throw CLIError(Output.l("config.not_set", ["key": key]))
             }
             Output.line(value)
         }
@@ -91,7 +91,8 @@ struct Config: ParsableCommand {
         func run() throws {
             let repo = try repository.open()
             for key in Config.keys {
-                let value = try repo.catalogue.setting(key) ?? Config.defaults[key].map { "\($0) (default)" } ?? "(not set)"
+                let value = try repo.catalogue.setting(key) ?? Config.defaults[key].map { Output.l("config.default", ["value": $0]) }
+                    ?? Output.l("config.unset_value")
                 Output.line("\(key) = \(value)")
             }
         }

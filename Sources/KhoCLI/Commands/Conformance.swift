@@ -57,7 +57,8 @@ struct Conformance: ParsableCommand {
                     totals: totals, byKind: byKind))
             return
         }
-        Output.line("profile \(chosen.profile) \(chosen.version): \(chosen.title)")
+        Output.line(
+            Output.l("conformance.profile", ["profile": chosen.profile, "version": chosen.version, "title": chosen.title]))
         for line in Output.table(
             rows.map { row in
                 [
@@ -82,12 +83,13 @@ struct Conformance: ParsableCommand {
         if let builtIn = ConformanceProfile.builtIn().first(where: { $0.profile == profile }) { return builtIn }
         guard let data = FileManager.default.contents(atPath: profile) else {
             throw CLIError(
-                "--profile: '\(profile)' is neither a built-in profile ("
-                    + ConformanceProfile.builtIn().map(\.profile).joined(separator: ", ") + ") nor a readable file")
+                Output.l(
+                    "conformance.unknown_profile",
+                    ["profile": profile, "profiles": ConformanceProfile.builtIn().map(\.profile).joined(separator: ", ")]))
         }
         do { return try JSONDecoder().decode(ConformanceProfile.self, from: data) } catch {
             throw CLIError(
-                "\(profile): not a conformance profile (\(error)); see catalogue-schema/profiles/ for the shape")
+                Output.l("conformance.bad_profile", ["profile": profile, "error": "\(error)"]))
         }
     }
 }

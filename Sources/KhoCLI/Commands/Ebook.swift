@@ -50,11 +50,10 @@ struct Ebook: ParsableCommand {
                     ?? product.files.first(where: { $0.object.mime == "application/epub+zip" && $0.role != .derivative }
                     )
             else {
-                let what =
+                throw CLIError(
                     product.metadata.kind == "ebook"
-                    ? "an e-book with no EPUB file yet; attach one first"
-                    : "a \(product.metadata.kind), not an e-book with an EPUB file"
-                throw CLIError("product \(productID) is \(what); nothing was written")
+                        ? Output.l("ebook.no_epub", ["id": productID.rawValue])
+                        : Output.l("ebook.not_ebook", ["id": productID.rawValue, "kind": product.metadata.kind]))
             }
             let base = try QR.baseURL(baseURL, repository: repo)
             let link = PublicLink.link(base: base, id: productID)
@@ -85,17 +84,17 @@ struct Ebook: ParsableCommand {
                             "link": link,
                             "software": Environment.software,
                         ]))
-                Output.line("stamped    \(productID)  \(stampedName)  (derivative, sha256 \(sha256))")
+                Output.line(Output.l("ebook.stamped", ["id": productID.rawValue, "name": stampedName, "sha256": sha256]))
             } catch CatalogueError.alreadyAttached {
                 sha256 = try repo.store.hash(stampedPath).sha256
-                Output.line("unchanged  \(productID)  \(stampedName)  (already stored: sha256 \(sha256))")
+                Output.line(Output.l("ebook.unchanged", ["id": productID.rawValue, "name": stampedName, "sha256": sha256]))
             }
             if let out {
                 do {
                     try FileManager.default.contents(atPath: stampedPath)?.write(
                         to: URL(fileURLWithPath: out), options: .atomic)
-                } catch { throw CLIError("\(out): cannot write (\(error.localizedDescription))") }
-                Output.note("wrote \(out)")
+                } catch { throw CLIError(Output.l("file.cannot_write", ["path": out, "reason": error.localizedDescription])) }
+                Output.note(Output.l("report.wrote", ["path": out]))
             }
         }
     }

@@ -51,6 +51,6 @@ struct Log: ParsableCommand {
         {
             Output.line(line)
         }
-        Output.note("\(events.count) event(s)")
+        Output.note(Output.l("log.count", ["count": String(events.count)]))
     }
 }

@@ -37,11 +37,11 @@ struct QR: ParsableCommand {
     /// Writes a file with plain POSIX calls: for many small files, Foundation's writer costs more than the work.
     static func writeDirectly(_ data: Data, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CLIError("\(path): cannot write (\(String(cString: strerror(errno))))") }
+        guard descriptor >= 0 else { throw CLIError(Output.l("file.cannot_write", ["path": path, "reason": String(cString: strerror(errno))])) }
         defer { close(descriptor) }
         let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == data.count else {
-            throw CLIError("\(path): cannot write (\(String(cString: strerror(errno))))")
+            throw CLIError(Output.l("file.cannot_write", ["path": path, "reason": String(cString: strerror(errno))]))
         }
     }
 
@@ -53,7 +53,7 @@ struct QR: ParsableCommand {
                 return value * factor
             }
         }
-        throw CLIError("--print-size: '\(text)' is not a size; give one such as 25mm, 2.5cm or 1in")
+        throw CLIError(Output.l("qr.bad_size", ["value": text]))
     }
 
     struct Code: ParsableCommand {
@@ -138,7 +138,7 @@ struct QR: ParsableCommand {
                 let data =
                     idsFrom == "-"
                     ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: idsFrom)
-                guard let data else { throw CLIError("--ids-from: cannot read \(idsFrom)") }
+                guard let data else { throw CLIError(Output.l("qr.cannot_read_ids", ["path": idsFrom])) }
                 texts += String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map {
                     $0.trimmingCharacters(in: .whitespaces)
                 }.filter { !$0.isEmpty }
@@ -154,7 +154,8 @@ struct QR: ParsableCommand {
             let found = Set(products.map(\.id))
             problems += wanted.filter { !found.contains($0) }.map { "product \($0): not in this catalogue" }
             guard problems.isEmpty else {
-                throw CLIError("no QR code was made:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+                throw CLIError(
+                    ([Output.l("qr.none_made")] + problems.map { "  - \($0)" }).joined(separator: "\n"))
             }
             let folder = products.count > 1 || out?.hasSuffix("/") == true ? (out ?? ".") : nil
             if let folder { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
@@ -204,7 +205,7 @@ struct QR: ParsableCommand {
                 // (a code is remade identically, so an interrupted run only needs running again).
                 if folder == nil {
                     do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-                        throw CLIError("\(path): cannot write (\(error.localizedDescription))")
+                        throw CLIError(Output.l("file.cannot_write", ["path": path, "reason": error.localizedDescription]))
                     }
                 } else {
                     try QR.writeDirectly(data, to: path)
@@ -286,7 +287,7 @@ extension QR {
                     products.append(product)
                 }
             }
-            guard !products.isEmpty else { throw CLIError("no products to label: the filters choose none") }
+            guard !products.isEmpty else { throw CLIError(Output.l("qr.no_products")) }
             let labels = try products.map { product in
                 let link = PublicLink.link(base: base, id: product.id)
                 return LabelSheet.Label(
@@ -338,7 +339,7 @@ extension QR {
 
         func write(_ text: String, to path: String) throws {
             do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-                throw CLIError("\(path): cannot write (\(error.localizedDescription))")
+                throw CLIError(Output.l("file.cannot_write", ["path": path, "reason": error.localizedDescription]))
             }
         }
     }

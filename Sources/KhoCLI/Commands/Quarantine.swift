@@ -26,7 +26,7 @@ struct Quarantine: ParsableCommand {
         let care = ObjectCare(
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
         let destination = try care.quarantine(sha256.lowercased(), force: force)
-        Output.line("quarantined  \(sha256.lowercased())  → \(destination)")
+        Output.line(Output.l("quarantine.done", ["sha256": sha256.lowercased(), "destination": destination]))
     }
 }
 
@@ -64,8 +64,7 @@ struct Restore: ParsableCommand {
             wanted = try repo.catalogue.objects(of: nil).filter { ($0.lastCheck?.outcome ?? .pass) != .pass }.map(
                 \.object.sha256)
             if wanted.isEmpty {
-                Output.note(
-                    "no stored file failed its last check; run `kho verify` first, or name the SHA-256s to restore")
+                Output.note(Output.l("restore.nothing"))
                 return
             }
         }
@@ -74,10 +73,10 @@ struct Restore: ParsableCommand {
         var failed = false
         for outcome in try care.restore(wanted, from: folders) {
             switch outcome {
-            case .restored(let sha256, let source): Output.line("restored   \(sha256)  from \(source)")
-            case .intact(let sha256): Output.line("intact     \(sha256)  (nothing to do)")
+            case .restored(let sha256, let source): Output.line(Output.l("restore.restored", ["sha256": sha256, "source": source]))
+            case .intact(let sha256): Output.line(Output.l("restore.intact", ["sha256": sha256]))
             case .notFound(let sha256):
-                Output.line("not found  \(sha256)  (no file with this SHA-256 under the --from folders)")
+                Output.line(Output.l("restore.not_found", ["sha256": sha256]))
                 failed = true
             }
         }

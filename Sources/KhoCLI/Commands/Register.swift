@@ -26,8 +26,7 @@ struct Register: ParsableCommand {
         switch repo.vocabulary.validate(metadata.input, fieldName: Ingestor.flagName) {
         case .failure(let failure):
             throw CLIError(
-                "nothing was registered; fix these and run the command again:\n"
-                    + failure.problems.map { "  - \($0.message)" }.joined(separator: "\n"))
+                ([Output.l("register.refused")] + failure.problems.map { "  - \($0.message)" }).joined(separator: "\n"))
         case .success(let value):
             checked = value
         }

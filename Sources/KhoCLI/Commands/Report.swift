@@ -96,11 +96,10 @@ struct ReportOptions: ParsableArguments {
         if let text = periodArgument ?? filters.period {
             guard let parsed = ReportPeriod(parsing: text) else {
                 throw CLIError(
-                    "period '\(text)': expected 2024-H1, 2024-Q3, 2024, 2024-03, 2024-03-02 or a range such as 2023..2025"
-                )
+                    Output.l("report.bad_period", ["value": text]))
             }
             if filters.from != nil || filters.to != nil {
-                throw CLIError("give either a period or --from/--to, not both")
+                throw CLIError(Output.l("report.period_and_dates"))
             }
             chosen = parsed
         }
@@ -149,8 +148,7 @@ struct ReportOptions: ParsableArguments {
             try data.write(to: url, options: .atomic)
         } catch {
             throw CLIError(
-                "\(out): cannot write the report (\(error.localizedDescription)); check the folder exists and is writable"
-            )
+                Output.l("report.cannot_write", ["path": out, "reason": error.localizedDescription]))
         }
         Output.note(Output.l("report.wrote", ["path": out]))
     }

@@ -36,7 +36,7 @@ struct Search: ParsableCommand {
     func run() throws {
         let repo = try repository.open()
         guard !TextFolding.searchTerms(query).isEmpty else {
-            throw CLIError("the query '\(query)' has no words to search for; give at least one word")
+            throw CLIError(Output.l("search.no_words", ["query": query]))
         }
         let filter = try filters.filter(repo.vocabulary)
         let started = Date()

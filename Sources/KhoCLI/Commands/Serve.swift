@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
         var base = try baseURL ?? repo.catalogue.setting("base-url") ?? "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)"
         switch PublicLink.validate(base) {
         case .success(let value): base = value
-        case .failure(let problem): throw CLIError("--base-url: \(problem.message)")
+        case .failure(let problem): throw CLIError(Output.l("serve.bad_base_url", ["problem": problem.message]))
         }
         var logger = Logger(label: "kho.serve")
         logger.logLevel = ProcessInfo.processInfo.environment["KHO_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info

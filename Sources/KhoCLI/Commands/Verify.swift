@@ -99,7 +99,7 @@ struct Verify: ParsableCommand {
             return .fraction(percent / 100)
         }
         if let count = Int(text), count > 0 { return .count(count) }
-        throw CLIError("--sample: '\(text)' is not valid; give a number of objects (100) or a percentage (5%)")
+        throw CLIError(Output.l("verify.bad_sample", ["value": text]))
     }
 
     static func parseAge(_ text: String, now: Date) throws -> TimeInterval {

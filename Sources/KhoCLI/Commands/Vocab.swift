@@ -63,8 +63,9 @@ struct Vocab: ParsableCommand {
             }
             if !all && !json {
                 Output.note(
-                    "and \(vocabulary.allLanguages.count - vocabulary.languages.count) more languages of ISO 639-3, "
-                        + "each foreign by default: `kho vocab languages --all`")
+                    Output.l(
+                        "vocab.more_languages",
+                        ["count": String(vocabulary.allLanguages.count - vocabulary.languages.count)]))
             }
         case "topics":
             try show(vocabulary.topics) { [$0.code, $0.label, "lead: \($0.leadAgency)"] }
