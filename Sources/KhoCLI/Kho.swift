@@ -32,6 +32,8 @@ public struct Kho: AsyncParsableCommand {
     /// Runs the command; an error kho can say in the reader's language is printed in it (with the
     /// same exit code), any other (usage errors, help) as ArgumentParser prints it.
     public static func main() async {
+        Localizer.current = .builtIn(
+            DisplayLanguage.resolve(environment: ProcessInfo.processInfo.environment["KHO_LANG"], setting: nil))
         do {
             var command = try parseAsRoot()
             if var asynchronous = command as? any AsyncParsableCommand {

@@ -109,4 +109,18 @@ struct LanguageTests {
         #expect(remove.stdout.hasPrefix("đã gỡ bỏ \(id)"))
         #expect(remove.stderr.hasPrefix("đã gỡ bỏ 1 sản phẩm"))
     }
+
+    @Test("validation problems are listed in the reader's language, every one of them")
+    func validationMessages() throws {
+        let ws = try Workspace()
+        try ws.ok("init")
+        let refused = try ws.kho(
+            ["register", "--title", "", "--kind", "artcle", "--lang", "jrx", "--published", "2024-13"],
+            environment: Self.unset)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("Lỗi: chưa đăng ký gì; hãy sửa những điểm sau rồi chạy lại lệnh:\n"))
+        #expect(refused.stderr.contains("  - --title: còn thiếu; sản phẩm nào cũng cần có tên"))
+        #expect(refused.stderr.contains("  - --kind: không có mã loại sản phẩm 'artcle'; có phải ý bạn là 'article'?"))
+        #expect(refused.stderr.contains("  - --published: '2024-13' không hợp lệ; cần ngày dạng YYYY-MM-DD"))
+    }
 }

@@ -1,4 +1,3 @@
-import Synchronization
 import CSV
 import Foundation
 import KhoRepository
@@ -29,14 +28,12 @@ enum Output {
     }
 
     /// The language of this command's messages: $KHO_LANG, else the repository's `language`
-    /// setting once the repository is open, else Vietnamese.
-    static var l: Localizer { language.withLock { .builtIn($0) } }
-    static let language = Mutex(
-        DisplayLanguage.resolve(environment: ProcessInfo.processInfo.environment["KHO_LANG"], setting: nil))
+    /// setting once the repository is open, else Vietnamese (set when the command starts).
+    static var l: Localizer { Localizer.current }
 
     /// Takes the repository's language, unless $KHO_LANG chose one for this command.
     static func useLanguage(of repository: Repository) {
-        language.withLock { $0 = Environment.language(repository) }
+        Localizer.current = .builtIn(Environment.language(repository))
     }
 
     static func line(_ text: String = "") {

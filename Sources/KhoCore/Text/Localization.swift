@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The language people read kho in. Vietnamese is the default: every user of the programme is
 /// Vietnamese. Machine output (JSON keys, `--csv` for scripts, exit codes, ids) never changes with it.
@@ -29,6 +30,14 @@ public enum DisplayLanguage: String, Sendable, CaseIterable, Codable {
 public struct Localizer: Sendable {
     public let language: DisplayLanguage
     let messages: [String: String]
+
+    /// The language of the messages this process builds for the person at its terminal: the CLI
+    /// sets it from $KHO_LANG and the repository's setting; English until then (tests, libraries).
+    public static var current: Localizer {
+        get { .builtIn(currentLanguage.withLock { $0 }) }
+        set { currentLanguage.withLock { $0 = newValue.language } }
+    }
+    private static let currentLanguage = Mutex(DisplayLanguage.en)
 
     public static let vietnamese = Localizer(builtIn: .vi)
     public static let english = Localizer(builtIn: .en)

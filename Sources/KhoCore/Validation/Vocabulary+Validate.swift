@@ -7,6 +7,7 @@ extension Vocabulary {
         _ input: MetadataInput, fieldName: (String) -> String = { $0 }
     ) -> Result<ProductMetadata, FieldProblems> {
         var problems: [FieldProblem] = []
+        let l = Localizer.current
         func attempt<T>(_ field: String, _ body: (String) throws(VocabularyError) -> T) -> T? {
             do { return try body(fieldName(field)) } catch {
                 problems.append(FieldProblem(field: field, message: error.description))
@@ -26,7 +27,7 @@ extension Vocabulary {
                         field: field,
                         message: VocabularyError.invalidValue(
                             field: fieldName(field), value: value,
-                            expected: "a date as YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2024-03-02)"
+                            expected: l("validate.expected_date")
                         ).description))
                 return nil
             }
@@ -43,7 +44,7 @@ extension Vocabulary {
         let title = text(input.title)
         if title == nil {
             problems.append(
-                FieldProblem(field: "title", message: "\(fieldName("title")): missing; every product needs a title"))
+                FieldProblem(field: "title", message: l("validate.title_missing", ["field": fieldName("title")])))
         }
         var kind: String?
         if let value = text(input.kind) {
@@ -52,9 +53,7 @@ extension Vocabulary {
             problems.append(
                 FieldProblem(
                     field: "kind",
-                    message:
-                        "\(fieldName("kind")): missing; give one of the kinds of `kho vocab kinds`, e.g. article, book, radio-report"
-                ))
+                    message: l("validate.kind_missing", ["field": fieldName("kind")])))
         }
         let languages = list(input.languages).compactMap { value in
             attempt("languages") { field throws(VocabularyError) in try productLanguage(value, field: field) }
@@ -63,7 +62,8 @@ extension Vocabulary {
         for language in languages where !seenLanguages.insert(language.code).inserted {
             problems.append(
                 FieldProblem(
-                    field: "languages", message: "\(fieldName("languages")): '\(language.code)' is given twice"))
+                    field: "languages",
+                    message: l("validate.twice", ["field": fieldName("languages"), "value": language.code])))
         }
         let platforms = list(input.platforms).compactMap { value in
             attempt("platforms") { field throws(VocabularyError) in try platform(value, field: field).code }
@@ -83,7 +83,12 @@ extension Vocabulary {
             problems.append(
                 FieldProblem(
                     field: "published",
-                    message: "\(fieldName("published")): \(published) is before the production date \(produced)"))
+                    message: l(
+                        "validate.published_before",
+                        [
+                            "field": fieldName("published"), "published": published.description,
+                            "produced": produced.description,
+                        ])))
         }
         let province = text(input.province).flatMap { value in
             attempt("province") { field throws(VocabularyError) in
@@ -100,7 +105,7 @@ extension Vocabulary {
                     FieldProblem(
                         field: "public",
                         message: VocabularyError.invalidValue(
-                            field: fieldName("public"), value: value, expected: "yes or no (also true/false, 1/0)"
+                            field: fieldName("public"), value: value, expected: l("validate.expected_yes_no")
                         ).description))
             }
         }
