@@ -23,6 +23,10 @@ struct LocalizationTests {
         #expect(vi.signed(-3, digits: 0) == "-3")
         #expect(vi.signed(1.25, digits: 2) == "+1,25")
         #expect(vi.decimal(.nan, digits: 1) == "không xác định")
+        #expect(vi.date(PartialDate(parsing: "2024-03-02")!) == "02/03/2024")
+        #expect(vi.date(PartialDate(parsing: "2024-11")!) == "11/2024")
+        #expect(vi.date(PartialDate(parsing: "2024")!) == "2024")
+        #expect(en.date(PartialDate(parsing: "2024-03-02")!) == "2024-03-02")
     }
 
     @Test("KHO_LANG over the repository's setting over Vietnamese; locale forms are read")

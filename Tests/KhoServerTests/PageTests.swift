@@ -18,6 +18,7 @@ struct PageTests {
         #expect(page.text.contains("Tiếng Việt"))  // the language, by name
         // Registered under Bình Định (2022), today part of Gia Lai.
         #expect(page.text.contains("Gia Lai (đăng ký khi còn là Bình Định)"))
+        #expect(page.text.contains("<dt>Ngày phát hành</dt><dd>06/2024</dd>"))  // day (here month) first, as Vietnamese write dates
         #expect(page.text.contains("href=\"/p/\(id)/read\">Đọc trực tuyến"))
         #expect(page.text.contains("<img src=\"/p/\(id)/qr.svg\""))  // the QR code itself
         let qr = try await harness.client { try await $0.fetch("/p/\(id)/qr.svg") }

@@ -109,6 +109,18 @@ public struct Localizer: Sendable {
     /// `30,0 %` (vi) or `30.0 %` (en).
     public func percent(_ value: Double, digits: Int = 1) -> String { decimal(value, digits: digits) + " %" }
 
+    /// A date as the language writes it: `02/03/2024`, `03/2024` or `2024` in Vietnamese (day
+    /// first); ISO 8601 (`2024-03-02`) in English.
+    public func date(_ date: PartialDate) -> String {
+        guard language == .vi else { return date.description }
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        switch (date.month, date.day) {
+        case (let month?, let day?): return "\(two(day))/\(two(month))/\(date.year)"
+        case (let month?, nil): return "\(two(month))/\(date.year)"
+        default: return String(date.year)
+        }
+    }
+
     /// A change with its sign: `+12`, `-3`, `+1,25`.
     public func signed(_ value: Double, digits: Int) -> String {
         (value > 0 ? "+" : "") + (digits == 0 ? integer(Int(value.rounded())) : decimal(value, digits: digits))

@@ -29,7 +29,7 @@ struct CatalogueController: Sendable {
                 if let province = product.metadata.province.flatMap({ site.vocabulary.currentUnit(of: $0)?.name }) {
                     facts.append(province)
                 }
-                if let published = product.metadata.published { facts.append(published.description) }
+                if let published = product.metadata.published { facts.append(Localizer.vietnamese.date(published)) }
                 if product.files.isEmpty { facts.append("chưa số hóa") }
                 return """
                     <li><a class="title" href="/p/\(product.id.rawValue)">\(product.metadata.title)</a>

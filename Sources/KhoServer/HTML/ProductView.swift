@@ -44,8 +44,10 @@ struct ProductView {
         if !languages.isEmpty { rows.append(("Ngôn ngữ", languages.joined(separator: ", "))) }
         if let agency = metadata.agency { rows.append(("Cơ quan thực hiện", agency)) }
         if let province { rows.append(("Tỉnh, thành phố", province)) }
-        if let produced = metadata.produced { rows.append(("Ngày sản xuất", produced.description)) }
-        if let published = metadata.published { rows.append(("Ngày phát hành", published.description)) }
+        if let produced = metadata.produced { rows.append(("Ngày sản xuất", Localizer.vietnamese.date(produced))) }
+        if let published = metadata.published {
+            rows.append(("Ngày phát hành", Localizer.vietnamese.date(published)))
+        }
         if !platforms.isEmpty { rows.append(("Nền tảng", platforms.joined(separator: ", "))) }
         if !topics.isEmpty { rows.append(("Chủ đề", topics.joined(separator: "; "))) }
         if let contentLine { rows.append(("Nội dung", contentLine)) }
