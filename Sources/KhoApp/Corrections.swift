@@ -39,8 +39,7 @@ extension Repository {
     /// least 8 digits) or its original name. The stored object stays in the store (content is
     /// never destroyed by a correction); the change is a `metadata modification` event.
     public func detach(_ id: ProductID, file: String, context: OperationContext) throws -> DetachOutcome {
-        if isReadOnly { throw RepositoryError.readOnly(path: path) }
-        guard let product = try catalogue.product(id) else { throw CatalogueError.unknownProduct(id) }
+        let product = try existingProduct(id)
         let wanted = file.lowercased()
         var matches = product.files.filter { $0.object.sha256 == wanted }
         if matches.isEmpty, wanted.count >= 8, wanted.allSatisfy(\.isHexDigit) {
@@ -73,8 +72,7 @@ extension Repository {
     /// `metadata modification` event that names the one it undoes. Refused if a field it would
     /// restore was changed again since (by an import, say), or if the old values no longer validate.
     public func undoLastEdit(_ id: ProductID, context: OperationContext) throws -> EditOutcome {
-        if isReadOnly { throw RepositoryError.readOnly(path: path) }
-        guard let product = try catalogue.product(id) else { throw CatalogueError.unknownProduct(id) }
+        let product = try existingProduct(id)
         guard
             let last = try catalogue.events(for: id).last(where: {
                 $0.type == .metadataModification && $0.detail["action"] == nil && $0.detail["changed"] != nil

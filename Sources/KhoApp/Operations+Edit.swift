@@ -27,12 +27,7 @@ extension Repository {
         _ id: ProductID, _ edit: MetadataEdit, context: OperationContext,
         flagName: @escaping (String) -> String = { $0 }, beforeWrite: () throws -> Void = {}
     ) throws -> EditOutcome {
-        guard let product = try catalogue.product(id) else {
-            if let tombstone = try catalogue.tombstones(since: nil).first(where: { $0.id == id }) {
-                throw CatalogueError.removed(tombstone)
-            }
-            throw CatalogueError.unknownProduct(id)
-        }
+        let product = try existingProduct(id)
         let old = product.metadata
         let (input, initialProblems) = edit.input(from: old, flagName: flagName)
         var problems = initialProblems
@@ -46,6 +41,15 @@ extension Repository {
         guard !changes.isEmpty else { return EditOutcome(product: product, changes: []) }
         try beforeWrite()
         return try writeChange(product, to: new, changes: changes, context: context)
+    }
+
+    /// The product to change, or why there is none: removed (with its tombstone) or unknown.
+    func existingProduct(_ id: ProductID) throws -> Product {
+        if let product = try catalogue.product(id) { return product }
+        if let tombstone = try catalogue.tombstones(since: nil).first(where: { $0.id == id }) {
+            throw CatalogueError.removed(tombstone)
+        }
+        throw CatalogueError.unknownProduct(id)
     }
 
     /// Writes a metadata change with its event (each field's value before and after, and `extra`),

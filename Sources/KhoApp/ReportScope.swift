@@ -34,20 +34,19 @@ public struct ReportScope: Sendable {
         _ key: String, grouping: ReportGrouping?, vocabulary: Vocabulary, _ l: Localizer = .english
     ) -> String {
         guard !key.isEmpty else { return l("report.group.none") }
-        let vietnamese = l.language == .vi
         switch grouping {
         case .province: return vocabulary.units2025.first { $0.code == key }?.name ?? key
         case .province2022:
             guard let ref = ProvinceRef(qualified: key), let unit = vocabulary.unit(ref) else { return key }
             return ref.set == .units2022 ? unit.name : l("report.group.unit_2025", ["name": unit.name])
         case .kind:
-            return vocabulary.kinds.first { $0.code == key }.map { vietnamese ? $0.labelVi : $0.label } ?? key
+            return vocabulary.kinds.first { $0.code == key }?.label(in: l.language) ?? key
         case .topic:
             return vocabulary.topics.first { $0.code == key }.map {
-                "\($0.code.uppercased()): \(vietnamese ? $0.labelVi : $0.label)"
+                "\($0.code.uppercased()): \($0.label(in: l.language))"
             } ?? key
         case .contentLine:
-            return vocabulary.contentLines.first { $0.code == key }.map { vietnamese ? $0.labelVi : $0.label } ?? key
+            return vocabulary.contentLines.first { $0.code == key }?.label(in: l.language) ?? key
         default: return key
         }
     }

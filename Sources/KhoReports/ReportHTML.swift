@@ -6,12 +6,6 @@ import KhoCore
 public enum ReportHTML {
     static func escape(_ text: String) -> String { Markup.escape(text) }
 
-    static func percent(_ ratio: Ratio?, _ l: Localizer) -> String {
-        guard let ratio else { return "—" }
-        let value = ratio.percent.map { l.percent($0, digits: 2) } ?? l("number.not_available")
-        return "\(escape(value)) <small>(\(l.integer(ratio.numerator)) / \(l.integer(ratio.denominator)))</small>"
-    }
-
     /// Horizontal bars with the 15-20 % band shaded behind them, drawn for a phone's width: each
     /// label on its own line above its bar, so the text is read at its size on a 390 px screen and
     /// no label is cut; the band's two labels sit either side of it and never overlap.

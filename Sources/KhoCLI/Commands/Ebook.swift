@@ -63,7 +63,7 @@ struct Ebook: ParsableCommand {
             try EPUBStamper.stamp(
                 input: repo.store.path(for: epub.object.sha256), output: temporary, qrPNG: png,
                 title: product.metadata.title,
-                link: link, Environment.localizer(repo))
+                link: link, Output.l)
             let ingestor = try Ingestor(
                 repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
             let stampedName = (epub.originalName.removingPathExtension) + "-qr.epub"

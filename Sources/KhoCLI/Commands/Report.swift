@@ -121,7 +121,7 @@ struct ReportOptions: ParsableArguments {
             scope: ReportScope(
                 filter: filter, period: chosen, grouping: grouping, description: scope, listLimit: max(0, listLimit)))
         timing.mark("snapshot")
-        try write(report, Environment.localizer(repo))
+        try write(report, Output.l)
         timing.mark("render")
     }
 

@@ -19,9 +19,7 @@ struct RepositoryOptions: ParsableArguments {
 
     /// The application layer's operations on an open repository.
     func operations(_ repository: Repository) -> Operations {
-        Operations(
-            queries: repository.queries, vocabulary: repository.vocabulary,
-            context: Environment.context(language: Environment.language(repository)))
+        Operations(queries: repository.queries, vocabulary: repository.vocabulary, context: Environment.context)
     }
 
     func open() throws -> Repository {

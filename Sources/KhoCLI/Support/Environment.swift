@@ -28,8 +28,8 @@ enum Environment {
 
     static var software: String { "kho \(Kho.version)" }
 
-    /// The agent, clock and software for an operation of the application layer.
-    static var context: OperationContext { context(language: .en) }
+    /// The agent, clock, software and reader's language for an operation of the application layer.
+    static var context: OperationContext { context(language: Localizer.current.language) }
 
     static func context(language: DisplayLanguage) -> OperationContext {
         OperationContext(agent: agent, software: software, now: { Environment.now() }, language: language)
@@ -42,8 +42,6 @@ enum Environment {
             environment: ProcessInfo.processInfo.environment["KHO_LANG"],
             setting: repository.flatMap { try? $0.catalogue.setting("language") })
     }
-
-    static func localizer(_ repository: Repository?) -> Localizer { .builtIn(language(repository)) }
 
     /// With $KHO_PAUSE_BEFORE_WRITE=PATH, a command that has read what it will change writes
     /// PATH.waiting and waits (up to a minute) for PATH to exist before it writes: tests use it to

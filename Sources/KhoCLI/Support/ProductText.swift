@@ -8,19 +8,18 @@ enum ProductText {
         technical: [String: TechnicalMetadata] = [:], checks: [String: FixityCheck] = [:]
     ) -> [String] {
         let l = Output.l
-        let vietnamese = l.language == .vi
         let metadata = product.metadata
         var rows: [[String]] = []
         func add(_ key: String, _ value: String?) {
             if let value, !value.isEmpty { rows.append([l("show.\(key)"), value]) }
         }
         let kind = vocabulary.kinds.first { $0.code == metadata.kind }
-        add("kind", label(metadata.kind, vietnamese ? kind?.labelVi : kind?.label))
+        add("kind", label(metadata.kind, kind?.label(in: l.language)))
         add(
             "languages",
             metadata.languages.map { language in
                 let entry = vocabulary.languageEntry(language.code)
-                let name = (vietnamese ? entry?.labelVi : entry?.label) ?? language.code
+                let name = entry?.label(in: l.language) ?? language.code
                 return
                     "\(language.code) (\(name), \(l("role.\(language.role.rawValue)"))\(language.roleOverride ? l("show.role_set") : ""))"
             }.joined(separator: "; "))
@@ -28,7 +27,7 @@ enum ProductText {
             "platforms",
             metadata.platforms.map { code in
                 let platform = vocabulary.platforms.first { $0.code == code }
-                return label(code, vietnamese ? platform?.labelVi : platform?.label)
+                return label(code, platform?.label(in: l.language))
                     + (platform?.digital == true ? l("show.digital") : "")
             }.joined(separator: "; "))
         add("topics", metadata.topics.joined(separator: ", "))

@@ -32,11 +32,11 @@ extension Vocabulary {
     /// The language with this BCP 47 tag or ISO 639-3 code (matched without regard to case).
     public func language(_ value: String, field: String = "languages") throws(VocabularyError) -> Language {
         // By its tag, or by its ISO 639-3 code (`vie` is `vi`): the tag is what is stored.
-        if let found = languageEntry(value.trimmingCharacters(in: .whitespaces)) { return found }
+        let wanted = value.trimmingCharacters(in: .whitespaces)
+        if let found = languageEntry(wanted) { return found }
         // Suggestions by name too, and by the ethnic group: `--lang mong` offers the Mông languages.
-        let wanted = value.trimmingCharacters(in: .whitespaces).lowercased()
         let suggestions = Self.closeMatches(
-            to: wanted, among: allLanguages.map { ($0.code, [$0.label, $0.labelVi] + ($0.groups ?? [])) })
+            to: wanted.lowercased(), among: allLanguages.map { ($0.code, [$0.label, $0.labelVi] + ($0.groups ?? [])) })
         throw .unknownCode(vocabulary: "languages", field: field, value: value, suggestions: suggestions)
     }
 

@@ -8,7 +8,7 @@ public enum LanguageRole: String, Codable, Sendable, CaseIterable {
 }
 
 /// A kind of communication product (`kinds.json`).
-public struct Kind: Codable, Sendable, Hashable {
+public struct Kind: Codable, Sendable, Hashable, Labelled {
     public var code: String
     public var label: String
     public var labelVi: String
@@ -19,7 +19,7 @@ public struct Kind: Codable, Sendable, Hashable {
 }
 
 /// A platform or channel (`platforms.json`).
-public struct Platform: Codable, Sendable, Hashable {
+public struct Platform: Codable, Sendable, Hashable, Labelled {
     public var code: String
     public var label: String
     public var labelVi: String
@@ -28,7 +28,7 @@ public struct Platform: Codable, Sendable, Hashable {
 }
 
 /// A language, as a BCP 47 tag with its default role (`languages.json`).
-public struct Language: Codable, Sendable, Hashable {
+public struct Language: Codable, Sendable, Hashable, Labelled {
     public var code: String
     public var iso639_3: String?
     public var label: String
@@ -43,7 +43,7 @@ public struct Language: Codable, Sendable, Hashable {
 }
 
 /// A topic, with the agency that leads content on it (`topics.json`).
-public struct Topic: Codable, Sendable, Hashable {
+public struct Topic: Codable, Sendable, Hashable, Labelled {
     public var code: String
     public var label: String
     public var labelVi: String
@@ -52,7 +52,7 @@ public struct Topic: Codable, Sendable, Hashable {
 }
 
 /// A plain coded term: content lines and funding sources.
-public struct Term: Codable, Sendable, Hashable {
+public struct Term: Codable, Sendable, Hashable, Labelled {
     public var code: String
     public var label: String
     public var labelVi: String
@@ -73,4 +73,15 @@ public struct ProvinceUnit: Codable, Sendable, Hashable {
     /// For a 2025 unit: the 2022 units it was formed from.
     public var formerUnits: [String]?
     public var aliases: [String]?
+}
+
+/// A vocabulary entry named in English and Vietnamese.
+public protocol Labelled {
+    var label: String { get }
+    var labelVi: String { get }
+}
+
+extension Labelled {
+    /// The entry's name in `language`.
+    public func label(in language: DisplayLanguage) -> String { language == .vi ? labelVi : label }
 }

@@ -126,10 +126,10 @@ struct DashboardController: Sendable {
             ? "toàn bộ sản phẩm công khai"
             : scope.sorted { $0.key < $1.key }.map { "\($0.key == "period" ? "kỳ" : "tỉnh") \($0.value)" }.joined(
                 separator: ", ")
-        let provinces = site.vocabulary.units2025.sortedVietnamese(by: \.name)
+        let provinces = site.formOptions.provinces
         let options = HTML.join(
-            provinces.map { unit in
-                "<option value=\"\(unit.code)\"\(HTML.trusted(input.filter.provinces.contains(unit.code) ? " selected" : ""))>\(unit.name)</option>"
+            provinces.map { code, name in
+                "<option value=\"\(code)\"\(HTML.trusted(input.filter.provinces.contains(code) ? " selected" : ""))>\(name)</option>"
             })
         let body: HTML = """
             <h1>Tiến độ thực hiện mục tiêu</h1>
