@@ -52,6 +52,7 @@ public struct FilterInput: Sendable, Equatable {
     public func resolve(_ vocabulary: Vocabulary) throws(FilterProblems) -> (ProductFilter, ReportPeriod?) {
         var filter = ProductFilter()
         var problems: [String] = []
+        let l = Localizer.current
         func check(_ body: () throws -> Void) {
             do { try body() } catch { problems.append("\(error)") }
         }
@@ -81,8 +82,7 @@ public struct FilterInput: Sendable, Equatable {
         for (name, value) in [("from", from), ("to", to)] {
             guard let value, !value.isEmpty else { continue }
             guard let date = PartialDate(parsing: value) else {
-                problems.append(
-                    "\(fieldName(name)): '\(value)' is not valid; expected a date as YYYY-MM-DD, YYYY-MM or YYYY")
+                problems.append(l("filter.bad_date", ["field": fieldName(name), "value": value]))
                 continue
             }
             if name == "from" { filter.publishedFrom = date } else { filter.publishedTo = date }
@@ -94,12 +94,13 @@ public struct FilterInput: Sendable, Equatable {
                 filter.publishedFrom = parsed.from
                 filter.publishedTo = parsed.to
             } else {
-                problems.append(
-                    "\(fieldName("period")): '\(period)' is not a period; expected 2024-H1, 2024-Q3, 2024, 2024-03, "
-                        + "2024-03-02 or a range such as 2023..2025")
+                problems.append(l("filter.bad_period", ["field": fieldName("period"), "value": period]))
             }
             if (from ?? "").isEmpty == false || (to ?? "").isEmpty == false {
-                problems.append("give either \(fieldName("period")) or \(fieldName("from"))/\(fieldName("to")), not both")
+                problems.append(
+                    l(
+                        "filter.period_and_dates",
+                        ["period": fieldName("period"), "from": fieldName("from"), "to": fieldName("to")]))
             }
         }
         filter.hasFiles = digitised
@@ -107,8 +108,7 @@ public struct FilterInput: Sendable, Equatable {
             if let target = TargetGroupFilter(name: group, rules: ReportRules(vocabulary)) {
                 filter.targetGroup = target
             } else {
-                problems.append(
-                    "\(fieldName("group")): '\(group)' is not a target group; expected ethnic, foreign, digital, any or books")
+                problems.append(l("filter.bad_group", ["field": fieldName("group"), "value": group]))
             }
         }
         guard problems.isEmpty else { throw FilterProblems(problems: problems) }

@@ -44,11 +44,16 @@ public struct MetadataEdit: Sendable, Equatable {
     /// The metadata input this edit makes of `old`, and every problem with the edit itself.
     func input(from old: ProductMetadata, flagName: (String) -> String) -> (MetadataInput, [String]) {
         var problems: [String] = []
+        let l = Localizer.current
         let cleared = Set(clear.map { $0.replacingOccurrences(of: "-", with: "_") })
         for unknown in cleared.subtracting(Self.clearable).sorted() {
             problems.append(
-                "\(flagName("clear")): '\(unknown)' cannot be cleared; clearable fields: "
-                    + Self.clearable.sorted().joined(separator: ", "))
+                l(
+                    "edit.not_clearable",
+                    [
+                        "field": flagName("clear"), "value": unknown,
+                        "fields": Self.clearable.sorted().joined(separator: ", "),
+                    ]))
         }
         func edited(
             _ current: [String], add: [String], remove: [String], key: (String) -> String, field: String
@@ -60,8 +65,12 @@ public struct MetadataEdit: Sendable, Equatable {
                     list.removeAll { key($0) == wanted }
                 } else {
                     problems.append(
-                        "\(field): the product has no '\(value)'; it has "
-                            + (current.isEmpty ? "none" : current.joined(separator: ", ")))
+                        l(
+                            "edit.not_present",
+                            [
+                                "field": field, "value": value,
+                                "current": current.isEmpty ? l("edit.none") : current.joined(separator: ", "),
+                            ]))
                 }
             }
             for value in add {

@@ -1,3 +1,5 @@
+import KhoCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -5,7 +7,7 @@
 #endif
 
 /// A file that cannot be read, written or identified, with what to do about it.
-public enum FilesError: Error, CustomStringConvertible, Sendable {
+public enum FilesError: Error, CustomStringConvertible, Sendable, LocalizedMessage {
     case cannotOpen(path: String, errno: Int32)
     case notRegularFile(path: String)
     case readFailed(path: String, errno: Int32)
@@ -13,23 +15,25 @@ public enum FilesError: Error, CustomStringConvertible, Sendable {
     case changedWhileReading(path: String)
     case identificationUnavailable(reason: String)
 
-    public var description: String {
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
         switch self {
         case .cannotOpen(let path, let code):
-            let hint = code == ENOENT ? "check the path" : code == EACCES ? "check its permissions" : "check the file"
-            return "\(path): cannot open (\(Self.text(code))); \(hint)"
+            let hint =
+                code == ENOENT ? l("files.hint.path") : code == EACCES ? l("files.hint.permissions") : l("files.hint.file")
+            return l("files.cannot_open", ["path": path, "reason": Self.text(code), "hint": hint])
         case .notRegularFile(let path):
-            return "\(path): not a regular file; give a file or a folder of files (links and devices are not ingested)"
+            return l("files.not_regular", ["path": path])
         case .readFailed(let path, let code):
-            return "\(path): read failed (\(Self.text(code))); nothing was stored, try again once the file can be read"
+            return l("files.read_failed", ["path": path, "reason": Self.text(code)])
         case .writeFailed(let path, let code):
-            let hint = code == ENOSPC ? "free disk space" : "check the repository folder's permissions"
-            return "\(path): write failed (\(Self.text(code))); nothing was stored, \(hint) and run the command again"
+            let hint = code == ENOSPC ? l("files.hint.space") : l("files.hint.repository_permissions")
+            return l("files.write_failed", ["path": path, "reason": Self.text(code), "hint": hint])
         case .changedWhileReading(let path):
-            return
-                "\(path): the file changed size while it was being read; wait until it is complete and run the command again"
+            return l("files.changed", ["path": path])
         case .identificationUnavailable(let reason):
-            return "libmagic could not start (\(reason)); install it with `apt-get install libmagic1 libmagic-mgc`"
+            return l("files.no_libmagic", ["reason": reason])
         }
     }
 

@@ -1,4 +1,5 @@
 import CQREncode
+import KhoCore
 import Foundation
 
 /// Error-correction level: how much of a code can be damaged and still scan (about 7, 15, 25, 30 %).
@@ -16,17 +17,18 @@ public enum ErrorCorrection: String, Sendable, CaseIterable {
 }
 
 /// A problem making or drawing a QR code.
-public enum QRError: Error, CustomStringConvertible, Sendable {
+public enum QRError: Error, CustomStringConvertible, Sendable, LocalizedMessage {
     case tooLong(length: Int)
     case encodingFailed(String)
     case renderFailed(String)
 
-    public var description: String {
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
         switch self {
-        case .tooLong(let length):
-            "a link of \(length) bytes does not fit in a QR code; use a shorter base URL"
-        case .encodingFailed(let reason): "libqrencode could not encode the link: \(reason)"
-        case .renderFailed(let reason): "the QR code could not be drawn: \(reason)"
+        case .tooLong(let length): l("qr.too_long", ["length": l.integer(length)])
+        case .encodingFailed(let reason): l("qr.encoding_failed", ["reason": reason])
+        case .renderFailed(let reason): l("qr.render_failed", ["reason": reason])
         }
     }
 }

@@ -57,12 +57,14 @@ public protocol IngestProgress: AnyObject, Sendable {
 }
 
 /// An ingest stopped part-way by a failure: what was done before it, and the failure.
-public struct IngestInterrupted: Error, CustomStringConvertible {
+public struct IngestInterrupted: Error, CustomStringConvertible, LocalizedMessage {
     public var completed: [IngestOutcome]
     public var failure: any Error
 
-    public var description: String {
-        "\(failure)\n\(completed.count) item(s) were done before the failure and are safely in the catalogue; "
-            + "fix the problem and run the same command again to finish (what is done is recognised and not repeated)"
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
+        let cause = (failure as? any LocalizedMessage)?.message(l) ?? "\(failure)"
+        return cause + "\n" + l("ingest.interrupted", ["count": l.integer(completed.count)])
     }
 }

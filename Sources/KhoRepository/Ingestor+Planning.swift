@@ -11,13 +11,14 @@ extension Ingestor {
     /// Plans an ingest of files and folders, each file a product described by `defaults`
     /// (a file's title defaults to its name without the extension).
     public func plan(paths: [String], defaults: MetadataInput, role: FileRole) throws -> IngestPlan {
+        let l = Localizer.current
         var notes: [String] = []
         var files: [(path: String, shown: String, size: Int64)] = []
         var problems: [String] = []
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else {
-                problems.append("\(path): no such file or folder")
+                problems.append(l("ingest.no_such_path", ["path": path]))
                 continue
             }
             if (info.st_mode & S_IFMT) == S_IFDIR {
@@ -25,28 +26,28 @@ extension Ingestor {
             } else if (info.st_mode & S_IFMT) == S_IFREG {
                 files.append((Self.realPath(path) ?? path, path, Int64(info.st_size)))
             } else {
-                problems.append("\(path): not a regular file or a folder")
+                problems.append(l("ingest.not_a_file", ["path": path]))
             }
         }
         guard problems.isEmpty else {
-            throw RepositoryError.invalidInput(summary: "nothing was ingested:", problems: problems)
+            throw RepositoryError.invalidInput(summary: l("ingest.nothing_ingested"), problems: problems)
         }
         if files.isEmpty {
             throw RepositoryError.invalidInput(
-                summary: "no files to ingest in " + paths.joined(separator: ", ")
-                    + (notes.isEmpty ? "" : " (\(notes.count) passed over: hidden files or links)"), problems: [])
+                summary: l("ingest.no_files", ["paths": paths.joined(separator: ", ")])
+                    + (notes.isEmpty ? "" : l("ingest.passed_over", ["count": l.integer(notes.count)])),
+                problems: [])
         }
         if defaults.title != nil, files.count > 1 {
             throw RepositoryError.invalidInput(
-                summary: "--title names one product, but \(files.count) files were given; leave --title out "
-                    + "(each product takes its file's name) or describe each file in a manifest", problems: [])
+                summary: l("ingest.title_for_many", ["count": l.integer(files.count)]), problems: [])
         }
         // The shared metadata is checked once, so that a bad flag is reported once, not per file.
         var probe = defaults
         probe.title = probe.title ?? "-"
         if case .failure(let failure) = vocabulary.validate(probe, fieldName: Self.flagName) {
             throw RepositoryError.invalidInput(
-                summary: "nothing was ingested; fix these and run the command again:",
+                summary: l("ingest.fix_and_rerun"),
                 problems: failure.problems.map(\.message))
         }
         var seen = Set<String>()
@@ -67,16 +68,14 @@ extension Ingestor {
         guard !allowEmpty else { return }
         let empty = items.filter { $0.source != nil && $0.size == 0 }
         guard !empty.isEmpty else { return }
+        let l = Localizer.current
         throw RepositoryError.invalidInput(
-            summary: "nothing was ingested: \(empty.count) file(s) are empty (0 bytes); an empty file is no "
-                + "digitised copy (usually a failed transfer or a placeholder). Replace them, leave them out, "
-                + "or pass --allow-empty to store them anyway (they never count as digitised):",
+            summary: l("ingest.empty_files", ["count": l.integer(empty.count)]),
             problems: empty.map(\.origin))
     }
 
     static func emptyFileProblem(_ path: String) -> String {
-        "\(path): the file is empty (0 bytes), and an empty file is no digitised copy; check the source, "
-            + "or pass --allow-empty to store it anyway (it never counts as digitised)"
+        Localizer.current("ingest.empty_file", ["path": path])
     }
 
     /// Plans an ingest from a manifest. Paths in it are relative to `folder` if given, else to the
@@ -85,17 +84,18 @@ extension Ingestor {
     public func plan(manifest manifestPath: String, folder: String?, defaults: MetadataInput, role: FileRole) throws
         -> IngestPlan
     {
+        let l = Localizer.current
         let manifest = try Manifest.read(manifestPath)
         let base = folder ?? manifestPath.parentPath
         guard let realBase = Self.realPath(base.isEmpty ? "." : base) else {
-            throw RepositoryError.invalidInput(summary: "\(base): no such folder", problems: [])
+            throw RepositoryError.invalidInput(summary: l("ingest.no_such_folder", ["path": base]), problems: [])
         }
         let manifestName = manifestPath.fileName
         var problems: [String] = []
         var items: [IngestItem] = []
         var rowsByPath: [String: Int] = [:]
         for row in manifest.rows {
-            let origin = "\(manifestName) \(manifest.unit) \(row.number)"
+            let origin = "\(manifestName) \(manifest.unitName(l)) \(row.number)"
             var input = row.input
             Self.fill(&input, from: defaults)
             var source: String?
@@ -103,10 +103,12 @@ extension Ingestor {
             if let path = row.path {
                 switch Self.resolve(path, inside: realBase) {
                 case .failure(let reason):
-                    problems.append("\(origin), path '\(path)': \(reason)")
+                    problems.append("\(origin), path '\(path)': \(reason.message(l))")
                 case .success(let resolved):
                     if let earlier = rowsByPath[resolved.path] {
-                        problems.append("\(origin), path '\(path)': the same file is on \(manifest.unit) \(earlier)")
+                        problems.append(
+                            "\(origin), path '\(path)': "
+                                + l("ingest.same_file", ["unit": manifest.unitName(l), "number": String(earlier)]))
                     }
                     rowsByPath[resolved.path] = row.number
                     source = resolved.path
@@ -128,12 +130,11 @@ extension Ingestor {
         }
         guard problems.isEmpty else {
             throw RepositoryError.invalidInput(
-                summary:
-                    "\(manifestPath): \(problems.count) problem(s); nothing was ingested. Fix them and run the command again:",
+                summary: l("ingest.manifest_problems", ["file": manifestPath, "count": l.integer(problems.count)]),
                 problems: problems)
         }
         if manifest.rows.isEmpty {
-            throw RepositoryError.invalidInput(summary: "\(manifestPath): the manifest lists no products", problems: [])
+            throw RepositoryError.invalidInput(summary: l("ingest.manifest_empty", ["file": manifestPath]), problems: [])
         }
         var notes: [String] = []
         if folder != nil {
@@ -141,7 +142,7 @@ extension Ingestor {
             walk(folder: realBase, shownAs: base, into: &present, notes: &notes)
             let manifestReal = Self.realPath(manifestPath)
             for file in present where rowsByPath[file.path] == nil && file.path != manifestReal {
-                notes.append("\(file.shown): not in the manifest, not ingested")
+                notes.append(l("ingest.not_in_manifest", ["path": file.shown]))
             }
         }
         try refuseEmpty(items)
@@ -186,28 +187,43 @@ extension Ingestor {
     /// Checks a path from a manifest: relative, no `..`, no NUL or backslash, and once links are
     /// resolved still inside `base`, naming a regular file.
     static func resolve(_ path: String, inside base: String) -> Result<(path: String, size: Int64), ResolveFailure> {
-        if path.contains("\0") { return .failure(.init("contains a NUL character")) }
-        if path.contains("\\") { return .failure(.init("contains a backslash; separate folders with '/'")) }
-        if path.hasPrefix("/") { return .failure(.init("is absolute; give it relative to the manifest's folder")) }
+        if path.contains("\0") { return .failure(.init("nul")) }
+        if path.contains("\\") { return .failure(.init("backslash")) }
+        if path.hasPrefix("/") { return .failure(.init("absolute")) }
         if path.split(separator: "/").contains("..") {
-            return .failure(.init("contains '..'; files must be inside the manifest's folder"))
+            return .failure(.init("dot_dot"))
         }
         let joined = base + "/" + path
-        guard let real = realPath(joined) else { return .failure(.init("no such file")) }
+        guard let real = realPath(joined) else { return .failure(.init("missing")) }
         guard real.hasPrefix(base + "/") else {
-            return .failure(.init("leads outside the manifest's folder through a link; copy the file in instead"))
+            return .failure(.init("outside"))
         }
         var info = stat()
         guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(.init("is not a regular file"))
+            return .failure(.init("not_regular"))
         }
-        guard access(real, R_OK) == 0 else { return .failure(.init("cannot be read; check its permissions")) }
+        guard access(real, R_OK) == 0 else { return .failure(.init("unreadable")) }
         return .success((real, Int64(info.st_size)))
     }
 
+    /// Why a manifest's path was refused, as a message key's last part.
     struct ResolveFailure: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+        var description: String { message(.english) }
+
+        func message(_ l: Localizer) -> String {
+            switch reason {
+            case "nul": l("ingest.path.nul")
+            case "backslash": l("ingest.path.backslash")
+            case "absolute": l("ingest.path.absolute")
+            case "dot_dot": l("ingest.path.dot_dot")
+            case "missing": l("ingest.path.missing")
+            case "outside": l("ingest.path.outside")
+            case "not_regular": l("ingest.path.not_regular")
+            default: l("ingest.path.unreadable")
+            }
+        }
     }
 
     /// The repository's own folder, which a folder walk must never take in.
@@ -224,20 +240,21 @@ extension Ingestor {
         folder: String, shownAs shown: String, into files: inout [(path: String, shown: String, size: Int64)],
         notes: inout [String]
     ) {
+        let l = Localizer.current
         let real = Self.realPath(folder) ?? folder
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: real) else {
-            notes.append("\(shown): cannot be read, passed over")
+            notes.append(l("ingest.walk.unreadable", ["path": shown]))
             return
         }
         for name in names.sorted() {
             let path = real + "/" + name
-            let shownPath = (shown as NSString).appendingPathComponent(name)
+            let shownPath = shown.hasSuffix("/") ? shown + name : shown + "/" + name
             if path == repositoryRealPath {
-                notes.append("\(shownPath): the kho repository itself, passed over")
+                notes.append(l("ingest.walk.repository", ["path": shownPath]))
                 continue
             }
             if name.hasPrefix(".") {
-                notes.append("\(shownPath): hidden, passed over")
+                notes.append(l("ingest.walk.hidden", ["path": shownPath]))
                 continue
             }
             var info = stat()
@@ -245,8 +262,8 @@ extension Ingestor {
             switch info.st_mode & S_IFMT {
             case S_IFDIR: walk(folder: path, shownAs: shownPath, into: &files, notes: &notes)
             case S_IFREG: files.append((path, shownPath, Int64(info.st_size)))
-            case S_IFLNK: notes.append("\(shownPath): a link, passed over (give its target instead)")
-            default: notes.append("\(shownPath): not a regular file, passed over")
+            case S_IFLNK: notes.append(l("ingest.walk.link", ["path": shownPath]))
+            default: notes.append(l("ingest.walk.special", ["path": shownPath]))
             }
         }
     }

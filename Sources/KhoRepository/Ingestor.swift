@@ -298,6 +298,7 @@ public final class Ingestor {
     private func refuseDuplicates(_ plan: IngestPlan) throws {
         var problems: [String] = []
         var firstSeen: [String: String] = [:]
+        let l = Localizer.current
         for item in plan.items {
             guard let source = item.source else { continue }
             let (sha256, _) = try repository.store.hash(source)
@@ -306,15 +307,18 @@ public final class Ingestor {
             }
             let holders = try repository.catalogue.products(holding: sha256)
             if !holders.isEmpty {
-                problems.append("\(item.origin): already stored as " + holders.map(\.rawValue).joined(separator: ", "))
+                problems.append(
+                    l(
+                        "ingest.duplicate.stored",
+                        ["origin": item.origin, "products": holders.map(\.rawValue).joined(separator: ", ")]))
             } else if let earlier = firstSeen[sha256] {
-                problems.append("\(item.origin): the same content as \(earlier)")
+                problems.append(l("ingest.duplicate.batch", ["origin": item.origin, "earlier": earlier]))
             }
             firstSeen[sha256] = firstSeen[sha256] ?? item.origin
         }
         guard problems.isEmpty else {
             throw RepositoryError.invalidInput(
-                summary: "--on-duplicate error: \(problems.count) duplicate(s); nothing was written:",
+                summary: l("ingest.duplicate.refused", ["count": l.integer(problems.count)]),
                 problems: problems)
         }
     }

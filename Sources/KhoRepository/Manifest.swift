@@ -21,16 +21,22 @@ public struct Manifest: Sendable {
     /// How messages name a row: `row` for CSV, `entry` for JSON.
     public var unit: String
 
+    /// How messages name a row, in the reader's language: "row 3" of a CSV, "entry 3" of a JSON file.
+    public func unitName(_ l: Localizer) -> String {
+        unit == "row" ? l("manifest.unit.row") : l("manifest.unit.entry")
+    }
+
     /// Reads and checks the manifest's shape; every problem found is reported at once.
     public static func read(_ file: String) throws -> Manifest {
+        let l = Localizer.current
         guard let data = FileManager.default.contents(atPath: file) else {
             throw RepositoryError.invalidInput(
-                summary: "\(file): cannot read the manifest; check the path", problems: [])
+                summary: l("manifest.unreadable", ["file": file]), problems: [])
         }
         let digest = Hex.string(SHA256.hash(data: data))
         guard var text = String(validating: data, as: UTF8.self) else {
             throw RepositoryError.invalidInput(
-                summary: "\(file): the manifest is not UTF-8 text; save it as UTF-8 (in a spreadsheet: \"CSV UTF-8\")",
+                summary: l("manifest.not_utf8", ["file": file]),
                 problems: [])
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -41,30 +47,33 @@ public struct Manifest: Sendable {
     }
 
     static func readCSV(_ text: String, file: String) throws -> [ManifestRow] {
+        let l = Localizer.current
         let reader: CSVReader
         do { reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true) } catch {
             throw RepositoryError.invalidInput(
-                summary: "\(file): no header row; the first line names the columns", problems: [])
+                summary: l("manifest.no_header", ["file": file]), problems: [])
         }
         let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var problems: [String] = []
         if header.count == 1, header[0].contains(";") {
-            problems.append(
-                "row 1: the columns are separated by ';'; kho manifests separate columns with ',' and list items with ';'"
-            )
+            problems.append(l("manifest.semicolon_columns"))
         }
         let known = Set(MetadataInput.manifestFields)
         for (index, column) in header.enumerated() where !known.contains(column) {
             problems.append(
-                "row 1, column \(index + 1): unknown column '\(column)'; the columns are "
-                    + MetadataInput.manifestFields.joined(separator: ","))
+                l(
+                    "manifest.unknown_column",
+                    [
+                        "index": String(index + 1), "column": column,
+                        "columns": MetadataInput.manifestFields.joined(separator: ","),
+                    ]))
         }
         var seen = Set<String>()
         for column in header where !seen.insert(column).inserted {
-            problems.append("row 1: column '\(column)' appears twice")
+            problems.append(l("manifest.column_twice", ["column": column]))
         }
         guard problems.isEmpty else {
-            throw RepositoryError.invalidInput(summary: "\(file): the header row is not valid:", problems: problems)
+            throw RepositoryError.invalidInput(summary: l("manifest.header_invalid", ["file": file]), problems: problems)
         }
         var rows: [ManifestRow] = []
         var number = 1
@@ -73,8 +82,9 @@ public struct Manifest: Sendable {
             if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
             if fields.count > header.count {
                 problems.append(
-                    "row \(number): \(fields.count) fields but the header has \(header.count) columns; quote values that contain commas"
-                )
+                    l(
+                        "manifest.too_many_fields",
+                        ["row": String(number), "fields": String(fields.count), "columns": String(header.count)]))
                 continue
             }
             var values: [String: String] = [:]
@@ -82,19 +92,21 @@ public struct Manifest: Sendable {
             rows.append(row(number: number, values))
         }
         if let error = reader.error {
-            problems.append("row \(number + 1): the CSV cannot be read past this point (\(error))")
+            problems.append(l("manifest.csv_unreadable", ["row": String(number + 1), "error": "\(error)"]))
         }
         guard problems.isEmpty else {
-            throw RepositoryError.invalidInput(summary: "\(file): the manifest is not valid CSV:", problems: problems)
+            throw RepositoryError.invalidInput(summary: l("manifest.csv_invalid", ["file": file]), problems: problems)
         }
         return rows
     }
 
     static func readJSON(_ text: String, file: String) throws -> [ManifestRow] {
+        let l = Localizer.current
+        let fieldList = MetadataInput.manifestFields.joined(separator: ", ")
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
             throw RepositoryError.invalidInput(
-                summary: "\(file): not valid JSON (\(error.localizedDescription)); expected an array of objects",
+                summary: l("manifest.json_invalid", ["file": file, "error": error.localizedDescription]),
                 problems: [])
         }
         let entries: [Any]
@@ -104,7 +116,7 @@ public struct Manifest: Sendable {
             entries = products
         } else {
             throw RepositoryError.invalidInput(
-                summary: "\(file): expected a JSON array of objects, or {\"products\": [ … ]}", problems: [])
+                summary: l("manifest.json_shape", ["file": file]), problems: [])
         }
         let known = Set(MetadataInput.manifestFields)
         let lists: Set<String> = ["languages", "platforms", "topics"]
@@ -113,9 +125,7 @@ public struct Manifest: Sendable {
         for (index, entry) in entries.enumerated() {
             let number = index + 1
             guard let fields = entry as? [String: Any] else {
-                problems.append(
-                    "entry \(number): expected an object with the fields \(MetadataInput.manifestFields.joined(separator: ", "))"
-                )
+                problems.append(l("manifest.entry_not_object", ["entry": String(number), "fields": fieldList]))
                 continue
             }
             var values: [String: String] = [:]
@@ -123,8 +133,7 @@ public struct Manifest: Sendable {
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
                 guard known.contains(key) else {
                     problems.append(
-                        "entry \(number): unknown field '\(key)'; the fields are "
-                            + MetadataInput.manifestFields.joined(separator: ", "))
+                        l("manifest.unknown_field", ["entry": String(number), "field": key, "fields": fieldList]))
                     continue
                 }
                 switch value {
@@ -132,20 +141,21 @@ public struct Manifest: Sendable {
                 case let text as String: values[key] = text
                 case let array as [Any] where lists.contains(key):
                     guard let strings = array as? [String] else {
-                        problems.append("entry \(number), field \(key): expected an array of strings")
+                        problems.append(l("manifest.expected_strings", ["entry": String(number), "field": key]))
                         continue
                     }
                     listValues[key] = strings
                 default:
                     problems.append(
-                        "entry \(number), field \(key): expected "
-                            + (lists.contains(key) ? "an array of strings or a string" : "a string"))
+                        l(
+                            lists.contains(key) ? "manifest.expected_list" : "manifest.expected_string",
+                            ["entry": String(number), "field": key]))
                 }
             }
             rows.append(row(number: number, values).merging(lists: listValues))
         }
         guard problems.isEmpty else {
-            throw RepositoryError.invalidInput(summary: "\(file): the manifest is not valid:", problems: problems)
+            throw RepositoryError.invalidInput(summary: l("manifest.invalid", ["file": file]), problems: problems)
         }
         return rows
     }

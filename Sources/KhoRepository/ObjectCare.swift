@@ -29,23 +29,21 @@ public final class ObjectCare {
     /// (an intact object is refused unless `force`). Returns where it went.
     public func quarantine(_ sha256: String, force: Bool) throws -> String {
         try repository.lockForWriting()
+        let l = Localizer.current
         let store = repository.store
         let path = store.path(for: sha256)
         guard try !repository.catalogue.products(holding: sha256).isEmpty else {
             throw RepositoryError.invalidInput(
-                summary: "object \(sha256): not in the catalogue; `kho verify` lists the objects that are", problems: []
-            )
+                summary: l("care.not_catalogued", ["sha256": sha256]), problems: [])
         }
         guard FileManager.default.fileExists(atPath: path) else {
             throw RepositoryError.invalidInput(
-                summary: "object \(sha256): not in the store (already missing or quarantined)", problems: [])
+                summary: l("care.not_stored", ["sha256": sha256]), problems: [])
         }
         let (found, _) = try store.hash(path)
         if found == sha256 && !force {
             throw RepositoryError.invalidInput(
-                summary:
-                    "object \(sha256): intact (its SHA-256 matches); nothing was moved. Use --force to quarantine it anyway",
-                problems: [])
+                summary: l("care.intact", ["sha256": sha256]), problems: [])
         }
         try FileManager.default.createDirectory(atPath: quarantineDirectory, withIntermediateDirectories: true)
         let destination =
@@ -76,17 +74,19 @@ public final class ObjectCare {
         let unknown = Set(sha256s).subtracting(wanted.map(\.object.sha256))
         guard unknown.isEmpty else {
             throw RepositoryError.invalidInput(
-                summary: "not in the catalogue: " + unknown.sorted().joined(separator: ", "), problems: [])
+                summary: Localizer.current("care.unknown", ["sha256s": unknown.sorted().joined(separator: ", ")]),
+                problems: [])
         }
         // Candidates by size, so that only files that could match are hashed.
         let sizes = Set(wanted.map(\.object.size))
         var candidates: [Int64: [String]] = [:]
         for folder in folders {
             guard let enumerator = FileManager.default.enumerator(atPath: folder) else {
-                throw RepositoryError.invalidInput(summary: "\(folder): no such folder", problems: [])
+                throw RepositoryError.invalidInput(
+                    summary: Localizer.current("ingest.no_such_folder", ["path": folder]), problems: [])
             }
             for case let relative as String in enumerator {
-                let path = (folder as NSString).appendingPathComponent(relative)
+                let path = folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
                 var info = stat()
                 guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, sizes.contains(Int64(info.st_size))
                 else { continue }

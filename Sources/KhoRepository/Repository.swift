@@ -89,7 +89,7 @@ public final class Repository {
             throw RepositoryError.cannotCreate(path: lockPath, reason: String(cString: strerror(errno)))
         }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            onLockWait("another kho command is writing to \(path); waiting for it to finish…")
+            onLockWait(Localizer.current("repository.lock_wait", ["path": path]))
             while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
         }
         lockDescriptor = descriptor

@@ -194,6 +194,7 @@ public final class Verifier {
         let root = repository.store.objectsDirectory
         var problems: [VerifyProblem] = []
         let manager = FileManager.default
+        let l = Localizer.current
         func note(_ path: String, _ detail: String) {
             problems.append(
                 VerifyProblem(
@@ -205,21 +206,21 @@ public final class Verifier {
         for first in ((try? manager.contentsOfDirectory(atPath: root)) ?? []).sorted() {
             let firstPath = "\(root)/\(first)"
             guard isHex(first, 2), let seconds = try? manager.contentsOfDirectory(atPath: firstPath) else {
-                note(firstPath, "not a folder of the store's layout")
+                note(firstPath, l("verify.unexpected.folder"))
                 continue
             }
             for second in seconds.sorted() {
                 let secondPath = "\(firstPath)/\(second)"
                 guard isHex(second, 2), let names = try? manager.contentsOfDirectory(atPath: secondPath) else {
-                    note(secondPath, "not a folder of the store's layout")
+                    note(secondPath, l("verify.unexpected.folder"))
                     continue
                 }
                 for name in names.sorted() {
                     let path = "\(secondPath)/\(name)"
                     if !isHex(name, 64) || !name.hasPrefix(first + second) {
-                        note(path, "not named by a SHA-256 in its folder")
+                        note(path, l("verify.unexpected.name"))
                     } else if !known.contains(name) {
-                        note(path, "not in the catalogue")
+                        note(path, l("verify.unexpected.unknown"))
                     }
                 }
             }

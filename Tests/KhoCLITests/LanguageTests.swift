@@ -123,4 +123,56 @@ struct LanguageTests {
         #expect(refused.stderr.contains("  - --kind: không có mã loại sản phẩm 'artcle'; có phải ý bạn là 'article'?"))
         #expect(refused.stderr.contains("  - --published: '2024-13' không hợp lệ; cần ngày dạng YYYY-MM-DD"))
     }
+
+    @Test("manifest and ingest problems, dry runs, the event log and filters speak Vietnamese too")
+    func ingestAndLogMessages() throws {
+        let ws = try Self.fixture()
+        let vi = Self.unset
+        try ws.write(
+            "bad/manifest.csv",
+            """
+            path,title,kind,langs
+            a.txt,A,article,vi
+
+            """)
+        let header = try ws.kho(["ingest", "bad", "--manifest", "bad/manifest.csv"], environment: vi)
+        #expect(header.status == 1)
+        #expect(header.stderr.contains("bad/manifest.csv: dòng tiêu đề không hợp lệ:"))
+        #expect(header.stderr.contains("  - dòng 1, cột 4: không có cột 'langs'; các cột là path,title,"))
+        try ws.write(
+            "bad/manifest.csv",
+            """
+            path,title,kind
+            ../a.txt,A,article
+            b.txt,B,artcle
+
+            """)
+        try ws.write("bad/b.txt", "B")
+        let rows = try ws.kho(["ingest", "bad", "--manifest", "bad/manifest.csv"], environment: vi)
+        #expect(rows.status == 1)
+        #expect(rows.stderr.contains("bad/manifest.csv: có 2 lỗi; chưa nhập gì."))
+        #expect(rows.stderr.contains("  - manifest.csv dòng 2, path '../a.txt': có '..'; tệp phải nằm trong thư mục"))
+        #expect(rows.stderr.contains("  - manifest.csv dòng 3: kind: không có mã loại sản phẩm 'artcle'"))
+
+        try ws.write("new/bai-moi.txt", "Bài mới")
+        let dryRun = try ws.kho(["ingest", "new", "--kind", "article", "--dry-run"], environment: vi)
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout.hasPrefix("sẽ nhập: new/bai-moi.txt"))
+        #expect(dryRun.stderr.contains("chạy thử, chưa ghi gì: 1 dự kiến"))
+        let empty = try ws.kho(["ingest", "nowhere", "--kind", "article"], environment: vi)
+        #expect(empty.status == 1 && empty.stderr.contains("nowhere: không có tệp hay thư mục này"))
+
+        let log = try ws.kho(["log"], environment: vi)
+        #expect(log.stdout.contains("tiếp nhận") && log.stdout.contains("thành công"))
+        #expect(!log.stdout.contains("accession"))
+        // --type takes the code or the name in either language, with or without diacritics.
+        let byName = try ws.kho(["log", "--type", "tiep nhan", "--json"], environment: vi)
+        let byCode = try ws.kho(["log", "--type", "accession", "--json"], environment: vi)
+        #expect(byName.status == 0 && byName.stdout == byCode.stdout)
+        #expect(byCode.stdout.contains("\"type\" : \"accession\""))  // JSON keeps the code
+
+        let period = try ws.kho(["list", "--period", "2024-H3"], environment: vi)
+        #expect(period.status == 1)
+        #expect(period.stderr.contains("--period: '2024-H3' không phải kỳ báo cáo"))
+    }
 }

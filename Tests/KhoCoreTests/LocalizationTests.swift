@@ -80,6 +80,12 @@ struct LocalizationTests {
         for key in ["products", "book_titles", "target_share_points", "book_share_points", "digitised_points"] {
             keys.insert("report.change.\(key)")
         }
+        for type in EventType.allCases { keys.insert("event.type." + type.rawValue.replacingOccurrences(of: " ", with: "_")) }
+        for outcome in ["success", "failure"] { keys.insert("event.outcome.\(outcome)") }
+        for outcome in ["pass", "missing", "corrupted"] { keys.insert("fixity.outcome.\(outcome)") }
+        for status in ["ingested", "linked", "registered", "duplicate", "already-ingested", "planned"] {
+            keys.insert("ingest.count.\(status)")
+        }
         return keys
     }
 

@@ -73,7 +73,7 @@ struct Export: ParsableCommand {
                     Output.l(
                         "export.bag",
                         [
-                            "index": String(index + 1), "count": String(outcome.bags.count),
+                            "index": String(index + 1), "count": Output.l.integer(outcome.bags.count),
                             "products": String(bag.products), "files": String(bag.files),
                             "size": Output.bytes(bag.bytes), "path": bag.path,
                         ]))
@@ -85,9 +85,9 @@ struct Export: ParsableCommand {
                 "export.done",
                 [
                     "products": String(outcome.products),
-                    "removals": outcome.tombstones == 0 ? "" : l("export.removals", ["count": String(outcome.tombstones)]),
+                    "removals": outcome.tombstones == 0 ? "" : l("export.removals", ["count": Output.l.integer(outcome.tombstones)]),
                     "files": String(outcome.files), "size": Output.bytes(outcome.bytes),
-                    "target": outcome.bags.count == 1 ? out : l("export.bags", ["count": String(outcome.bags.count)]),
+                    "target": outcome.bags.count == 1 ? out : l("export.bags", ["count": Output.l.integer(outcome.bags.count)]),
                 ]))
         Output.line(
             l("export.bundle", ["id": outcome.identifier]) + (outcome.follows.map { l("export.follows", ["id": $0]) } ?? ""))
@@ -250,7 +250,7 @@ struct Bundle: ParsableCommand {
                         ? Output.l(
                             "bundle.valid",
                             ["path": path, "records": String(result.records), "files": String(result.files)])
-                        : Output.l("bundle.problems", ["path": path, "count": String(result.problems.count)]))
+                        : Output.l("bundle.problems", ["path": path, "count": Output.l.integer(result.problems.count)]))
             }
             if !result.isValid { throw ExitCode.failure }
         }

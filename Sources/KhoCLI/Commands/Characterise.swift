@@ -45,7 +45,7 @@ struct Characterise: ParsableCommand {
                 Output.line("\(sha256.prefix(12))…  \(TechnicalText.summary(metadata))")
             }
             Output.note(
-                Output.l("characterise.summary", ["count": String(results.count), "current": String(outcome.upToDate)]))
+                Output.l("characterise.summary", ["count": Output.l.integer(results.count), "current": Output.l.integer(outcome.upToDate)]))
         }
         for sha256 in outcome.missing {
             Output.note(Output.l("characterise.missing", ["sha256": sha256]))

@@ -92,7 +92,7 @@ struct Ingest: ParsableCommand {
             try report(outcomes, notes: plan.notes, vocabulary: repo.vocabulary)
         } catch let interrupted as IngestInterrupted {
             try report(interrupted.completed, notes: plan.notes, vocabulary: repo.vocabulary)
-            throw CLIError(interrupted.description)
+            throw CLIError(interrupted.message(Output.l))
         }
     }
 
@@ -110,9 +110,23 @@ struct Ingest: ParsableCommand {
         for note in notes { Output.note(Output.l("ingest.note", ["note": note])) }
         let order = ["ingested", "linked", "registered", "duplicate", "already-ingested", "planned"]
         let l = Output.l
-        let summary = order.compactMap { key in counts[key].map { l("ingest.count.\(key)", ["count": String($0)]) } }
+        let summary = order.compactMap { key in counts[key].map { l("ingest.count.\(key)", ["count": l.integer($0)]) } }
             .joined(separator: ", ")
         Output.note((dryRun ? l("ingest.dry_run") : "") + (summary.isEmpty ? l("ingest.nothing") : summary))
+    }
+
+    /// A dry run's planned action (a code in `--json`) as the reader's language says it.
+    static func actionText(_ action: String) -> String {
+        let l = Output.l
+        switch action {
+        case "ingest": return l("ingest.action.ingest")
+        case "register": return l("ingest.action.register")
+        case "already ingested": return l("ingest.action.already")
+        case "ingest (link duplicate)": return l("ingest.action.link")
+        case "duplicate: skip": return l("ingest.action.skip")
+        case "duplicate: error": return l("ingest.action.error")
+        default: return action
+        }
     }
 
     static func text(_ outcome: IngestOutcome) -> String {
@@ -140,7 +154,7 @@ struct Ingest: ParsableCommand {
             return l(
                 "result.planned",
                 [
-                    "action": action, "suffix": suffix, "origin": item.origin, "kind": item.metadata.kind,
+                    "action": actionText(action), "suffix": suffix, "origin": item.origin, "kind": item.metadata.kind,
                     "title": item.metadata.title,
                 ])
         }

@@ -34,8 +34,8 @@ struct List: ParsableCommand {
             for line in ProductText.lines(products) { Output.line(line) }
             let total = limit == nil ? products.count : try repo.catalogue.count(matching: filter)
             Output.note(
-                Output.l("list.count", ["count": String(total)])
-                    + (products.count < total ? Output.l("list.shown", ["count": String(products.count)]) : ""))
+                Output.l("list.count", ["count": Output.l.integer(total)])
+                    + (products.count < total ? Output.l("list.shown", ["count": Output.l.integer(products.count)]) : ""))
         }
     }
 }

@@ -2,14 +2,19 @@ import ArgumentParser
 import KhoCore
 import KhoRepository
 
-extension EventType: ExpressibleByArgument {}
+extension EventType: ExpressibleByArgument {
+    /// A code (`fixity check`, `fixity-check`) or a name in either language (`kiểm tra toàn vẹn`).
+    public init?(argument: String) { self.init(named: argument) }
+}
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the event log: what happened to each product, when, and by whom.",
         discussion: """
             Event types follow PREMIS: accession, ingestion, metadata modification, fixity check, \
-            metadata extraction, quarantine, recovery.
+            metadata extraction, quarantine, recovery, creation, dissemination, validation, \
+            information package creation, information package merging. The table names them in the \
+            repository's language; --type takes the code or that name (kiểm tra toàn vẹn = fixity check).
 
             Examples:
               kho log
@@ -41,16 +46,17 @@ struct Log: ParsableCommand {
         }
         for line in Output.table(
             events.map { event in
+                let l = Output.l
                 let detail = event.detail.filter { $0.key != "software" }.sorted { $0.key < $1.key }
                     .map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 return [
-                    Timestamp.string(event.at), event.productID.rawValue, event.type.rawValue, event.outcome.rawValue,
+                    Timestamp.string(event.at), event.productID.rawValue, event.type.label(l), event.outcome.label(l),
                     event.agent, detail,
                 ]
             })
         {
             Output.line(line)
         }
-        Output.note(Output.l("log.count", ["count": String(events.count)]))
+        Output.note(Output.l("log.count", ["count": Output.l.integer(events.count)]))
     }
 }

@@ -40,6 +40,6 @@ struct Remove: ParsableCommand {
             Output.line(Output.l("remove.done", ["id": tombstone.id.rawValue, "title": tombstone.title]))
         }
         Output.note(
-            Output.l("remove.summary", ["count": String(removed.count)]))
+            Output.l("remove.summary", ["count": Output.l.integer(removed.count)]))
     }
 }

@@ -48,8 +48,8 @@ struct Search: ParsableCommand {
         if try !output.print(hits.map(\.product), vocabulary: repo.vocabulary) {
             for line in ProductText.lines(hits.map(\.product)) { Output.line(line) }
             Output.note(
-                Output.l("search.count", ["count": String(hits.count)])
-                    + (hits.count == limit ? Output.l("search.more", ["count": String(limit)]) : ""))
+                Output.l("search.count", ["count": Output.l.integer(hits.count)])
+                    + (hits.count == limit ? Output.l("search.more", ["count": Output.l.integer(limit)]) : ""))
         }
     }
 }

@@ -64,9 +64,9 @@ struct Serve: AsyncParsableCommand {
             onServerRunning: { boundPort in
                 let local = "http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)"
                 FileHandle.standardError.write(
-                    Data("kho serve: listening on \(local) (public links: \(shownBase)/p/<id>); Ctrl-C stops\n".utf8))
+                    Data((Output.l("serve.listening", ["local": local, "base": shownBase]) + "\n").utf8))
             })
         try await app.runService()
-        FileHandle.standardError.write(Data("kho serve: stopped\n".utf8))
+        FileHandle.standardError.write(Data((Output.l("serve.stopped") + "\n").utf8))
     }
 }

@@ -79,7 +79,7 @@ struct Verify: ParsableCommand {
             var summary = l("verify.summary", ["checked": String(report.checked), "passed": String(report.passed)])
             for kind in [VerifyProblem.Kind.missing, .corrupted, .unexpected] {
                 let count = report.problems.filter { $0.kind == kind }.count
-                if count > 0 { summary += l("verify.count.\(kind.rawValue)", ["count": String(count)]) }
+                if count > 0 { summary += l("verify.count.\(kind.rawValue)", ["count": Output.l.integer(count)]) }
             }
             summary += l(
                 "verify.rate",

@@ -68,7 +68,7 @@ enum ProductText {
             }
             if let check = checks[file.object.sha256] {
                 rows.append([
-                    "", "  " + l("show.verified", ["at": Timestamp.string(check.at), "outcome": check.outcome.rawValue]),
+                    "", "  " + l("show.verified", ["at": Timestamp.string(check.at), "outcome": check.outcome.label(l)]),
                 ])
             } else {
                 rows.append(["", "  " + l("show.not_verified", ["id": product.id.rawValue])])
@@ -78,7 +78,7 @@ enum ProductText {
         add("origin", product.originRepository)
         for (index, event) in events.enumerated() {
             var text = l(
-                "show.event", ["at": Timestamp.string(event.at), "type": event.type.rawValue, "agent": event.agent])
+                "show.event", ["at": Timestamp.string(event.at), "type": event.type.label(l), "agent": event.agent])
             if let changed = event.detail["changed"] { text += " (\(changed))" }
             if let file = event.detail["file"] { text += " (\(file))" }
             rows.append([index == 0 ? l("show.events") : "", text])
@@ -94,7 +94,7 @@ enum ProductText {
                 return [
                     product.id.rawValue, metadata.kind, metadata.languages.map(\.code).joined(separator: ","),
                     metadata.published?.description ?? "-",
-                    product.files.isEmpty ? "-" : Output.l("list.files", ["count": String(product.files.count)]),
+                    product.files.isEmpty ? "-" : Output.l("list.files", ["count": Output.l.integer(product.files.count)]),
                     metadata.title,
                 ]
             })

@@ -51,11 +51,20 @@ final class TerminalProgress: IngestProgress {
         state.drawn = true
         let elapsed = max(now.timeIntervalSince(state.started), 0.001)
         let rate = Double(state.doneBytes) / elapsed
-        var text = "\r\u{1B}[K\(state.doneFiles)/\(state.totalFiles) files, "
-        text += "\(Output.bytes(state.doneBytes)) of \(Output.bytes(state.totalBytes)), \(Output.bytes(Int64(rate)))/s"
+        let l = Output.l
+        var text =
+            "\r\u{1B}[K"
+            + l(
+                "progress.ingest",
+                [
+                    "done": l.integer(state.doneFiles), "total": l.integer(state.totalFiles),
+                    "done_bytes": Output.bytes(state.doneBytes), "total_bytes": Output.bytes(state.totalBytes),
+                    "rate": Output.bytes(Int64(rate)),
+                ])
         if rate > 0, state.totalBytes > state.doneBytes {
             let left = Int(Double(state.totalBytes - state.doneBytes) / rate)
-            text += String(format: ", %d:%02d left", left / 60, left % 60)
+            let seconds = left % 60
+            text += l("progress.left", ["time": "\(left / 60):\(seconds < 10 ? "0" : "")\(seconds)"])
         }
         FileHandle.standardError.write(Data(text.utf8))
     }

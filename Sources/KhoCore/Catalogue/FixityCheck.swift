@@ -37,3 +37,8 @@ public struct ObjectStatus: Sendable, Equatable {
         self.lastCheck = lastCheck
     }
 }
+
+extension FixityOutcome {
+    /// The outcome as the reader's language says it; the code is what JSON carries.
+    public func label(_ l: Localizer) -> String { l("fixity.outcome.\(rawValue)") }
+}

@@ -76,3 +76,27 @@ public struct ProductEvent: Codable, Sendable, Equatable {
         self.detail = detail
     }
 }
+
+extension EventType {
+    /// The event type as the reader's language names it (`tiếp nhận`, `kiểm tra toàn vẹn`…); the
+    /// code (`rawValue`, PREMIS) is what JSON carries and what `--type` takes.
+    public func label(_ l: Localizer) -> String {
+        l("event.type.\(rawValue.replacingOccurrences(of: " ", with: "_"))")
+    }
+
+    /// A type from its code or from its name in either language, ignoring case and diacritics:
+    /// `fixity check`, `fixity-check`, `kiểm tra toàn vẹn`, `kiem tra toan ven`.
+    public init?(named text: String) {
+        let folded = TextFolding.fold(text).replacingOccurrences(of: "-", with: " ").replacingOccurrences(
+            of: "_", with: " ")
+        let match = EventType.allCases.first { type in
+            [type.rawValue, type.label(.english), type.label(.vietnamese)].contains { TextFolding.fold($0) == folded }
+        }
+        guard let match else { return nil }
+        self = match
+    }
+}
+
+extension EventOutcome {
+    public func label(_ l: Localizer) -> String { l("event.outcome.\(rawValue)") }
+}
