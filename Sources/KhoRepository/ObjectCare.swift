@@ -23,6 +23,26 @@ public final class ObjectCare {
         self.now = now
     }
 
+    /// A stored object named by its SHA-256 or by a unique prefix of at least 8 hex digits (as
+    /// `kho verify` and `kho show` print them), any case.
+    public func resolveObject(_ text: String) throws -> String {
+        let l = Localizer.current
+        let wanted = text.lowercased()
+        guard wanted.count >= 8, wanted.count <= 64, wanted.allSatisfy(\.isHexDigit) else {
+            throw RepositoryError.invalidInput(summary: l("care.bad_sha256", ["value": text]), problems: [])
+        }
+        if wanted.count == 64 { return wanted }
+        let found = try repository.catalogue.objects(withPrefix: wanted, limit: 6)
+        guard let first = found.first else {
+            throw RepositoryError.invalidInput(summary: l("care.unknown", ["sha256s": text]), problems: [])
+        }
+        guard found.count == 1 else {
+            throw RepositoryError.invalidInput(
+                summary: l("care.ambiguous", ["value": text]), problems: found.prefix(5).map { String($0) })
+        }
+        return first
+    }
+
     var quarantineDirectory: String { repository.path + "/quarantine" }
 
     /// Moves the object out of the store into `quarantine/`, after checking that it is corrupt

@@ -7,6 +7,15 @@ extension SQLiteCatalogue {
         try read { db in try Self.objects(db, of: id) }
     }
 
+    public func objects(withPrefix prefix: String, limit: Int) throws -> [String] {
+        // A range on the primary key: every hex digit sorts before "g".
+        try read { db in
+            try String.fetchAll(
+                db, sql: "SELECT sha256 FROM object WHERE sha256 >= ? AND sha256 < ? ORDER BY sha256 LIMIT ?",
+                arguments: [prefix, prefix + "g", limit])
+        }
+    }
+
     static func objects(_ db: Database, of id: ProductID?) throws -> [ObjectStatus] {
         do {
             let condition = id == nil ? "" : "WHERE o.sha256 IN (SELECT sha256 FROM product_file WHERE product_id = ?)"

@@ -17,7 +17,8 @@ struct Export: ParsableCommand {
             complete. Each exported product gets an `information package creation` event.
 
             Examples:
-              kho export --out gia-lai-2024 --organization "Sở Thông tin và Truyền thông Gia Lai"
+              kho export --out gia-lai-2024 \\
+                  --organization "Sở Thông tin và Truyền thông Gia Lai"
               kho export --province gia-lai --period 2024-H1 --out gia-lai-2024-h1.zip
             """)
 
@@ -101,7 +102,12 @@ struct Import: ParsableCommand {
         commandName: "import",
         abstract: "Merge a bundle into this repository.",
         discussion: """
-            The bundle is checked completely first (as `kho bundle verify` does, and every code against this             repository's vocabularies); if anything is wrong nothing is written. Products keep their ids,             origin repository, dates and events; identical files are stored once; everything is merged in one             transaction, so an interrupted import changes nothing. Importing the same bundle again changes             nothing. Bag folders are read; unpack a .zip or .tar bundle first.
+            The bundle is checked completely first (as `kho bundle verify` does, and every code against \
+            this repository's vocabularies); if anything is wrong, nothing is written. Products keep their \
+            ids, origin repository, dates and events; identical files are stored once; everything is merged \
+            in one transaction, so an interrupted import changes nothing. Importing the same bundle again \
+            changes nothing. A bag is read as a folder, or straight from a .zip or .tar file (no need to \
+            unpack it); the bags of a split export are given together, in any order.
 
             Examples:
               kho import gia-lai-2024 --dry-run

@@ -14,7 +14,8 @@ struct Edit: ParsableCommand {
             --undo redoes it).
 
             Examples:
-              kho edit 06F3Z8K2QX4M7R1B --title "Quyền trẻ em" --add-lang en --remove-platform radio
+              kho edit 06F3Z8K2QX4M7R1B --title "Quyền trẻ em" --add-lang en \\
+                  --remove-platform district-radio
               kho edit 06F3Z8K2QX4M7R1B --add-lang km:foreign --clear description
               kho edit 06F3Z8K2QX4M7R1B --private
               kho edit 06F3Z8K2QX4M7R1B --undo

@@ -10,7 +10,7 @@ struct Init: ParsableCommand {
 
             Examples:
               kho init
-              kho init --repo /srv/kho/gia-lai
+              kho init --repo ~/kho/gia-lai
             """)
 
     @OptionGroup var repository: RepositoryOptions

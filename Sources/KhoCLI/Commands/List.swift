@@ -11,7 +11,7 @@ struct List: ParsableCommand {
 
             Examples:
               kho list --kind radio-report --lang jra
-              kho list --province gia-lai --from 2024-01 --to 2024-06 --csv > gia-lai-2024-h1.csv
+              kho list --province gia-lai --from 2024-01 --to 2024-06 --csv > gia-lai.csv
               kho list --no-digitised --json
             """)
 
@@ -31,7 +31,7 @@ struct List: ParsableCommand {
         let filter = try filters.filter(repo.vocabulary)
         let products = try repo.catalogue.products(matching: filter, limit: limit)
         if try !output.print(products, vocabulary: repo.vocabulary) {
-            for line in ProductText.lines(products) { Output.line(line) }
+            for line in ProductText.lines(products, vocabulary: repo.vocabulary) { Output.line(line) }
             let total = limit == nil ? products.count : try repo.catalogue.count(matching: filter)
             Output.note(
                 Output.l("list.count", ["count": Output.l.integer(total)])

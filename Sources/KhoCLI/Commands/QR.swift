@@ -24,8 +24,7 @@ struct QR: ParsableCommand {
     /// The base URL: --base-url, else the repository's setting; a clear error when neither is there.
     static func baseURL(_ given: String?, repository: Repository) throws -> String {
         guard let text = try given ?? repository.catalogue.setting("base-url") else {
-            throw CLIError(
-                "no base URL for public links; set one with `kho config set base-url https://…` or give --base-url")
+            throw CLIError(Output.l("qr.no_base_url"))
         }
         switch PublicLink.validate(text) {
         case .failure(let problem):

@@ -10,12 +10,12 @@ struct Quarantine: ParsableCommand {
             a quarantine event on every product that holds the file; `kho restore` can then put back a good copy.
 
             Examples:
-              kho quarantine 3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b
+              kho quarantine 3a7bd3e2360a3d29
             """)
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Argument(help: "The SHA-256 of the stored file (as `kho verify` prints it).")
+    @Argument(help: "The SHA-256 of the stored file (as `kho verify` prints it), or a unique prefix of 8 or more digits.")
     var sha256: String
 
     @Flag(help: "Quarantine the file even if it is intact.")
@@ -25,8 +25,9 @@ struct Quarantine: ParsableCommand {
         let repo = try repository.open()
         let care = ObjectCare(
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
-        let destination = try care.quarantine(sha256.lowercased(), force: force)
-        Output.line(Output.l("quarantine.done", ["sha256": sha256.lowercased(), "destination": destination]))
+        let object = try care.resolveObject(sha256)
+        let destination = try care.quarantine(object, force: force)
+        Output.line(Output.l("quarantine.done", ["sha256": object, "destination": destination]))
     }
 }
 
@@ -39,13 +40,14 @@ struct Restore: ParsableCommand {
             quarantine/ first. Without SHA-256 arguments it restores every file whose last check failed.
 
             Examples:
-              kho restore --from /mnt/backup/storage/objects
-              kho restore 3a7bd3e2… --from ./bundle/data/objects
+              kho restore --from backup/storage/objects
+              kho restore 3a7bd3e2360a3d29 --from gia-lai-2024/data/objects
             """)
 
     @OptionGroup var repository: RepositoryOptions
 
-    @Argument(help: "SHA-256s of the stored files to restore (default: those whose last check failed).")
+    @Argument(
+        help: "SHA-256s (or unique prefixes of 8 or more digits) of the stored files to restore (default: those whose last check failed).")
     var sha256s: [String] = []
 
     @Option(
@@ -59,7 +61,9 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         let repo = try repository.open()
-        var wanted = sha256s.map { $0.lowercased() }
+        let care = ObjectCare(
+            repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
+        var wanted = try sha256s.map(care.resolveObject)
         if wanted.isEmpty {
             wanted = try repo.catalogue.objects(of: nil).filter { ($0.lastCheck?.outcome ?? .pass) != .pass }.map(
                 \.object.sha256)
@@ -68,8 +72,6 @@ struct Restore: ParsableCommand {
                 return
             }
         }
-        let care = ObjectCare(
-            repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
         var failed = false
         for outcome in try care.restore(wanted, from: folders) {
             switch outcome {

@@ -9,8 +9,8 @@ struct Register: ParsableCommand {
             The product counts as not digitised until `kho attach` adds a file.
 
             Examples:
-              kho register --kind book --title "Quyền con người trong Hiến pháp 2013" --lang vi \\
-                  --platform print-publication --published 2024
+              kho register --kind book --lang vi --platform print-publication \\
+                  --published 2024 --title "Quyền con người trong Hiến pháp 2013"
               kho attach PRODUCT-ID scan.pdf
             """)
 

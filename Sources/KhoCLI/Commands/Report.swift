@@ -20,7 +20,8 @@ struct Report: AsyncParsableCommand {
 
             Examples:
               kho report summary --by province
-              kho report shares --period 2024-H1 --province gia-lai --format html --out gia-lai-2024-h1.html
+              kho report shares --period 2024-H1 --province gia-lai \\
+                  --format html --out gia-lai-2024-h1.html
               kho report books --format csv --bom --out books.csv
               kho report coverage --kind book,ebook --json
               kho report period 2024-H1 --by kind

@@ -46,7 +46,7 @@ struct Search: ParsableCommand {
         }
         // Best first in every form.
         if try !output.print(hits.map(\.product), vocabulary: repo.vocabulary) {
-            for line in ProductText.lines(hits.map(\.product)) { Output.line(line) }
+            for line in ProductText.lines(hits.map(\.product), vocabulary: repo.vocabulary) { Output.line(line) }
             Output.note(
                 Output.l("search.count", ["count": Output.l.integer(hits.count)])
                     + (hits.count == limit ? Output.l("search.more", ["count": Output.l.integer(limit)]) : ""))

@@ -5,19 +5,19 @@ import KhoCore
 /// The flags that choose products, the same for every command that selects them (list, search,
 /// export, qr sheet, conformance, report).
 struct FilterOptions: ParsableArguments {
-    @Option(name: .customLong("kind"), help: ArgumentHelp("Only this kind (repeat for several).", valueName: "kind"))
+    @Option(name: .customLong("kind"), help: ArgumentHelp("Only this kind (repeat, or separate with commas, for several).", valueName: "kind"))
     var kinds: [String] = []
 
-    @Option(name: .customLong("lang"), help: ArgumentHelp("Only products in this language.", valueName: "code"))
+    @Option(name: .customLong("lang"), help: ArgumentHelp("Only products in this language (repeat, or separate with commas, for several).", valueName: "code"))
     var languages: [String] = []
 
-    @Option(name: .customLong("platform"), help: ArgumentHelp("Only products on this platform.", valueName: "code"))
+    @Option(name: .customLong("platform"), help: ArgumentHelp("Only products on this platform (repeat, or separate with commas, for several).", valueName: "code"))
     var platforms: [String] = []
 
-    @Option(name: .customLong("topic"), help: ArgumentHelp("Only products on this topic.", valueName: "code"))
+    @Option(name: .customLong("topic"), help: ArgumentHelp("Only products on this topic (repeat, or separate with commas, for several).", valueName: "code"))
     var topics: [String] = []
 
-    @Option(name: .customLong("content-line"), help: ArgumentHelp("Only this content line.", valueName: "code"))
+    @Option(name: .customLong("content-line"), help: ArgumentHelp("Only this content line (repeat, or separate with commas, for several).", valueName: "code"))
     var contentLines: [String] = []
 
     @Option(

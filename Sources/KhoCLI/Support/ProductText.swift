@@ -86,14 +86,16 @@ enum ProductText {
         return ["\(product.id)  \(metadata.title)"] + Output.table(rows).map { "  " + $0 }
     }
 
-    /// One line per product, for `list` and `search`.
-    static func lines(_ products: [Product]) -> [String] {
+    /// One line per product, for `list` and `search`: id, kind, languages, date published,
+    /// province (its name as registered), files, title.
+    static func lines(_ products: [Product], vocabulary: Vocabulary) -> [String] {
         Output.table(
             products.map { product in
                 let metadata = product.metadata
                 return [
                     product.id.rawValue, metadata.kind, metadata.languages.map(\.code).joined(separator: ","),
-                    metadata.published?.description ?? "-",
+                    metadata.published.map { Output.l.date($0) } ?? "-",
+                    metadata.province.map { vocabulary.unit($0)?.name ?? $0.code } ?? "-",
                     product.files.isEmpty ? "-" : Output.l("list.files", ["count": Output.l.integer(product.files.count)]),
                     metadata.title,
                 ]

@@ -86,6 +86,9 @@ public protocol FixityRecords: Sendable {
     /// Every stored object (or those of one product), with its products and last fixity check.
     func objects(of id: ProductID?) throws -> [ObjectStatus]
 
+    /// The SHA-256s of stored objects that begin with `prefix` (lower-case hex), in order, at most `limit`.
+    func objects(withPrefix prefix: String, limit: Int) throws -> [String]
+
     /// Records fixity checks, and a `fixity check` event for each product holding each object.
     func record(_ checks: [FixityCheck], agent: String, software: String) throws
 

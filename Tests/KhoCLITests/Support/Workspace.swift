@@ -82,9 +82,26 @@ final class Workspace {
         return finish(process)
     }
 
-    func start(_ arguments: [String], environment: [String: String] = [:], asReader: Bool = false) -> Running {
+    /// Runs a shell command line in the workspace as a user types it: `kho` on the PATH, HOME the
+    /// workspace (so `~/…` stays inside it), the repository at ./storage.
+    func sh(_ command: String, environment: [String: String] = [:]) -> RunResult {
+        let binDirectory = URL(fileURLWithPath: Self.binary).deletingLastPathComponent().path
+        var env = environment
+        env["HOME"] = root.path
+        env["PATH"] = binDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let running = start(["-c", command], environment: env, executable: "/bin/sh")
+        running.process.waitUntilExit()
+        return finish(running)
+    }
+
+    func start(
+        _ arguments: [String], environment: [String: String] = [:], asReader: Bool = false, executable: String? = nil
+    ) -> Running {
         let process = Process()
-        if asReader {
+        if let executable {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+        } else if asReader {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Self.binary] + arguments
         } else {
