@@ -156,6 +156,26 @@ public struct Report: Encodable, Sendable {
         case notDigitised = "not_digitised"
     }
 
+    /// Every key always present, null when it does not apply (the README's contract).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(report, forKey: .report)
+        try container.encode(title, forKey: .title)
+        try container.encode(generatedAt, forKey: .generatedAt)
+        try container.encode(software, forKey: .software)
+        try container.encode(definitionsVersion, forKey: .definitionsVersion)
+        try container.encode(definitions, forKey: .definitions)
+        try container.encode(targets, forKey: .targets)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(catalogue, forKey: .catalogue)
+        try container.encode(totals, forKey: .totals)
+        try container.encode(grouping, forKey: .grouping)
+        try container.encode(groups, forKey: .groups)
+        try container.encode(notDigitised, forKey: .notDigitised)
+        try container.encode(previous, forKey: .previous)
+        try container.encode(message, forKey: .message)
+    }
+
     /// Builds a report from the counts of one scan (key "" for the scope, "GROUPING:KEY" per group).
     public init(
         kind: ReportKind, counts: [String: ReportCounts], grouping: ReportGrouping?, scope: [String: String],

@@ -321,4 +321,19 @@ struct BundleJSON: Encodable {
         bags = bundle.bags
         location = bundle.location
     }
+
+    // Every key always present, null when unknown (the README's contract).
+    enum CodingKeys: String, CodingKey { case id, created_at, since, previous, scope, products, bags, location }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(created_at, forKey: .created_at)
+        try container.encode(since, forKey: .since)
+        try container.encode(previous, forKey: .previous)
+        try container.encode(scope, forKey: .scope)
+        try container.encode(products, forKey: .products)
+        try container.encode(bags, forKey: .bags)
+        try container.encode(location, forKey: .location)
+    }
 }
