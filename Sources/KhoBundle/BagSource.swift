@@ -75,7 +75,11 @@ final class FileConsumer: @unchecked Sendable {
     var staging: StagingWriter?
     var failure: String?
 
-    init(path: String, expected: Int64, split: Bool, capture: Bool, staging: StagingWriter?) {
+    init(
+        path: String, expected: Int64, split: Bool, capture: Bool, staging: StagingWriter?,
+        algorithms: Set<String> = []
+    ) {
+        digests = Digests(also: algorithms)
         self.path = path
         self.expected = expected
         self.split = split
@@ -134,7 +138,13 @@ enum EntryRules {
             while name.hasPrefix("./") { name.removeFirst(2) }
             if entry.kind == .directory { while name.hasSuffix("/") { name.removeLast() } }
             if name.isEmpty || name == "." { continue }
-            if let reason = BagVerifier.unsafe(name, payload: false) {
+            // RFC 8493 lets a manifest name a file with a line break (%0A); an archive entry with one
+            // is refused all the same, as every control character is: no tool kho knows writes them.
+            if name.contains("\n") || name.contains("\r") {
+                problems.append("entry '\(shown(entry.printable))': its name contains a line break")
+                continue
+            }
+            if let reason = BagIt.unsafe(name, payload: false) {
                 problems.append("entry '\(shown(entry.printable))': its name \(reason)")
                 continue
             }

@@ -9,9 +9,9 @@ import Synchronization
     import Glibc
 #endif
 
-/// Checks a bag completely (a folder, or a .zip or .tar holding one): BagIt 1.0 (RFC 8493: declaration, tags, manifests, every
-/// checksum, Payload-Oxum, tag manifest), kho's profile (catalogue-schema/bagit-profile.json), and
-/// every record. It reports every problem it finds, not only the first.
+/// Checks a bag completely (a folder, or a .zip or .tar holding one), and gives two verdicts: BagIt
+/// by RFC 8493 alone (`BagItVerdict`: any tool's bag, versions 0.97 and 1.0), and kho's profile
+/// (catalogue-schema/bagit-profile.json) with every record. It reports every problem it finds.
 public enum BagVerifier {
     public static let requiredTags = [
         "Source-Organization", "Bagging-Date", "External-Identifier", "Payload-Oxum", "Kho-Format-Version",
@@ -19,11 +19,17 @@ public enum BagVerifier {
     ]
 
     public struct Result: Sendable {
-        public var problems: [String]
+        /// RFC 8493's verdict.
+        public var bagit: BagItVerdict
+        /// What breaks kho's profile (a valid BagIt bag from another tool usually does).
+        public var profileProblems: [String]
         public var tags: [String: String]
         public var files: Int
         public var records: Int
-        public var isValid: Bool { problems.isEmpty }
+        /// Valid BagIt and valid by kho's profile: what an import needs.
+        public var isValid: Bool { bagit.valid && profileProblems.isEmpty }
+        /// Every problem, BagIt's first.
+        public var problems: [String] { bagit.problems + profileProblems }
         /// data/records.jsonl, as read.
         public var recordsData = Data()
         /// Objects staged into a store while the bag was read, by SHA-256 (see `verify(_:staging:)`);
@@ -40,8 +46,15 @@ public enum BagVerifier {
     {
         let source = try openBag(path, limits: limits)
         guard source.problems.isEmpty else {
-            return Result(problems: source.problems, tags: [:], files: 0, records: 0)
+            var bagit = BagItVerdict()
+            bagit.problems = source.problems
+            return Result(
+                bagit: bagit, profileProblems: [Localizer.current("profile.not_checked")], tags: [:], files: 0,
+                records: 0)
         }
+        // The digests the manifests ask for, besides SHA-256 and SHA-512.
+        let algorithms = Set(
+            BagIt.manifestAlgorithms(source.files.keys).filter { BagIt.algorithms[$0] != nil && !["sha256", "sha512"].contains($0) })
         // Which objects to stage, and is there room for them.
         var toStage = Set<String>()
         if let staging {
@@ -56,8 +69,8 @@ public enum BagVerifier {
                 let free = Int64(disk.f_bavail) * Int64(disk.f_frsize)
                 if needed > free {
                     throw BundleError(
-                        "\(path): the bundle's new files need \(needed) bytes and the repository's disk has \(free) free; "
-                            + "nothing was imported. Free some space and import again")
+                        Localizer.current(
+                            "import.no_space", ["path": path, "needed": String(needed), "free": String(free)]))
                 }
             }
         }
@@ -72,7 +85,8 @@ public enum BagVerifier {
                 do { writer = try staging?.beginStaging() } catch { failures.withLock { $0.append("\(error)") } }
             }
             let consumer = FileConsumer(
-                path: path, expected: expected, split: source.sequential, capture: capture, staging: writer)
+                path: path, expected: expected, split: source.sequential, capture: capture, staging: writer,
+                algorithms: algorithms)
             sources.withLock { $0[path] = consumer }
             return consumer
         }
@@ -88,7 +102,10 @@ public enum BagVerifier {
             }
             let digest = consumer.digests.result(size: consumer.size)
             guard digest.size == source.files[path] else {
-                problems.append("\(path): \(digest.size) bytes read, its entry declares \(source.files[path] ?? 0)")
+                problems.append(
+                    Localizer.current(
+                        "bagit.size_read",
+                        ["path": path, "read": String(digest.size), "declared": String(source.files[path] ?? 0)]))
                 consumer.staging?.abandon()
                 continue
             }
@@ -107,12 +124,12 @@ public enum BagVerifier {
         for (path, size) in source.files.sorted(by: { $0.key < $1.key }) {
             guard let limit = memoryLimit(path, limits), size > limit else { continue }
             problems.append(
-                path == "data/records.jsonl"
-                    ? "\(path): \(size) bytes, more than the \(limit) a records file may have; split the export (--max-bag-size)"
-                    : "\(path): \(size) bytes, more than the \(limit) a tag file may have")
+                Localizer.current(
+                    path == "data/records.jsonl" ? "bagit.records_too_large" : "bagit.tag_too_large",
+                    ["path": path, "size": String(size), "limit": String(limit)]))
         }
         var result = check(contents: contents, files: source.files, digests: digests)
-        result.problems = problems + result.problems
+        result.bagit.problems = problems + result.bagit.problems
         result.staged = staged
         return result
     }
@@ -133,116 +150,57 @@ public enum BagVerifier {
         return String(parts[4])
     }
 
-    /// The checks on what was read: declaration, tags, manifests both ways, digests, Payload-Oxum,
-    /// tag manifest, records.
+    /// The checks on what was read: RFC 8493 first (`BagItVerdict`), then kho's profile on top:
+    /// BagIt 1.0 in UTF-8, SHA-256 and SHA-512 manifests and a SHA-256 tag manifest, the required
+    /// tags, objects named by their content, and every record.
     static func check(contents: [String: Data], files: [String: Int64], digests: [String: BagWriter.CopyResult])
         -> Result
     {
+        let l = Localizer.current
+        let bagit = BagItVerdict.check(contents: contents, files: files, digests: digests)
         var problems: [String] = []
         var tags: [String: String] = [:]
-        func read(_ name: String) -> Data? { contents[name] }
-
-        // The declaration.
-        if let declaration = read("bagit.txt") {
-            let text = String(decoding: declaration, as: UTF8.self)
-            if !text.contains("BagIt-Version: 1.0") { problems.append("bagit.txt: BagIt-Version is not 1.0") }
-            if !text.contains("Tag-File-Character-Encoding: UTF-8") {
-                problems.append("bagit.txt: Tag-File-Character-Encoding is not UTF-8")
-            }
-        } else {
-            problems.append("bagit.txt: missing; not a BagIt bag")
+        if let version = bagit.version, version != "1.0" {
+            problems.append(l("profile.version", ["version": version]))
         }
-        // Tags: single lines, required ones present, non-repeatable ones once.
-        if let info = read("bag-info.txt") {
-            guard let text = String(validating: info, as: UTF8.self) else {
-                problems.append("bag-info.txt: not UTF-8")
-                return Result(problems: problems, tags: tags, files: 0, records: 0)
-            }
-            if text.contains("\r") {
-                problems.append("bag-info.txt: contains a carriage return (CR); tag values are single lines")
-            }
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-                guard let colon = line.firstIndex(of: ":") else {
-                    problems.append("bag-info.txt line \(number + 1): not LABEL: VALUE")
-                    continue
+        if let encoding = bagit.encoding, encoding.uppercased() != "UTF-8" {
+            problems.append(l("profile.encoding", ["encoding": encoding]))
+        }
+        if bagit.hasInfo {
+            var seen = Set<String>()
+            for (label, value) in bagit.info {
+                if !seen.insert(label).inserted, requiredTags.contains(label) || label.hasPrefix("Kho-") {
+                    problems.append(l("profile.tag_twice", ["tag": label]))
                 }
-                if line.first == " " || line.first == "\t" {
-                    problems.append("bag-info.txt line \(number + 1): a continued value; kho tags are single lines")
-                    continue
-                }
-                let label = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-                let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
-                if tags[label] != nil { problems.append("bag-info.txt: \(label) appears more than once") }
-                tags[label] = value
+                if tags[label] == nil { tags[label] = value }
             }
             for tag in requiredTags where tags[tag] == nil {
-                problems.append("bag-info.txt: required tag \(tag) is missing")
+                problems.append(l("profile.tag_missing", ["tag": tag]))
             }
             if let version = tags["Kho-Format-Version"], version != "1" {
-                problems.append("bag-info.txt: Kho-Format-Version \(version) is not one this kho reads (1)")
+                problems.append(l("profile.format_version", ["version": version]))
             }
         } else {
-            problems.append("bag-info.txt: missing")
+            problems.append(l("profile.no_info"))
         }
-        // Payload files.
         let payload = files.filter { $0.key.hasPrefix("data/") }
-        if payload.isEmpty { problems.append("data/: missing or empty") }
-        // Manifests: safe paths, complete both ways, every digest right.
-        var manifests: [String: [String: String]] = [:]
-        for algorithm in ["sha256", "sha512"] {
-            guard let data = read("manifest-\(algorithm).txt") else {
-                problems.append("manifest-\(algorithm).txt: missing (the profile requires it)")
-                continue
-            }
-            manifests[algorithm] = parseManifest(
-                data, name: "manifest-\(algorithm).txt", length: algorithm == "sha256" ? 64 : 128, problems: &problems)
+        for algorithm in ["sha256", "sha512"] where files["manifest-\(algorithm).txt"] == nil {
+            problems.append(l("profile.manifest_missing", ["file": "manifest-\(algorithm).txt"]))
         }
-        for (algorithm, entries) in manifests.sorted(by: { $0.key < $1.key }) {
-            for path in entries.keys.sorted() where payload[path] == nil {
-                problems.append("manifest-\(algorithm).txt: \(path) is listed but not in the payload")
-            }
-            for path in payload.keys.sorted() where entries[path] == nil {
-                problems.append("\(path): in the payload but not in manifest-\(algorithm).txt")
-            }
+        if files["tagmanifest-sha256.txt"] == nil {
+            problems.append(l("profile.manifest_missing", ["file": "tagmanifest-sha256.txt"]))
         }
+        if files["fetch.txt"] != nil { problems.append(l("profile.fetch")) }
         for path in payload.keys.sorted() {
-            guard let expected256 = manifests["sha256"]?[path] ?? nil, let digests = digests[path] else { continue }
-            if digests.sha256 != expected256 {
-                problems.append("\(path): SHA-256 is \(digests.sha256), manifest says \(expected256)")
-            }
-            if let expected512 = manifests["sha512"]?[path], digests.sha512 != expected512 {
-                problems.append("\(path): SHA-512 does not match manifest-sha512.txt")
-            }
-            if let name = objectName(path), name != digests.sha256 {
-                problems.append("\(path): its content hashes to \(digests.sha256), not to the name it is stored under")
-            }
+            guard let name = objectName(path), let found = digests[path]?.sha256, name != found else { continue }
+            problems.append(l("profile.object_name", ["path": path, "found": found]))
         }
-        if let oxum = tags["Payload-Oxum"] {
-            let parts = oxum.split(separator: ".")
-            let octets = payload.values.reduce(0, +)
-            if parts.count != 2 || Int64(parts[0]) != octets || Int(parts[1]) != payload.count {
-                problems.append("bag-info.txt: Payload-Oxum \(oxum), but the payload holds \(octets).\(payload.count)")
-            }
-        }
-        // The tag manifest.
-        if let data = read("tagmanifest-sha256.txt") {
-            let entries = parseManifest(
-                data, name: "tagmanifest-sha256.txt", length: 64, problems: &problems, payload: false)
-            for (path, expected) in entries.sorted(by: { $0.key < $1.key }) {
-                guard let content = read(path) else {
-                    problems.append("tagmanifest-sha256.txt: \(path) is listed but missing")
-                    continue
-                }
-                if Hex.string(SHA256.hash(data: content)) != expected {
-                    problems.append("\(path): SHA-256 does not match tagmanifest-sha256.txt")
-                }
-            }
-        } else {
-            problems.append("tagmanifest-sha256.txt: missing (the profile requires it)")
+        for path in payload.keys.sorted() where path != "data/records.jsonl" && objectName(path) == nil {
+            problems.append(l("profile.stray_payload", ["path": path]))
         }
         // Records.
         var records = 0
-        let recordsData = read("data/records.jsonl")
+        let recordsData = contents["data/records.jsonl"]
         if let data = recordsData {
             var seen = Set<String>()
             var tombstones = 0
@@ -255,65 +213,23 @@ public enum BagVerifier {
                     ? RecordCheck.tombstoneProblems(object ?? [:]) : RecordCheck.problems(Data(line), objects: payload)
                 for problem in found { problems.append("data/records.jsonl line \(number + 1): \(problem)") }
                 if let id = object?["id"] as? String, !seen.insert(id).inserted {
-                    problems.append("data/records.jsonl line \(number + 1): product \(id) appears twice")
+                    problems.append(l("profile.record_twice", ["line": String(number + 1), "id": id]))
                 }
             }
             if let count = tags["Kho-Product-Count"], Int(count) != records {
-                problems.append("bag-info.txt: Kho-Product-Count \(count), but data/records.jsonl holds \(records)")
+                problems.append(l("profile.product_count", ["count": count, "records": String(records)]))
             }
             if Int(tags["Kho-Tombstone-Count"] ?? "0") != tombstones {
                 problems.append(
-                    "bag-info.txt: Kho-Tombstone-Count \(tags["Kho-Tombstone-Count"] ?? "absent"), but data/records.jsonl holds \(tombstones)"
-                )
+                    l(
+                        "profile.tombstone_count",
+                        ["count": tags["Kho-Tombstone-Count"] ?? "-", "tombstones": String(tombstones)]))
             }
         } else {
-            problems.append("data/records.jsonl: missing (the profile requires it)")
+            problems.append(l("profile.no_records"))
         }
         return Result(
-            problems: problems, tags: tags, files: payload.count, records: records, recordsData: recordsData ?? Data())
-    }
-
-    /// `HASH  PATH` lines; paths are checked: relative, under data/ (for payload manifests), no
-    /// `..`, backslash or NUL; %0A, %0D and %25 decoded as RFC 8493 says.
-    static func parseManifest(
-        _ data: Data, name: String, length: Int, problems: inout [String], payload: Bool = true
-    ) -> [String: String] {
-        var entries: [String: String] = [:]
-        guard let text = String(validating: data, as: UTF8.self) else {
-            problems.append("\(name): not UTF-8")
-            return [:]
-        }
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
-            guard parts.count == 2 else {
-                problems.append("\(name) line \(number + 1): not HASH PATH")
-                continue
-            }
-            let hash = String(parts[0]).lowercased()
-            let path = String(parts[1]).trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "%0A", with: "\n")
-                .replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%25", with: "%")
-            guard hash.count == length, hash.allSatisfy(\.isHexDigit) else {
-                problems.append("\(name) line \(number + 1): '\(parts[0])' is not a digest of \(length) hex digits")
-                continue
-            }
-            if let reason = unsafe(path, payload: payload) {
-                problems.append("\(name) line \(number + 1): path '\(path)' \(reason)")
-                continue
-            }
-            if entries[path] != nil { problems.append("\(name): \(path) is listed twice") }
-            entries[path] = hash
-        }
-        return entries
-    }
-
-    /// Why a path from a manifest may not be used, or nil.
-    public static func unsafe(_ path: String, payload: Bool) -> String? {
-        if path.contains("\0") { return "contains NUL" }
-        if path.contains("\\") { return "contains a backslash" }
-        if path.hasPrefix("/") { return "is absolute" }
-        if path.contains("\n") || path.contains("\r") { return "contains a line break" }
-        if path.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) { return "contains '..' or '.'" }
-        if payload && !path.hasPrefix("data/") { return "is outside data/" }
-        return nil
+            bagit: bagit, profileProblems: problems, tags: tags, files: payload.count, records: records,
+            recordsData: recordsData ?? Data())
     }
 }

@@ -157,6 +157,16 @@ public enum BagWriter {
         public var sha256: String
         public var sha512: String
         public var size: Int64
+        /// Other algorithms asked for (a foreign bag's md5, sha1 or sha384 manifests).
+        public var others: [String: String] = [:]
+
+        func digest(_ algorithm: String) -> String? {
+            switch algorithm {
+            case "sha256": sha256
+            case "sha512": sha512
+            default: others[algorithm]
+            }
+        }
     }
 
     /// Reads a file once, computing SHA-256 and SHA-512, and copies it to `destination`; returns
@@ -192,10 +202,28 @@ public enum BagWriter {
     }
 }
 
-/// SHA-256 and SHA-512 of one stream, computed together.
+/// SHA-256 and SHA-512 of one stream, computed together, and any of MD5, SHA-1 and SHA-384 that a
+/// foreign bag's manifests ask for.
 struct Digests {
     var sha256 = SHA256()
     var sha512 = SHA512()
+    var md5: Insecure.MD5?
+    var sha1: Insecure.SHA1?
+    var sha384: SHA384?
+
+    init(also algorithms: Set<String> = []) {
+        if algorithms.contains("md5") { md5 = Insecure.MD5() }
+        if algorithms.contains("sha1") { sha1 = Insecure.SHA1() }
+        if algorithms.contains("sha384") { sha384 = SHA384() }
+    }
+
+    /// The second thread's share: SHA-512 and the others.
+    mutating func updateOthers(_ chunk: UnsafeRawBufferPointer) {
+        sha512.update(bufferPointer: chunk)
+        md5?.update(bufferPointer: chunk)
+        sha1?.update(bufferPointer: chunk)
+        sha384?.update(bufferPointer: chunk)
+    }
 
     /// Hashes a chunk and hands it to `body`; with `split` (and a chunk worth it), SHA-512 runs on
     /// a second thread while this one does SHA-256 and `body`.
@@ -204,7 +232,7 @@ struct Digests {
     ) throws {
         guard split && chunk.count >= 1 << 20 else {
             sha256.update(bufferPointer: chunk)
-            sha512.update(bufferPointer: chunk)
+            updateOthers(chunk)
             try body(chunk)
             return
         }
@@ -220,7 +248,7 @@ struct Digests {
                         digests.pointee.sha256.update(bufferPointer: chunk)
                         do { try body(chunk) } catch { caught = error }
                     } else {
-                        digests.pointee.sha512.update(bufferPointer: chunk)
+                        digests.pointee.updateOthers(chunk)
                     }
                 }
                 failure = caught
@@ -231,7 +259,11 @@ struct Digests {
     }
 
     func result(size: Int64) -> BagWriter.CopyResult {
-        BagWriter.CopyResult(
-            sha256: Hex.string(sha256.finalize()), sha512: Hex.string(sha512.finalize()), size: size)
+        var others: [String: String] = [:]
+        if let md5 { others["md5"] = Hex.string(md5.finalize()) }
+        if let sha1 { others["sha1"] = Hex.string(sha1.finalize()) }
+        if let sha384 { others["sha384"] = Hex.string(sha384.finalize()) }
+        return BagWriter.CopyResult(
+            sha256: Hex.string(sha256.finalize()), sha512: Hex.string(sha512.finalize()), size: size, others: others)
     }
 }

@@ -125,7 +125,7 @@ struct ArchiveTests {
         flipped[records.lowerBound + 2] = UInt8(ascii: "A")
         try ws.write("flipped.tar", flipped)
         let changed = try ws.kho("bundle", "verify", "flipped.tar")
-        #expect(changed.status == 1 && changed.stdout.contains("data/records.jsonl: SHA-256 is"))
+        #expect(changed.status == 1 && changed.stdout.contains("data/records.jsonl: sha256 is"))
         let small = try ws.kho("import", "bag.zip", "--max-expanded-size", "10K")
         #expect(small.status != 0 && small.stderr.contains("over the limit of 10240 (--max-expanded-size)"))
         let wrong = try ws.kho("bundle", "verify", "bag.zip", "--max-expanded-size", "lots")

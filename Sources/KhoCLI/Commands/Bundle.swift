@@ -215,7 +215,8 @@ struct Bundle: ParsableCommand {
             for bundle in bundles {
                 rows.append([
                     bundle.id, Timestamp.string(bundle.createdAt),
-                    bundle.previous ?? bundle.since.map { "since " + Timestamp.string($0) } ?? "(full)",
+                    bundle.previous ?? bundle.since.map { Output.l("bundle.since", ["at": Timestamp.string($0)]) }
+                        ?? Output.l("bundle.full"),
                     String(bundle.products), String(bundle.bags), bundle.location,
                 ])
             }
@@ -225,9 +226,20 @@ struct Bundle: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a bundle: BagIt 1.0, every checksum, Payload-Oxum, kho's profile, every record.",
+            abstract: "Check a bag: is it valid BagIt (RFC 8493), and is it a kho bundle (kho's profile)?",
             discussion: """
-                Reports every problem in one go and exits 1 if there is any.
+                Two verdicts, reported apart. BagIt: RFC 8493 alone, for a bag from any tool (a \
+                digitisation vendor, another archive system): versions 0.97 and 1.0, LF, CR LF or CR line \
+                endings, the declared tag-file encoding (UTF-8, ISO-8859-1, UTF-16), md5, sha1, sha256, \
+                sha384 and sha512 manifests, every checksum, Payload-Oxum, tag manifests, fetch.txt (a bag \
+                whose fetch.txt names files not here is incomplete; kho never fetches). Warnings as \
+                bagit-python and the Library of Congress validators give them: weak (md5 or sha1) \
+                manifests only, names that differ only in case or in Unicode normalisation. Profile: \
+                kho's own rules for bundles of the national database (BagIt 1.0, UTF-8, SHA-256 and \
+                SHA-512 manifests, the required tags, every record); `kho import` needs both.
+
+                Reports every problem in one go and exits 1 unless both verdicts are valid (with \
+                --bagit-only, unless the BagIt one is).
 
                 Examples:
                   kho bundle verify gia-lai-2024
@@ -239,36 +251,87 @@ struct Bundle: ParsableCommand {
 
         @OptionGroup var limits: LimitOptions
 
-        @Flag(help: "Print JSON: {valid, records, files, tags, problems}.")
+        @Flag(help: "Print JSON: {bagit{valid, version, complete, problems, warnings}, profile{valid, problems}, valid, records, files, tags, problems}.")
         var json = false
+
+        @Flag(help: "Judge the bag by RFC 8493 alone: exit 0 if it is valid BagIt, whatever kho's profile says.")
+        var bagitOnly = false
 
         func run() throws {
             let result = try BagVerifier.verify(path, limits: try limits.limits())
+            let l = Output.l
             if json {
-                try Output.json(
-                    BundleVerifyJSON(
-                        valid: result.isValid, records: result.records, files: result.files, tags: result.tags,
-                        problems: result.problems))
+                try Output.json(BundleVerifyJSON(result))
             } else {
-                for problem in result.problems { Output.line(problem) }
+                let bagit = result.bagit
+                var head = l(
+                    bagit.valid ? "bundle.bagit_valid" : "bundle.bagit_invalid",
+                    ["version": bagit.version ?? "?", "count": l.integer(bagit.problems.count)])
+                if !bagit.complete { head += l("bundle.incomplete") }
+                Output.line(head)
+                for problem in bagit.problems { Output.line("  " + problem) }
+                for warning in bagit.warnings { Output.line("  " + l("bundle.warning", ["warning": warning])) }
+                Output.line(
+                    result.profileProblems.isEmpty
+                        ? l("bundle.profile_valid")
+                        : l("bundle.profile_invalid", ["count": l.integer(result.profileProblems.count)]))
+                for problem in result.profileProblems { Output.line("  " + problem) }
                 Output.note(
                     result.isValid
-                        ? Output.l(
-                            "bundle.valid",
-                            ["path": path, "records": String(result.records), "files": String(result.files)])
-                        : Output.l("bundle.problems", ["path": path, "count": Output.l.integer(result.problems.count)]))
+                        ? l("bundle.valid", [
+                            "path": path, "records": l.integer(result.records), "files": l.integer(result.files),
+                        ])
+                        : bagit.valid
+                            ? l("bundle.bagit_only", ["path": path])
+                            : l("bundle.problems", ["path": path, "count": l.integer(result.problems.count)]))
             }
-            if !result.isValid { throw ExitCode.failure }
+            if !(bagitOnly ? result.bagit.valid : result.isValid) { throw ExitCode.failure }
         }
     }
 }
 
+/// `bundle verify --json`: the two verdicts apart, and (as before them) the combined ones.
 struct BundleVerifyJSON: Encodable {
+    struct BagIt: Encodable {
+        var valid: Bool
+        var version: String?
+        var complete: Bool
+        var problems: [String]
+        var warnings: [String]
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(valid, forKey: .valid)
+            try container.encode(version, forKey: .version)
+            try container.encode(complete, forKey: .complete)
+            try container.encode(problems, forKey: .problems)
+            try container.encode(warnings, forKey: .warnings)
+        }
+        enum CodingKeys: String, CodingKey { case valid, version, complete, problems, warnings }
+    }
+    struct Profile: Encodable {
+        var valid: Bool
+        var problems: [String]
+    }
+    var bagit: BagIt
+    var profile: Profile
     var valid: Bool
     var records: Int
     var files: Int
     var tags: [String: String]
     var problems: [String]
+
+    init(_ result: BagVerifier.Result) {
+        bagit = BagIt(
+            valid: result.bagit.valid, version: result.bagit.version, complete: result.bagit.complete,
+            problems: result.bagit.problems, warnings: result.bagit.warnings)
+        profile = Profile(valid: result.profileProblems.isEmpty, problems: result.profileProblems)
+        valid = result.isValid
+        records = result.records
+        files = result.files
+        tags = result.tags
+        problems = result.problems
+    }
 }
 
 /// The limit that protects against archives that expand without end.
