@@ -165,16 +165,12 @@ public enum BagIt {
         return nil
     }
 
-    /// Payload paths that differ only in case, or only in Unicode normalisation: one file on some
-    /// systems, two on others.
-    static func lookalikes(_ paths: some Collection<String>) -> (caseOnly: [[String]], normalisation: [[String]]) {
-        var byNFC: [String: [String]] = [:]
-        for path in paths { byNFC[path.precomposedStringWithCanonicalMapping, default: []].append(path) }
-        let normalisation = byNFC.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    /// Payload paths that differ only in case: one file on Windows and macOS, two elsewhere.
+    /// (Names that differ only in Unicode normalisation are refused when the bag is listed.)
+    static func caseOnlyDuplicates(_ paths: some Collection<String>) -> [[String]] {
         var byCase: [String: Set<String>] = [:]
-        for key in byNFC.keys { byCase[key.lowercased(), default: []].insert(key) }
-        let caseOnly = byCase.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
-        return (caseOnly, normalisation)
+        for path in paths { byCase[path.lowercased(), default: []].insert(path) }
+        return byCase.values.filter { $0.count > 1 }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 }
 
@@ -334,10 +330,8 @@ public struct BagItVerdict: Sendable {
                 }
             }
         }
-        let (caseOnly, normalisation) = BagIt.lookalikes(payload.keys)
-        for group in caseOnly { warnings.append(l("bagit.case_duplicates", ["paths": group.joined(separator: ", ")])) }
-        for group in normalisation {
-            warnings.append(l("bagit.unicode_duplicates", ["paths": group.joined(separator: ", ")]))
+        for group in BagIt.caseOnlyDuplicates(payload.keys) {
+            warnings.append(l("bagit.case_duplicates", ["paths": group.joined(separator: ", ")]))
         }
 
         // Payload-Oxum, when bag-info.txt gives it.

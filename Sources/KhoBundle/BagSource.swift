@@ -225,7 +225,16 @@ final class DirectorySource: BagSource, @unchecked Sendable {
                 var info = stat()
                 guard lstat("\(root)/\(relative)", &info) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
-                case S_IFREG: files[relative] = Int64(info.st_size)
+                case S_IFREG:
+                    // Swift compares strings by canonical equivalence: two names that differ only in
+                    // Unicode normalisation (NFC, NFD) are one key, and so cannot be told apart.
+                    if let index = files.index(forKey: relative) {
+                        let twin = files.keys[index]
+                        problems.append(
+                            Localizer.current(
+                                "bagit.unicode_duplicates", ["paths": "\(twin.debugDescription), \(relative.debugDescription)"]))
+                    }
+                    files[relative] = Int64(info.st_size)
                 case S_IFDIR: continue
                 default: problems.append("\(relative): a link or special file; bags hold regular files only")
                 }
