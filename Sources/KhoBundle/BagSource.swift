@@ -129,10 +129,11 @@ enum EntryRules {
         var folders = Set<String>()
         var tops = Set<String>()
         var total: Int64 = 0
-        if entries.isEmpty { problems.append("\(location): an archive with no entries") }
+        let l = Localizer.current
+        if entries.isEmpty { problems.append(l("archive.empty", ["path": location])) }
         for entry in entries {
             guard var name = entry.name else {
-                problems.append("entry '\(shown(entry.printable))': its name is not UTF-8; bundle names must be UTF-8")
+                problems.append(l("archive.not_utf8", ["entry": shown(entry.printable)]))
                 continue
             }
             while name.hasPrefix("./") { name.removeFirst(2) }
@@ -141,25 +142,25 @@ enum EntryRules {
             // RFC 8493 lets a manifest name a file with a line break (%0A); an archive entry with one
             // is refused all the same, as every control character is: no tool kho knows writes them.
             if name.contains("\n") || name.contains("\r") {
-                problems.append("entry '\(shown(entry.printable))': its name contains a line break")
+                problems.append(l("archive.line_break", ["entry": shown(entry.printable)]))
                 continue
             }
             if let reason = BagIt.unsafe(name, payload: false) {
-                problems.append("entry '\(shown(entry.printable))': its name \(reason)")
+                problems.append(l("archive.unsafe_name", ["entry": shown(entry.printable), "reason": reason]))
                 continue
             }
             if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                problems.append("entry '\(shown(entry.printable))': its name contains a control character")
+                problems.append(l("archive.control", ["entry": shown(entry.printable)]))
                 continue
             }
             switch entry.kind {
-            case .symlink: problems.append("entry '\(name)': a symbolic link; bundles hold regular files only")
-            case .hardlink: problems.append("entry '\(name)': a hard link; bundles hold regular files only")
-            case .other(let what): problems.append("entry '\(name)': \(what); bundles hold regular files only")
+            case .symlink: problems.append(l("archive.symlink", ["entry": name]))
+            case .hardlink: problems.append(l("archive.hardlink", ["entry": name]))
+            case .other(let what): problems.append(l("archive.special", ["entry": name, "what": what]))
             case .file, .directory: break
             }
             guard seen.insert(name).inserted else {
-                problems.append("entry '\(name)': appears more than once in the archive")
+                problems.append(l("archive.twice", ["entry": name]))
                 continue
             }
             let parts = name.split(separator: "/")
@@ -170,35 +171,45 @@ enum EntryRules {
             }
             guard entry.kind == .file else { continue }
             if parts.count == 1 {
-                problems.append(
-                    "entry '\(name)': outside the bag's top-level folder (an archive holds one folder, the bag)")
+                problems.append(l("archive.outside_top", ["entry": name]))
                 continue
             }
             for depth in 1..<parts.count { folders.insert(parts[0..<depth].joined(separator: "/")) }
             total += entry.size
             if entry.size > limits.maxExpandedSize {
                 problems.append(
-                    "entry '\(name)': declares \(entry.size) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)"
-                )
+                    l(
+                        "archive.entry_too_large",
+                        ["entry": name, "size": String(entry.size), "limit": String(limits.maxExpandedSize)]))
             } else if entry.size > limits.ratioFloor && entry.size > entry.storedSize * limits.maxRatio {
                 problems.append(
-                    "entry '\(name)': expands \(entry.size / max(1, entry.storedSize)):1 (\(entry.storedSize) to \(entry.size) bytes), "
-                        + "over the limit of \(limits.maxRatio):1; a zip bomb?")
+                    l(
+                        "archive.ratio",
+                        [
+                            "entry": name, "ratio": String(entry.size / max(1, entry.storedSize)),
+                            "stored": String(entry.storedSize), "size": String(entry.size),
+                            "limit": String(limits.maxRatio),
+                        ]))
             }
             files[name] = entry
         }
         if tops.count > 1 {
             problems.append(
-                "\(location): holds \(tops.count) top-level entries (\(tops.sorted().prefix(5).joined(separator: ", "))); "
-                    + "a bundle archive holds one folder, the bag")
+                l(
+                    "archive.many_tops",
+                    [
+                        "path": location, "count": String(tops.count),
+                        "entries": tops.sorted().prefix(5).joined(separator: ", "),
+                    ]))
         }
         for name in files.keys.sorted() where folders.contains(name) {
-            problems.append("entry '\(name)': both a file and a folder")
+            problems.append(l("archive.file_and_folder", ["entry": name]))
         }
         if total > limits.maxExpandedSize {
             problems.append(
-                "\(location): expands to \(total) bytes, over the limit of \(limits.maxExpandedSize) (--max-expanded-size)"
-            )
+                l(
+                    "archive.too_large",
+                    ["path": location, "size": String(total), "limit": String(limits.maxExpandedSize)]))
         }
         // Paths inside the bag: without the top-level folder.
         var inside: [String: ArchiveEntry] = [:]
@@ -236,7 +247,7 @@ final class DirectorySource: BagSource, @unchecked Sendable {
                     }
                     files[relative] = Int64(info.st_size)
                 case S_IFDIR: continue
-                default: problems.append("\(relative): a link or special file; bags hold regular files only")
+                default: problems.append(Localizer.current("archive.folder_special", ["path": relative]))
                 }
             }
         }

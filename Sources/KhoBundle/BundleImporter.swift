@@ -62,7 +62,7 @@ public final class BundleImporter {
         var staged = check.staged
         defer { for file in staged.values { store.discard(file) } }
         guard check.isValid else {
-            throw BundleError("\(bag): the bundle is not valid; nothing was imported:", problems: check.problems)
+            throw BundleError(Localizer.current("import.invalid", ["path": bag]), problems: check.problems)
         }
         var outcome = ImportOutcome(bundle: check.tags["External-Identifier"] ?? bag)
         let vocabulary = repository.vocabulary
@@ -86,7 +86,7 @@ public final class BundleImporter {
             }
         }
         guard problems.isEmpty else {
-            throw BundleError("\(bag): records this repository cannot take; nothing was imported:", problems: problems)
+            throw BundleError(Localizer.current("import.records_refused", ["path": bag]), problems: problems)
         }
         let existing = Dictionary(
             uniqueKeysWithValues: try repository.catalogue.products(incoming.map(\.product.id) + removals.map(\.id)).map
@@ -114,7 +114,8 @@ public final class BundleImporter {
                     continue
                 case .fail:
                     conflicts.append(
-                        "product \(tombstone.id) (\(here.metadata.title)) was removed there but changed here since")
+                        Localizer.current(
+                            "import.conflict_removed", ["id": tombstone.id.rawValue, "title": here.metadata.title]))
                     continue
                 case .replace: break
                 }
@@ -145,7 +146,10 @@ public final class BundleImporter {
             }
             switch policy {
             case .keep: outcome.kept.append(product.id)
-            case .fail: conflicts.append("product \(product.id) (\(product.metadata.title)) differs from the one here")
+            case .fail:
+                conflicts.append(
+                    Localizer.current(
+                        "import.conflict_differs", ["id": product.id.rawValue, "title": product.metadata.title]))
             case .replace:
                 outcome.replaced.append(product.id)
                 merges.append(MergedProduct(product: product, events: events, replace: true, mergeEvent: event))
@@ -153,7 +157,7 @@ public final class BundleImporter {
         }
         guard conflicts.isEmpty else {
             throw BundleError(
-                "\(bag): \(conflicts.count) product(s) differ from this repository's and --on-conflict is fail; nothing was imported:",
+                Localizer.current("import.conflicts", ["path": bag, "count": Localizer.current.integer(conflicts.count)]),
                 problems: conflicts)
         }
         let needed = Set(merges.flatMap { $0.product.files.map(\.object.sha256) })
@@ -163,7 +167,7 @@ public final class BundleImporter {
         if dryRun || (merges.isEmpty && tombstones.isEmpty) { return outcome }
 
         for sha256 in missing where staged[sha256] == nil {
-            throw BundleError("data/objects/…/\(sha256): not read from the bundle; nothing was imported. Import again")
+            throw BundleError(Localizer.current("import.not_read", ["sha256": sha256]))
         }
         // Staged without waiting for the disk, so that reading went on while the writes drained; now
         // each must be on disk before it is named in the catalogue.
@@ -258,7 +262,9 @@ struct RecordInput: Decodable {
 
     /// The product, with every code checked against this repository's vocabularies.
     func product(vocabulary: Vocabulary) throws -> (Product, [ProductEvent]) {
-        guard let productID = ProductID(parsing: id) else { throw Problem(description: "'\(id)' is not a product id") }
+        guard let productID = ProductID(parsing: id) else {
+            throw Problem(description: Localizer.current("import.bad_id", ["id": id]))
+        }
         var problems: [String] = []
         func check(_ body: () throws -> Void) {
             do { try body() } catch { problems.append("\(error)") }
@@ -271,9 +277,11 @@ struct RecordInput: Decodable {
         if let funding { check { _ = try vocabulary.fundingSource(funding, field: "funding") } }
         let provinceRef = province.flatMap { ProvinceRef(qualified: $0.registered) }
         if let province, provinceRef.flatMap(vocabulary.unit) == nil {
-            problems.append("province: unknown unit '\(province.registered)'")
+            problems.append(Localizer.current("import.unknown_unit", ["unit": province.registered]))
         }
-        guard problems.isEmpty else { throw Problem(description: "product \(id): " + problems.joined(separator: "; ")) }
+        guard problems.isEmpty else {
+            throw Problem(description: Localizer.current("import.product_problems", ["id": id, "problems": problems.joined(separator: "; ")]))
+        }
         let metadata = ProductMetadata(
             title: title, description: description, kind: kind,
             languages: languages.map { ProductLanguage(code: $0.code, role: $0.role, roleOverride: $0.role_override) },

@@ -3,19 +3,20 @@ import KhoCore
 import ZIPFoundation
 
 /// Why an EPUB cannot be stamped.
-public enum EPUBStampError: Error, CustomStringConvertible, Sendable {
+public enum EPUBStampError: Error, CustomStringConvertible, Sendable, LocalizedMessage {
     case notZip(String)
     case missing(String)
     case encrypted
     case unreadable(String)
 
-    public var description: String {
+    public var description: String { message(.english) }
+
+    public func message(_ l: Localizer) -> String {
         switch self {
-        case .notZip(let path): "\(path): not an EPUB (not a ZIP container); nothing was written"
-        case .missing(let what): "the EPUB has no \(what); it is damaged, nothing was written"
-        case .encrypted:
-            "the EPUB's content is encrypted (DRM, META-INF/encryption.xml); kho does not stamp encrypted e-books"
-        case .unreadable(let reason): "the EPUB could not be read: \(reason)"
+        case .notZip(let path): l("epub.not_zip", ["path": path])
+        case .missing(let what): l("epub.missing", ["what": what])
+        case .encrypted: l("epub.encrypted")
+        case .unreadable(let reason): l("epub.unreadable", ["reason": reason])
         }
     }
 }
@@ -48,8 +49,8 @@ public enum EPUBStamper {
         }
         guard let container = read("META-INF/container.xml") else { throw .missing("META-INF/container.xml") }
         guard let opfPath = XMLFacts(String(decoding: container, as: UTF8.self)).attributes(named: "full-path").first
-        else { throw .missing("package document named in META-INF/container.xml") }
-        guard let opfData = read(opfPath) else { throw .missing("package document \(opfPath)") }
+        else { throw .missing(Localizer.current("epub.part.package")) }
+        guard let opfData = read(opfPath) else { throw .missing(Localizer.current("epub.part.package_file", ["path": opfPath])) }
         var opf = String(decoding: opfData, as: UTF8.self)
         let facts = XMLFacts(opf)
         let version3 = (facts.rootAttributes["version"] ?? "2.0").hasPrefix("3")
@@ -75,14 +76,14 @@ public enum EPUBStamper {
             guard
                 let navHref = facts.items.first(where: { ($0.properties ?? "").split(separator: " ").contains("nav") })?
                     .href
-            else { throw .missing("navigation document (manifest item with properties=\"nav\")") }
+            else { throw .missing(Localizer.current("epub.part.nav")) }
             let navPath = inPackage(navHref)
-            guard let navData = read(navPath) else { throw .missing("navigation document \(navPath)") }
+            guard let navData = read(navPath) else { throw .missing(Localizer.current("epub.part.nav_file", ["path": navPath])) }
             let relative = relativePath(from: navHref.parentPath, to: pageName)
             var nav = String(decoding: navData, as: UTF8.self)
             guard let tocStart = nav.range(of: "epub:type=\"toc\""),
                 let close = nav.range(of: "</ol>", range: tocStart.upperBound..<nav.endIndex)
-            else { throw .missing("table of contents in the navigation document") }
+            else { throw .missing(Localizer.current("epub.part.toc")) }
             nav.insert(contentsOf: "<li><a href=\"\(relative)\">\(escape(label))</a></li>\n", at: close.lowerBound)
             replaced[navPath] = Data(nav.utf8)
         } else if let ncxHref = facts.items.first(where: { $0.mediaType == "application/x-dtbncx+xml" })?.href {
@@ -165,14 +166,14 @@ public enum EPUBStamper {
         }
         guard rename(temporary, output) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw .unreadable("cannot write \(output)")
+            throw .unreadable(Localizer.current("epub.cannot_write", ["path": output]))
         }
     }
 
     /// Inserts `text` before the closing tag of `element` (with any namespace prefix).
     static func insert(_ text: String, before element: String, in document: String) throws(EPUBStampError) -> String {
         guard let range = document.range(of: "</([A-Za-z0-9]+:)?\(element)>", options: .regularExpression) else {
-            throw .missing("<\(element)> in the package")
+            throw .missing(Localizer.current("epub.part.element", ["element": element]))
         }
         var result = document
         result.insert(contentsOf: text, at: range.lowerBound)
