@@ -1,3 +1,4 @@
+import KhoCore
 import CKhoPlatform
 import Dispatch
 import Foundation
@@ -43,7 +44,7 @@ protocol BagSink: AnyObject {
 /// Opens the sink for an output path, refusing one that exists.
 func makeSink(_ out: String, modified: Date) throws -> any BagSink {
     guard !FileManager.default.fileExists(atPath: out) else {
-        throw BundleError("\(out): already exists; choose a new name for the bundle (nothing was written)")
+        throw BundleError(Localizer.current("export.exists", ["path": out]))
     }
     switch BagFormat.forOutput(out) {
     case .directory: return try DirectorySink(out)
@@ -96,10 +97,10 @@ final class DirectorySink: BagSink {
         let folder = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard folder >= 0, kho_sync_file_system(folder) == 0 else {
             if folder >= 0 { close(folder) }
-            throw BundleError("\(staging): cannot be synced to disk")
+            throw BundleError(Localizer.current("bundlefile.sync", ["path": staging]))
         }
         close(folder)
-        guard rename(staging, out) == 0 else { throw BundleError("\(out): cannot move the finished bag into place") }
+        guard rename(staging, out) == 0 else { throw BundleError(Localizer.current("export.cannot_move", ["path": out])) }
         syncParent(of: out)
     }
 
@@ -120,7 +121,7 @@ final class ArchiveSink: BagSink {
         staging = out + ".part"
         unlink(staging)
         top = BagFormat.topFolder(out)
-        guard !top.isEmpty else { throw BundleError("\(out): the archive needs a name before its extension") }
+        guard !top.isEmpty else { throw BundleError(Localizer.current("export.no_name", ["path": out])) }
         file = try RawFile(creating: staging)
         if BagFormat.forOutput(out) == .tar {
             tar = Tar.Writer(file: file, mtime: modified)
@@ -145,7 +146,7 @@ final class ArchiveSink: BagSink {
             let size = source.size
             try begin(item.path, size: size)
             let result = try BagWriter.stream(source, buffer: buffer, split: true) { try chunk($0) }
-            guard result.size == size else { throw BundleError("\(item.source): changed size while it was copied") }
+            guard result.size == size else { throw BundleError(Localizer.current("export.changed", ["path": item.source])) }
             try end(size)
             results[item.path] = result
         }
@@ -175,7 +176,7 @@ final class ArchiveSink: BagSink {
         if let zip { try zip.finish() }
         try file.sync()
         guard rename(staging, out) == 0 else {
-            throw BundleError("\(out): cannot move the finished archive into place")
+            throw BundleError(Localizer.current("export.cannot_move", ["path": out]))
         }
     }
 

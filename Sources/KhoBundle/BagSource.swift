@@ -48,9 +48,9 @@ protocol BagSource: AnyObject, Sendable {
 /// Opens a bag folder or archive, whichever `path` is.
 func openBag(_ path: String, limits: BundleLimits) throws -> any BagSource {
     var info = stat()
-    guard stat(path, &info) == 0 else { throw BundleError("\(path): no such bag folder or archive") }
+    guard stat(path, &info) == 0 else { throw BundleError(Localizer.current("bundlefile.no_such", ["path": path])) }
     if info.st_mode & S_IFMT == S_IFDIR { return DirectorySource(path) }
-    guard info.st_mode & S_IFMT == S_IFREG else { throw BundleError("\(path): not a folder or a regular file") }
+    guard info.st_mode & S_IFMT == S_IFREG else { throw BundleError(Localizer.current("bundlefile.not_file", ["path": path])) }
     let file = try RawFile(reading: path)
     let head = try file.read(Tar.block, at: 0)
     if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
@@ -59,7 +59,7 @@ func openBag(_ path: String, limits: BundleLimits) throws -> any BagSource {
     if head.count == Tar.block && head[257..<262].elementsEqual("ustar".utf8) || path.lowercased().hasSuffix(".tar") {
         return TarSource(path, file: file, limits: limits)
     }
-    throw BundleError("\(path): neither a bag folder, a .zip nor a .tar archive (by its content)")
+    throw BundleError(Localizer.current("bundlefile.not_bag", ["path": path]))
 }
 
 /// Where one file's content goes while a bag is read: both digests, and optionally a copy in
@@ -302,7 +302,7 @@ final class TarSource: BagSource, @unchecked Sendable {
                 while done < entry.size {
                     let want = Int(min(Int64(buffer.count), entry.size - done))
                     let got = try file.read(into: buffer, count: want, at: entry.offset + done)
-                    guard got == want else { throw BundleError("\(path): the archive ends inside this entry") }
+                    guard got == want else { throw BundleError(Localizer.current("archive.ends_inside", ["path": path])) }
                     try sink.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
                     done += Int64(got)
                 }

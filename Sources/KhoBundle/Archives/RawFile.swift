@@ -1,3 +1,4 @@
+import KhoCore
 import Foundation
 
 #if canImport(Glibc)
@@ -14,7 +15,7 @@ final class RawFile {
         self.path = path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw BundleError("\(path): cannot be opened (\(String(cString: strerror(errno))))")
+            throw BundleError(Localizer.current("bundlefile.cannot_open", ["path": path, "reason": String(cString: strerror(errno))]))
         }
     }
 
@@ -23,7 +24,7 @@ final class RawFile {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw BundleError("\(path): cannot be created (\(String(cString: strerror(errno))))")
+            throw BundleError(Localizer.current("bundlefile.cannot_create", ["path": path, "reason": String(cString: strerror(errno))]))
         }
     }
 
@@ -41,7 +42,7 @@ final class RawFile {
             let got = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
             if got < 0 {
                 if errno == EINTR { continue }
-                throw BundleError("\(path): read failed at offset \(offset) (\(String(cString: strerror(errno))))")
+                throw BundleError(Localizer.current("bundlefile.read_failed", ["path": path, "offset": String(offset), "reason": String(cString: strerror(errno))]))
             }
             if got == 0 { break }
             done += got
@@ -75,7 +76,7 @@ final class RawFile {
             let wrote = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
             if wrote < 0 {
                 if errno == EINTR { continue }
-                throw BundleError("\(path): write failed (\(String(cString: strerror(errno)))); is the disk full?")
+                throw BundleError(Localizer.current("bundlefile.write_failed", ["path": path, "reason": String(cString: strerror(errno))]))
             }
             done += wrote
         }
@@ -86,11 +87,11 @@ final class RawFile {
     /// Overwrites bytes at an offset already written.
     func overwrite(_ bytes: [UInt8], at offset: Int64) throws {
         let wrote = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress!, $0.count, off_t(offset)) }
-        guard wrote == bytes.count else { throw BundleError("\(path): write failed at offset \(offset)") }
+        guard wrote == bytes.count else { throw BundleError(Localizer.current("bundlefile.write_failed_at", ["path": path, "offset": String(offset)])) }
     }
 
     func sync() throws {
-        guard fsync(descriptor) == 0 else { throw BundleError("\(path): cannot be synced to disk") }
+        guard fsync(descriptor) == 0 else { throw BundleError(Localizer.current("bundlefile.sync", ["path": path])) }
     }
 }
 

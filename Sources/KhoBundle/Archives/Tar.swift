@@ -1,3 +1,4 @@
+import KhoCore
 import Foundation
 
 /// One entry of an archive, as listed before any content is read.
@@ -143,7 +144,7 @@ enum Tar {
             var sum: Int64 = 0
             for (index, byte) in header.enumerated() { sum += (148..<156).contains(index) ? 32 : Int64(byte) }
             guard stored == sum else {
-                problems.append("the tar header at offset \(offset) is damaged (its checksum does not match)")
+                problems.append(Localizer.current("archive.tar_header", ["offset": String(offset)]))
                 return (entries, problems)
             }
             var size = number(header[124..<136])
@@ -193,7 +194,7 @@ enum Tar {
                     printable: String(decoding: nameBytes, as: UTF8.self),
                     kind: kind, size: kind == .file ? size : 0, storedSize: size, offset: dataOffset))
         }
-        problems.append("the archive ends without tar's end marker (truncated?)")
+        problems.append(Localizer.current("archive.tar_end", [:]))
         return (entries, problems)
     }
 
