@@ -95,6 +95,8 @@ final class XMLFacts: NSObject, XMLParserDelegate {
     var identifiers: [(id: String?, value: String)] = []
     /// Manifest items of a package document.
     var items: [(id: String?, href: String, mediaType: String?, properties: String?)] = []
+    /// The spine's itemrefs, in reading order.
+    var spine: [String] = []
     private var allAttributes: [String: [String]] = [:]
     private var current = ""
     private var currentID: String?
@@ -121,6 +123,7 @@ final class XMLFacts: NSObject, XMLParserDelegate {
         if elementName == "item", let href = attributes["href"] {
             items.append((attributes["id"], href, attributes["media-type"], attributes["properties"]))
         }
+        if elementName == "itemref", let idref = attributes["idref"] { spine.append(idref) }
         current = ""
         currentID = attributes["id"]
     }

@@ -59,12 +59,25 @@ public enum EPUBStamper {
         let pageID = unique("kho-qr-page", in: opf)
         let imageID = unique("kho-qr-image", in: opf)
 
-        // The package document: two manifest items and a spine entry at the end.
+        // A fixed-layout book: the page takes the viewport of the book's first page; with none to
+        // copy, the page alone is reflowable (rendition:layout-reflowable on its spine entry).
+        let fixedLayout = opf.range(
+            of: #"property\s*=\s*["']rendition:layout["'][^>]*>\s*pre-paginated"#, options: .regularExpression) != nil
+        var viewport: Viewport?
+        if fixedLayout, let first = firstSpineDocument(facts), let data = read(inPackage(first)) {
+            viewport = Viewport(document: String(decoding: data, as: UTF8.self))
+        }
+        let itemrefProperties = fixedLayout && viewport == nil ? " properties=\"rendition:layout-reflowable\"" : ""
+
+        // The package document: two manifest items and a spine entry at the end, written with the
+        // namespace prefix the document uses for its own (`<opf:item>` where it writes `<opf:manifest>`).
+        let p = try prefix(of: "manifest", in: opf)
         opf = try insert(
-            "<item id=\"\(pageID)\" href=\"\(pageName)\" media-type=\"application/xhtml+xml\"/>\n"
-                + "<item id=\"\(imageID)\" href=\"\(imageName)\" media-type=\"image/png\"/>\n",
+            "<\(p)item id=\"\(pageID)\" href=\"\(pageName)\" media-type=\"application/xhtml+xml\"/>\n"
+                + "<\(p)item id=\"\(imageID)\" href=\"\(imageName)\" media-type=\"image/png\"/>\n",
             before: "manifest", in: opf)
-        opf = try insert("<itemref idref=\"\(pageID)\"/>\n", before: "spine", in: opf)
+        let spinePrefix = try prefix(of: "spine", in: opf)
+        opf = try insert("<\(spinePrefix)itemref idref=\"\(pageID)\"\(itemrefProperties)/>\n", before: "spine", in: opf)
 
         var replaced: [String: Data] = [opfPath: Data(opf.utf8)]
         let label = l("ebook.qr_label", ["title": title])
@@ -95,9 +108,11 @@ public enum EPUBStamper {
                 Int($0.prefix { $0.isNumber })
             }
             let relative = relativePath(from: ncxHref.parentPath, to: pageName)
+            let n = try prefix(of: "navMap", in: ncx)
             let point =
-                "<navPoint id=\"\(unique("kho-qr-nav", in: ncx))\" playOrder=\"\((orders.max() ?? 0) + 1)\">"
-                + "<navLabel><text>\(escape(label))</text></navLabel><content src=\"\(relative)\"/></navPoint>\n"
+                "<\(n)navPoint id=\"\(unique("kho-qr-nav", in: ncx))\" playOrder=\"\((orders.max() ?? 0) + 1)\">"
+                + "<\(n)navLabel><\(n)text>\(escape(label))</\(n)text></\(n)navLabel><\(n)content src=\"\(relative)\"/>"
+                + "</\(n)navPoint>\n"
             ncx = try insert(point, before: "navMap", in: ncx)
             replaced[ncxPath] = Data(ncx.utf8)
         }
@@ -107,10 +122,10 @@ public enum EPUBStamper {
             ? """
             <?xml version="1.0" encoding="UTF-8"?>
             <!DOCTYPE html>
-            <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="\(lang)" xml:lang="\(lang)">
-            <head><title>\(escape(label))</title></head>
-            <body>
-            <section style="text-align: center">
+            <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" lang="\(lang)" xml:lang="\(lang)" dir="ltr">
+            <head><title>\(escape(label))</title>\(viewport.map { "<meta name=\"viewport\" content=\"\(escape($0.content))\"/>" } ?? "")</head>
+            <body\(viewport == nil ? "" : " style=\"margin: 0\"")>
+            <section style="text-align: center\(viewport.map { "; width: \($0.width)px; height: \($0.height)px; overflow: hidden" } ?? "")">
             <h1>\(escape(title))</h1>
             <p><img src="\(imageName)" alt="\(escape(alt))" style="width: 50%; max-width: 12em"/></p>
             <p>\(escape(hint))</p>
@@ -123,7 +138,7 @@ public enum EPUBStamper {
             : """
             <?xml version="1.0" encoding="UTF-8"?>
             <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.1//EN" "http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd">
-            <html xmlns="http://www.w3.org/1999/xhtml" xml:lang="\(lang)">
+            <html xmlns="http://www.w3.org/1999/xhtml" xml:lang="\(lang)" dir="ltr">
             <head><title>\(escape(label))</title></head>
             <body>
             <div style="text-align: center">
@@ -168,6 +183,52 @@ public enum EPUBStamper {
             try? FileManager.default.removeItem(atPath: temporary)
             throw .unreadable(Localizer.current("epub.cannot_write", ["path": output]))
         }
+    }
+
+    /// A fixed-layout page's viewport (`<meta name="viewport" content="width=600, height=800">`).
+    struct Viewport {
+        var content: String
+        var width: Int
+        var height: Int
+
+        init?(document: String) {
+            guard
+                let meta = document.range(
+                    of: #"<meta\s[^>]*name\s*=\s*["']viewport["'][^>]*>"#, options: .regularExpression),
+                let value = document[meta].range(of: #"content\s*=\s*["'][^"']*["']"#, options: .regularExpression)
+            else { return nil }
+            let content = String(document[meta][value].drop { $0 != "\"" && $0 != "'" }.dropFirst().dropLast())
+            func number(_ name: String) -> Int? {
+                guard let range = content.range(of: #"\#(name)\s*=\s*[0-9]+"#, options: .regularExpression) else {
+                    return nil
+                }
+                return Int(content[range].drop { !$0.isNumber })
+            }
+            guard let width = number("width"), let height = number("height"), width > 0, height > 0 else { return nil }
+            self.content = content
+            self.width = width
+            self.height = height
+        }
+    }
+
+    /// The href of the spine's first XHTML document, relative to the package document.
+    static func firstSpineDocument(_ facts: XMLFacts) -> String? {
+        let xhtml = Dictionary(
+            facts.items.filter { $0.mediaType == "application/xhtml+xml" }.compactMap { item in
+                item.id.map { ($0, item.href) }
+            },
+            uniquingKeysWith: { first, _ in first })
+        return facts.spine.lazy.compactMap { xhtml[$0] }.first
+    }
+
+    /// The namespace prefix (`opf:`, or nothing) of `element`'s closing tag.
+    static func prefix(of element: String, in document: String) throws(EPUBStampError) -> String {
+        guard let range = document.range(of: "</([A-Za-z0-9]+:)?\(element)>", options: .regularExpression) else {
+            throw .missing(Localizer.current("epub.part.element", ["element": element]))
+        }
+        let tag = document[range].dropFirst(2).dropLast()
+        guard let colon = tag.firstIndex(of: ":") else { return "" }
+        return String(tag[...colon])
     }
 
     /// Inserts `text` before the closing tag of `element` (with any namespace prefix).

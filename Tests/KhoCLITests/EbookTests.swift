@@ -66,6 +66,59 @@ struct EbookTests {
         #expect(try ws.ok("ebook", "stamp", id).stdout.contains("unchanged"))
     }
 
+    @Test("every book of the EPUB corpus passes EPUBCheck before stamping and after: prefixes, fixed layout, RTL, vertical, SVG, media overlays, obfuscated fonts, EPUB 2")
+    func corpus() throws {
+        let ws = try Self.workspace()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/make-epub-corpus.py").path
+        let audio = Self.formats.appendingPathComponent("speech-96kbps.mp3").path
+        #expect(try Workspace.shell("python3 '\(script)' '\(ws.root.path)/corpus' '\(audio)'") == 0)
+        let books = try FileManager.default.contentsOfDirectory(atPath: ws.root.path + "/corpus")
+            .filter { $0.hasSuffix(".epub") }.sorted()
+        #expect(books.count >= 10)
+        var pages: [String: String] = [:]
+        for book in books {
+            let path = ws.root.path + "/corpus/" + book
+            let (before, made) = try Self.epubcheck(path)
+            #expect(before == 0, "\(book) as made: \(made)")
+            let id = try Self.ingest(ws, path)
+            let stamped = ws.root.path + "/stamped-" + book
+            try ws.ok("ebook", "stamp", id, "--out", stamped)
+            let (after, report) = try Self.epubcheck(stamped)
+            #expect(after == 0, "\(book) stamped: \(report)")
+            let unpacked = ws.root.path + "/unpacked-" + book
+            #expect(try Workspace.shell("unzip -q -o '\(stamped)' -d '\(unpacked)'") == 0)
+            let page = try #require(
+                FileManager.default.enumerator(atPath: unpacked)?.compactMap { $0 as? String }.first {
+                    $0.hasSuffix("kho-qr.xhtml")
+                })
+            pages[book] = try String(contentsOfFile: unpacked + "/" + page, encoding: .utf8)
+        }
+        let unpacked = ws.root.path + "/unpacked-"
+        // A prefixed package document gets prefixed elements.
+        let prefixed = try String(contentsOfFile: unpacked + "epub3-prefixed-opf.epub/OEBPS/content.opf", encoding: .utf8)
+        #expect(prefixed.contains("<opf:item id=\"kho-qr-page\" href=\"kho-qr.xhtml\""))
+        #expect(prefixed.contains("<opf:itemref idref=\"kho-qr-page\"/>"))
+        // A fixed-layout book: the page takes the book's viewport.
+        #expect(pages["epub3-fixed-layout.epub"]?.contains("<meta name=\"viewport\" content=\"width=600, height=800\"/>") == true)
+        #expect(pages["epub3-fixed-layout.epub"]?.contains("width: 600px; height: 800px") == true)
+        // Right-to-left books keep their progression; the page itself is left to right.
+        let rtl = try String(contentsOfFile: unpacked + "epub3-rtl.epub/OEBPS/content.opf", encoding: .utf8)
+        #expect(rtl.contains("page-progression-direction=\"rtl\""))
+        #expect(pages["epub3-rtl.epub"]?.contains("dir=\"ltr\"") == true)
+        // An id kho would choose that the book already uses: another is chosen.
+        let taken = try String(contentsOfFile: unpacked + "epub3-nav-subfolder.epub/OEBPS/content.opf", encoding: .utf8)
+        #expect(taken.contains("<item id=\"kho-qr-page-2\" href=\"kho-qr.xhtml\""))
+        // Font obfuscation is not DRM: the font and encryption.xml come through unchanged.
+        let original = ws.root.path + "/original-font"
+        #expect(try Workspace.shell("unzip -q -o '\(ws.root.path)/corpus/epub3-obfuscated-font.epub' -d '\(original)'") == 0)
+        for file in ["OEBPS/font.ttf", "META-INF/encryption.xml"] {
+            #expect(
+                FileManager.default.contents(atPath: original + "/" + file)
+                    == FileManager.default.contents(atPath: unpacked + "epub3-obfuscated-font.epub/" + file), "\(file)")
+        }
+    }
+
     @Test("encrypted, damaged and non-EPUB products are refused, and nothing is written")
     func refusals() throws {
         let ws = try Self.workspace()
