@@ -24,10 +24,22 @@ public struct Characteriser: Sendable {
         case "mp3": return MP3Parser.parse(file)
         case "wav": return WAVParser.parse(file)
         case "mp4": return MP4Parser.parse(file)
+        case "asf": return ASFParser.parse(file)
+        case "avi": return AVIParser.parse(file)
         case "epub": return EPUBParser.parse(file)
         case "text": return TextParser.parse(file)
         default: return TechnicalMetadata(format: "unknown", notes: ["kho does not characterise \(mime) files"])
         }
+    }
+
+    /// The MIME type libmagic gave, made precise where the container says more: an ASF file is
+    /// WMV video (`video/x-ms-wmv`) when it holds a video stream, WMA audio (`audio/x-ms-wma`)
+    /// when it holds audio alone; libmagic says `video/x-ms-asf` for both.
+    public static func refine(mime: String, path: String) -> String {
+        guard mime == "video/x-ms-asf" || mime == "application/vnd.ms-asf", let file = FileBytes(path: path) else {
+            return mime
+        }
+        return ASFParser.mime(file) ?? mime
     }
 
     static func family(_ mime: String) -> String? {
@@ -40,6 +52,8 @@ public struct Characteriser: Sendable {
         case "audio/x-wav", "audio/wav", "audio/vnd.wave": "wav"
         case "video/mp4", "video/quicktime", "audio/mp4", "audio/x-m4a", "video/3gpp": "mp4"
         case "application/epub+zip": "epub"
+        case "video/x-ms-asf", "application/vnd.ms-asf", "video/x-ms-wmv", "audio/x-ms-wma": "asf"
+        case "video/x-msvideo", "video/avi", "video/msvideo": "avi"
         default: mime.hasPrefix("text/") ? "text" : nil
         }
     }

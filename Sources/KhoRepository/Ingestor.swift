@@ -157,9 +157,9 @@ public final class Ingestor {
                 }
             }
             let identity = identifier.identify(staged.temporaryPath)
-            let object = ObjectInfo(
-                sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
-            let technical = characteriser.characterise(path: staged.temporaryPath, mime: identity.mime)
+            let mime = Characteriser.refine(mime: identity.mime, path: staged.temporaryPath)
+            let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: mime, format: identity.format)
+            let technical = characteriser.characterise(path: staged.temporaryPath, mime: mime)
             let name = TextFolding.normalized(source.fileName)
             let at = now()
             let id = ProductID.generate(at: at, using: &random)
@@ -241,8 +241,9 @@ public final class Ingestor {
             throw CatalogueError.alreadyAttached(id: id, sha256: staged.sha256, source: source)
         }
         let identity = identifier.identify(staged.temporaryPath)
-        let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: identity.mime, format: identity.format)
-        let technical = characteriser.characterise(path: staged.temporaryPath, mime: identity.mime)
+        let mime = Characteriser.refine(mime: identity.mime, path: staged.temporaryPath)
+        let object = ObjectInfo(sha256: staged.sha256, size: staged.size, mime: mime, format: identity.format)
+        let technical = characteriser.characterise(path: staged.temporaryPath, mime: mime)
         let alreadyStored = repository.store.contains(staged.sha256)
         try catalogue.markPending([staged.sha256])
         try repository.store.commit(staged)

@@ -60,6 +60,27 @@ struct CharacteriserTests {
         #expect((characterise("clip-400kbps.mp4", "video/mp4").bitrateKbps ?? 0) < 1500)
     }
 
+    @Test("WMA, WMV and AVI (Circular 02/2019): told apart, with duration, bitrate and picture size")
+    func microsoftMedia() {
+        let path = { (name: String) in Self.fixtures.appendingPathComponent(name).path }
+        // libmagic says video/x-ms-asf for both WMA and WMV; the streams say which.
+        #expect(Characteriser.refine(mime: "video/x-ms-asf", path: path("speech-128kbps.wma")) == "audio/x-ms-wma")
+        #expect(Characteriser.refine(mime: "video/x-ms-asf", path: path("clip-320x240.wmv")) == "video/x-ms-wmv")
+        #expect(Characteriser.refine(mime: "image/jpeg", path: path("speech-128kbps.wma")) == "image/jpeg")
+        let wma = characterise("speech-128kbps.wma", "audio/x-ms-wma")
+        #expect(wma.format == "wma" && wma.bitrateKbps == 128 && wma.sampleRate == 44100 && wma.channels == 1)
+        #expect(abs((wma.durationSeconds ?? 0) - 2) < 0.1, "\(wma)")
+        let wmv = characterise("clip-320x240.wmv", "video/x-ms-wmv")
+        #expect(wmv.format == "wmv" && wmv.width == 320 && wmv.height == 240)
+        #expect(abs((wmv.durationSeconds ?? 0) - 2) < 0.1 && (wmv.bitrateKbps ?? 0) > 100, "\(wmv)")
+        let avi = characterise("clip-320x240.avi", "video/x-msvideo")
+        #expect(avi.format == "avi" && avi.width == 320 && avi.height == 240 && avi.durationSeconds == 2)
+        #expect(avi.bitrateKbps == (Double(90_652) * 8 / 2 / 1000).rounded())
+        // Damaged: a note, never a crash.
+        let cut = characterise("speech-128kbps.wma", "video/x-msvideo")
+        #expect(cut.format == "avi" && !cut.notes.isEmpty)
+    }
+
     @Test("EPUB 2 and 3: version, title, language, identifier; DRM detected")
     func epub() {
         let three = characterise("book-epub3.epub", "application/epub+zip")

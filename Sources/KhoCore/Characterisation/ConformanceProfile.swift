@@ -85,7 +85,16 @@ public struct ConformanceResult: Codable, Sendable, Equatable {
 
 extension ConformanceProfile {
     /// Judges one object: the first rule that applies to its MIME type (and the product's kind) decides.
-    public func evaluate(mime: String, kind: String, metadata: TechnicalMetadata?) -> ConformanceResult {
+    public func evaluate(mime given: String, kind: String, metadata: TechnicalMetadata?) -> ConformanceResult {
+        // Objects stored before kho told WMA from WMV: their characterisation says which.
+        var mime = given
+        if given == "video/x-ms-asf" {
+            switch metadata?.format {
+            case "wma": mime = "audio/x-ms-wma"
+            case "wmv": mime = "video/x-ms-wmv"
+            default: break
+            }
+        }
         guard
             let rule = rules.first(where: { rule in
                 rule.mime.contains(mime) && (rule.kinds.map { $0.contains(kind) } ?? true)
