@@ -59,7 +59,9 @@ let package = Package(
         // Characterisation: technical metadata read from each format's own structures.
         .target(
             name: "KhoFormats",
-            dependencies: ["KhoCore", "CKhoPlatform", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "KhoCore", "CKhoPlatform", "CKhoZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strict
         ),
         // QR codes: libqrencode and libpng as system libraries (Debian: libqrencode-dev, libpng-dev).

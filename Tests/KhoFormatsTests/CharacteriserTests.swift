@@ -25,6 +25,24 @@ struct CharacteriserTests {
         #expect(low.resolutionPPI == 100 && low.pdfa == nil && low.pageCount == 1)
         #expect(characterise("old-1.3.pdf", "application/pdf").formatVersion == "1.3")
         #expect(characterise("encrypted.pdf", "application/pdf").encrypted == true)
+        // PDF 1.5+: the catalog, page tree and page inside a compressed object stream
+        // (Tests/Fixtures/generators/make-objstm-pdf.py; poppler's pdfimages says 200 ppi too).
+        let packed = characterise("scan-200ppi-objstm.pdf", "application/pdf")
+        #expect(packed.formatVersion == "1.5" && packed.pageCount == 1, "\(packed)")
+        #expect(packed.resolutionPPI == 200 && packed.width == 1700 && packed.height == 2200)
+        #expect(packed.notes.isEmpty, "\(packed.notes)")
+    }
+
+    @Test("zlib inflate stops at its limit and refuses damaged data")
+    func inflate() throws {
+        let fixture = try Data(contentsOf: Self.fixtures.appendingPathComponent("scan-200ppi-objstm.pdf"))
+        // The image stream: 467,500 bytes inflated from about 475.
+        let bytes = [UInt8](fixture)
+        let start = try #require(PDFParser.find(Array("stream\n".utf8), in: bytes, from: 0)) + 7
+        let compressed = Array(bytes[start..<(start + 475)])
+        #expect(Inflate.bytes(compressed, limit: 1 << 20)?.count == 1700 / 8 * 2200)
+        #expect(Inflate.bytes(compressed, limit: 1000) == nil)
+        #expect(Inflate.bytes([0x78, 0x9C, 0xFF, 0xFF, 0x00], limit: 1000) == nil)
     }
 
     @Test("JPEG, PNG and TIFF: pixel size, resolution and colour mode")
