@@ -31,7 +31,39 @@ enum ASFParser {
         var channels: Int?
         var width: Int?
         var height: Int?
+        var videoCodec: String?
+        var audioCodec: String?
         var notes: [String] = []
+    }
+
+    /// WAVEFORMATEX format tags, as ffprobe names the codecs.
+    static func audioCodec(_ tag: Int) -> String {
+        switch tag {
+        case 0x0001: "pcm"
+        case 0x0055: "mp3"
+        case 0x00FF, 0x1610: "aac"
+        case 0x0160: "wmav1"
+        case 0x0161: "wmav2"
+        case 0x0162: "wmapro"
+        case 0x0163: "wmalossless"
+        case 0x000A: "wmavoice"
+        case 0x2000: "ac3"
+        default: String(format: "0x%04x", tag)
+        }
+    }
+
+    /// A FourCC (`WMV2`, `FMP4`) as ffprobe names the codec where it is a known one.
+    static func videoCodec(_ fourCC: String) -> String {
+        switch fourCC.uppercased() {
+        case "WMV1": "wmv1"
+        case "WMV2": "wmv2"
+        case "WMV3": "wmv3"
+        case "WVC1": "vc1"
+        case "FMP4", "XVID", "DIVX", "DX50", "MP4V": "mpeg4"
+        case "H264", "AVC1", "X264": "h264"
+        case "MJPG": "mjpeg"
+        default: fourCC.lowercased().trimmingCharacters(in: .whitespaces)
+        }
     }
 
     static func readHeader(_ file: FileBytes) -> Header? {
@@ -56,11 +88,12 @@ enum ASFParser {
                     if seconds > 0 { result.duration = seconds }
                 }
             } else if guid == streamProperties {
-                let body = file.read(at: offset, count: 78 + 24)
+                let body = file.read(at: offset, count: 78 + 40)
                 guard body.count >= 78 else { break }
                 let type = Array(body[24..<40])
                 if type == audioMedia {
                     result.hasAudio = true
+                    if let tag = body.u16le(78) { result.audioCodec = result.audioCodec ?? audioCodec(tag) }
                     if let channels = body.u16le(78 + 2), let rate = body.u32le(78 + 4), let bytes = body.u32le(78 + 8) {
                         result.channels = channels
                         result.sampleRate = rate
@@ -72,6 +105,8 @@ enum ASFParser {
                         result.width = width
                         result.height = height
                     }
+                    // BITMAPINFOHEADER after 11 bytes; its compression FourCC at 16.
+                    if let fourCC = body.ascii(78 + 11 + 16, 4) { result.videoCodec = result.videoCodec ?? videoCodec(fourCC) }
                 }
             }
             offset += objectSize
@@ -97,6 +132,8 @@ enum ASFParser {
         result.channels = header.channels
         result.width = header.width
         result.height = header.height
+        let codecs = [header.videoCodec, header.audioCodec].compactMap { $0 }
+        if !codecs.isEmpty { result.codec = codecs.joined(separator: ", ") }
         if let duration = header.duration {
             result.durationSeconds = (duration * 1000).rounded() / 1000
             // Audio alone: the stream's own average rate; with video, the whole file's.
@@ -113,8 +150,38 @@ enum ASFParser {
 }
 
 /// AVI (RIFF `AVI `): the main AVI header (`avih`) in the `hdrl` list gives the frame duration,
-/// frame count and picture size.
+/// frame count and picture size; each stream list (`strl`) its codec.
 enum AVIParser {
+    /// The codecs of the `strl` lists inside the `hdrl` list at `list`: video first.
+    static func streamCodecs(_ file: FileBytes, list: Int64, size: Int64) -> String? {
+        var video: [String] = []
+        var audio: [String] = []
+        var offset = list + 12
+        let end = list + 8 + size
+        for _ in 0..<64 {
+            guard offset + 12 <= end else { break }
+            let chunk = file.read(at: offset, count: 12)
+            guard let id = chunk.ascii(0, 4), let length = chunk.u32le(4) else { break }
+            if id == "LIST", chunk.ascii(8, 4) == "strl" {
+                // strh: fccType, fccHandler; strf: BITMAPINFOHEADER (video) or WAVEFORMATEX (audio).
+                let strh = file.read(at: offset + 12, count: 16)
+                if strh.ascii(0, 4) == "strh", let type = strh.ascii(8, 4), let strhSize = strh.u32le(4) {
+                    let strfAt = offset + 12 + 8 + Int64(strhSize) + Int64(strhSize & 1)
+                    let strf = file.read(at: strfAt, count: 8 + 20)
+                    if type == "vids" {
+                        let fourCC = strf.ascii(0, 4) == "strf" ? strf.ascii(8 + 16, 4) : strh.ascii(12, 4)
+                        if let fourCC { video.append(ASFParser.videoCodec(fourCC)) }
+                    } else if type == "auds", strf.ascii(0, 4) == "strf", let tag = strf.u16le(8) {
+                        audio.append(ASFParser.audioCodec(tag))
+                    }
+                }
+            }
+            offset += 8 + Int64(length) + Int64(length & 1)
+        }
+        let codecs = video + audio
+        return codecs.isEmpty ? nil : codecs.joined(separator: ", ")
+    }
+
     static func parse(_ file: FileBytes) -> TechnicalMetadata {
         var result = TechnicalMetadata(format: "avi")
         let head = file.read(at: 0, count: 12)
@@ -144,11 +211,13 @@ enum AVIParser {
                         result.bitrateKbps = (Double(file.size) * 8 / duration / 1000).rounded()
                     }
                 }
+                result.codec = streamCodecs(file, list: offset, size: Int64(size))
                 break
             }
             offset += 8 + Int64(size) + Int64(size & 1)
         }
         if !found { result.notes.append("no main AVI header (avih): truncated or damaged") }
+        else if result.codec == nil { result.notes.append("no stream header names a codec") }
         else if result.durationSeconds == nil { result.notes.append("the AVI header gives no duration") }
         return result
     }

@@ -86,13 +86,17 @@ struct CharacteriserTests {
         #expect(Characteriser.refine(mime: "video/x-ms-asf", path: path("clip-320x240.wmv")) == "video/x-ms-wmv")
         #expect(Characteriser.refine(mime: "image/jpeg", path: path("speech-128kbps.wma")) == "image/jpeg")
         let wma = characterise("speech-128kbps.wma", "audio/x-ms-wma")
+        // The values ffprobe gives for the same files: wmav2, 44100 Hz, mono, 128 kb/s; wmv2 320x240;
+        // mpeg4 (FMP4) 320x240, 2 s.
         #expect(wma.format == "wma" && wma.bitrateKbps == 128 && wma.sampleRate == 44100 && wma.channels == 1)
+        #expect(wma.codec == "wmav2")
         #expect(abs((wma.durationSeconds ?? 0) - 2) < 0.1, "\(wma)")
         let wmv = characterise("clip-320x240.wmv", "video/x-ms-wmv")
-        #expect(wmv.format == "wmv" && wmv.width == 320 && wmv.height == 240)
+        #expect(wmv.format == "wmv" && wmv.width == 320 && wmv.height == 240 && wmv.codec == "wmv2, wmav2")
         #expect(abs((wmv.durationSeconds ?? 0) - 2) < 0.1 && (wmv.bitrateKbps ?? 0) > 100, "\(wmv)")
         let avi = characterise("clip-320x240.avi", "video/x-msvideo")
         #expect(avi.format == "avi" && avi.width == 320 && avi.height == 240 && avi.durationSeconds == 2)
+        #expect(avi.codec == "mpeg4", "\(avi)")
         #expect(avi.bitrateKbps == (Double(90_652) * 8 / 2 / 1000).rounded())
         // Damaged: a note, never a crash.
         let cut = characterise("speech-128kbps.wma", "video/x-msvideo")

@@ -6,6 +6,7 @@ enum TechnicalText {
         var parts: [String] = []
         let name = metadata.format == "text" ? "text" : metadata.format.uppercased()
         parts.append([name, metadata.formatVersion].compactMap { $0 }.joined(separator: " "))
+        if let codec = metadata.codec { parts.append(codec) }
         if let pages = metadata.pageCount { parts.append("\(pages) page\(pages == 1 ? "" : "s")") }
         if let width = metadata.width, let height = metadata.height { parts.append("\(width)×\(height) px") }
         if let ppi = metadata.resolutionPPI { parts.append("\(number(ppi)) ppi") }

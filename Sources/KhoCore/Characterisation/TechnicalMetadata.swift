@@ -22,6 +22,9 @@ public struct TechnicalMetadata: Codable, Sendable, Equatable {
     public var bitrateKbps: Double?
     /// `CBR` or `VBR` (MP3).
     public var bitrateMode: String?
+    /// The streams' codecs, video first, as ffprobe names them where kho knows the name (`wmv2,
+    /// wmav2`), else the FourCC in lower case (ASF, AVI).
+    public var codec: String?
     public var sampleRate: Int?
     public var channels: Int?
     /// EPUB: the title, language and unique identifier in the package document.
@@ -39,7 +42,7 @@ public struct TechnicalMetadata: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, pdfa, encrypted, width, height, channels, title, language, identifier, encoding, notes
+        case format, pdfa, encrypted, width, height, channels, title, language, identifier, encoding, notes, codec
         case formatVersion = "format_version"
         case pageCount = "page_count"
         case resolutionPPI = "resolution_ppi"
