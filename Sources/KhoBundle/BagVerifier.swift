@@ -35,15 +35,17 @@ public enum BagVerifier {
         /// Objects staged into a store while the bag was read, by SHA-256 (see `verify(_:staging:)`);
         /// not yet synced: the caller syncs (`ContentStore.sync`) those it commits.
         public var staged: [String: StagedFile] = [:]
+        /// What was computed for each file as it was read (with `keepDigests`).
+        var digests: [String: BagWriter.CopyResult] = [:]
     }
 
     /// Checks a bag folder, .zip or .tar. With `staging`, every object the store lacks is copied into
     /// the store's temporary folder in the same read that checks it (an import reads the bag once);
     /// the caller commits or discards `Result.staged`. A listing that breaks the rules (unsafe names,
     /// links, duplicates, sizes) is refused before any content is read or written.
-    public static func verify(_ path: String, limits: BundleLimits = BundleLimits(), staging: ContentStore? = nil)
-        throws -> Result
-    {
+    public static func verify(
+        _ path: String, limits: BundleLimits = BundleLimits(), staging: ContentStore? = nil, keepDigests: Bool = false
+    ) throws -> Result {
         let source = try openBag(path, limits: limits)
         guard source.problems.isEmpty else {
             var bagit = BagItVerdict()
@@ -131,6 +133,7 @@ public enum BagVerifier {
         var result = check(contents: contents, files: source.files, digests: digests)
         result.bagit.problems = problems + result.bagit.problems
         result.staged = staged
+        if keepDigests { result.digests = digests }
         return result
     }
 

@@ -75,4 +75,55 @@ struct ForeignBagTests {
         #expect(refused.stderr.contains("bag-info.txt: required tag Kho-Format-Version is missing"))
         #expect(try ws.ok("list", "--ids").stdout.isEmpty)
     }
+
+    @Test("kho ingest BAG: the payload becomes products, the bag's checksums recorded as fixity events; a bad bag ingests nothing")
+    func ingestBag() throws {
+        let (ws, _) = try Self.bags()
+        try ws.ok("init")
+        // A vendor's delivery with MD5 and SHA-256 manifests, CR LF tag files, BagIt 0.97.
+        let result = try ws.kho(["ingest", "bags/crlf-0.97", "--kind", "archival-document", "--lang", "vi", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("bags/crlf-0.97: a valid BagIt 0.97 bag from Thư viện tỉnh"))
+        let items = try #require((try result.json() as? [String: Any])?["items"] as? [[String: Any]])
+        #expect(items.count == 2 && items.allSatisfy { $0["status"] as? String == "ingested" })
+        let titles = Set(items.compactMap { ($0["product"] as? [String: Any])?["title"] as? String })
+        #expect(titles == ["scan-001", "readme"])
+        // Each product carries the bag's checksums for its file, and kho's, in a fixity event.
+        let log = try #require(try ws.ok("log", "--type", "fixity check", "--json").json() as? [[String: Any]])
+        #expect(log.count == 2)
+        for event in log {
+            let detail = try #require(event["detail"] as? [String: String])
+            #expect(event["outcome"] as? String == "success")
+            #expect(detail["source_organization"] == "Thư viện tỉnh" && detail["bagit_version"] == "0.97")
+            #expect(detail["bag_path"]?.hasPrefix("data/") == true)
+            #expect(detail["bag_sha256"] == detail["sha256"] && detail["bag_md5"]?.count == 32)
+        }
+        try ws.ok("verify")
+        // Again: nothing new (the same files are recognised), no second fixity event.
+        #expect(try ws.ok("ingest", "bags/crlf-0.97", "--kind", "archival-document").stderr.contains("2 already-ingested"))
+        #expect((try ws.ok("log", "--type", "fixity check", "--json").json() as? [Any])?.count == 4)  // verify's two
+
+        // With a manifest, paths are relative to data/.
+        try ws.write("bag-manifest.csv", "path,title,kind,languages\ndữ liệu.txt,Tài liệu,archival-document,vi\n")
+        let encoded = try ws.kho(["ingest", "bags/latin-1", "--manifest", "bag-manifest.csv"])
+        #expect(encoded.status == 1 && encoded.stderr.contains("no such file"), "\(encoded.stderr)")
+        try ws.write("bag-manifest.csv", "path,title,kind,languages\ndonnées.txt,Tài liệu,archival-document,vi\n")
+        #expect(
+            try ws.ok("ingest", "bags/latin-1", "--manifest", "bag-manifest.csv", "--on-duplicate", "link").stdout
+                .contains("linked"))
+
+        // A bag that fails RFC 8493 ingests nothing, and says why.
+        let before = try ws.ok("list", "--ids").stdout
+        let bad = try ws.kho("ingest", "bags/checksum-mismatch", "--kind", "archival-document")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("bags/checksum-mismatch: not a valid BagIt bag (RFC 8493); nothing was ingested:"))
+        #expect(bad.stderr.contains("data/scan-001.tif: sha256 is"))
+        let holey = try ws.kho("ingest", "bags/holey", "--kind", "archival-document")
+        #expect(holey.status == 1 && holey.stderr.contains("incomplete"))
+        #expect(try ws.ok("list", "--ids").stdout == before)
+        // A kho bundle is pointed to kho import.
+        try ws.ok("export", "--out", "bundle")
+        let bundle = try ws.kho("ingest", "bundle", "--kind", "archival-document")
+        #expect(bundle.status == 1 && bundle.stderr.contains("a kho bundle; `kho import bundle`"))
+    }
 }

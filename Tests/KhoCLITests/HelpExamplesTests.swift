@@ -114,6 +114,12 @@ struct HelpExamplesTests {
                 try ws.copySample("phong-su-quyen-dong-bao-jrai.mp3", as: "reportage.mp3")
                 try ws.write("photos/trien-lam-1.jpg", try Data(contentsOf: Workspace.samples.appendingPathComponent("anh-trien-lam-nhan-quyen.jpg")) + Data([0]))
                 #expect(try Workspace.shell("cp -a '\(corpus)' '\(ws.root.path)/incoming'") == 0)
+                let bags = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                    .deletingLastPathComponent().appendingPathComponent("scripts/make-foreign-bags.py").path
+                #expect(
+                    try Workspace.shell(
+                        "python3 '\(bags)' '\(ws.root.path)/bags' && mv '\(ws.root.path)/bags/lf-1.0' '\(ws.root.path)/vendor-delivery-2024'")
+                        == 0)
             case ["attach"], ["register"]:
                 try ws.copySample("so-tay-quyen-con-nguoi-en.pdf", as: "scan.pdf")
                 try ws.write("reportage-128k.mp3", try Data(contentsOf: Workspace.samples.appendingPathComponent("phong-su-quyen-dong-bao-jrai.mp3")) + Data([0, 0]))

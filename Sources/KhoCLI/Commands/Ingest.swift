@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KhoBundle
 import KhoCore
 import KhoRepository
 
@@ -23,6 +24,12 @@ struct Ingest: ParsableCommand {
             folder). Flags fill the fields a row leaves empty. The whole manifest is checked first: any bad \
             row stops the ingest before anything is written.
 
+            A BagIt bag (a folder with bagit.txt, as digitisation vendors deliver scans) is checked by \
+            RFC 8493 first, and a bag that fails ingests nothing; its payload files (under data/) then \
+            become products, and --manifest paths are relative to data/. The bag's own checksums for \
+            each file are recorded on its product as a fixity check event, with the bag's \
+            External-Identifier and Source-Organization. A kho bundle goes through `kho import` instead.
+
             An interrupted ingest leaves nothing half-done; run the same command again to finish it.
 
             Examples:
@@ -32,6 +39,7 @@ struct Ingest: ParsableCommand {
                   --title "Phóng sự: Quyền của đồng bào dân tộc thiểu số"
               kho ingest ./photos --kind exhibition-photo --lang vi --platform exhibition
               kho ingest ./incoming --manifest incoming/manifest.csv --dry-run
+              kho ingest vendor-delivery-2024 --kind archival-document --lang vi
             """)
 
     @OptionGroup var repository: RepositoryOptions
@@ -80,17 +88,43 @@ struct Ingest: ParsableCommand {
             repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
         ingestor.crashPoint = ProcessInfo.processInfo.environment["KHO_CRASH_AT"]
         ingestor.allowEmpty = allowEmpty
+        // A BagIt bag (a folder with bagit.txt): checked first; its payload is what is ingested.
+        var bag: BagIntake?
+        if paths.count == 1, BagIntake.isBag(paths[0]) {
+            let intake = try BagIntake.open(paths[0])
+            Output.note(
+                Output.l(
+                    "ingest.bag",
+                    [
+                        "path": intake.path, "version": intake.verdict.version ?? "?",
+                        "organization": intake.tags["Source-Organization"] ?? "-",
+                    ]))
+            for warning in intake.warnings { Output.note(Output.l("bundle.warning", ["warning": warning])) }
+            bag = intake
+        }
         let plan: IngestPlan
         if let manifest {
-            plan = try ingestor.plan(manifest: manifest, folder: paths.first, defaults: metadata.input, role: role)
+            plan = try ingestor.plan(
+                manifest: manifest, folder: bag?.payload ?? paths.first, defaults: metadata.input, role: role)
         } else {
-            plan = try ingestor.plan(paths: paths, defaults: metadata.input, role: role)
+            plan = try ingestor.plan(paths: bag.map { [$0.payload] } ?? paths, defaults: metadata.input, role: role)
         }
         let progress: (any IngestProgress)? = Environment.stderrIsTerminal && !json ? TerminalProgress() : nil
+        func recordBagFixity(_ outcomes: [IngestOutcome]) throws {
+            guard let bag, !dryRun else { return }
+            let changed = try bag.recordFixity(
+                outcomes, repository: repo, agent: Environment.agent, software: Environment.software,
+                now: Environment.now)
+            if !changed.isEmpty {
+                throw CLIError(Output.l("ingest.bag_changed", ["ids": changed.map(\.rawValue).joined(separator: ", ")]))
+            }
+        }
         do {
             let outcomes = try ingestor.run(plan, policy: onDuplicate, dryRun: dryRun, progress: progress)
+            try recordBagFixity(outcomes)
             try report(outcomes, notes: plan.notes, vocabulary: repo.vocabulary)
         } catch let interrupted as IngestInterrupted {
+            try recordBagFixity(interrupted.completed)
             try report(interrupted.completed, notes: plan.notes, vocabulary: repo.vocabulary)
             throw CLIError(interrupted.message(Output.l))
         }
