@@ -31,7 +31,8 @@ public struct BagIntake: Sendable {
         guard result.bagit.valid else {
             throw BundleError(l("intake.invalid", ["path": trimmed]), problems: result.bagit.problems)
         }
-        if result.profileProblems.isEmpty {
+        // A kho bundle, valid or not, is not a plain bag: its payload is objects named by their hash.
+        if result.profileProblems.isEmpty || result.tags["Kho-Format-Version"] != nil {
             throw BundleError(l("intake.kho_bundle", ["path": trimmed]))
         }
         var tags: [String: String] = [:]
