@@ -141,7 +141,9 @@ let package = Package(
         .testTarget(name: "KhoFilesTests", dependencies: ["KhoFiles"], swiftSettings: strict),
         .testTarget(name: "KhoQRTests", dependencies: ["KhoQR"], swiftSettings: strict),
         .testTarget(name: "KhoFormatsTests", dependencies: ["KhoFormats", "KhoCore"], swiftSettings: strict),
-        .testTarget(name: "KhoStoreTests", dependencies: ["KhoStore"], swiftSettings: strict),
+        .testTarget(
+            name: "KhoStoreTests", dependencies: ["KhoStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "kho"], swiftSettings: strict),
         // Repositories built through the library, for the application-layer and server tests.
         .target(

@@ -274,6 +274,27 @@ enum CatalogueMigrations {
                     ALTER TABLE bundle ADD COLUMN tombstone_mark INTEGER;
                     """)
         }
+        migrator.registerMigration("v11: key columns first in product_platform and product_topic") { db in
+            // SQLite 3.40 (Debian 12) reports a false "NULL value in product_platform.position" from
+            // PRAGMA integrity_check on a STRICT, WITHOUT ROWID table whose NOT NULL column comes
+            // before a key column (fixed in later SQLite). The same tables, key columns first.
+            for table in ["product_platform", "product_topic"] {
+                try db.execute(
+                    sql: """
+                        CREATE TABLE \(table)_v11 (
+                            product_id TEXT NOT NULL REFERENCES product(id) ON DELETE CASCADE,
+                            code TEXT NOT NULL CHECK (length(code) > 0),
+                            position INTEGER NOT NULL CHECK (position >= 0),
+                            PRIMARY KEY (product_id, code)
+                        ) STRICT, WITHOUT ROWID;
+                        INSERT INTO \(table)_v11(product_id, code, position)
+                            SELECT product_id, code, position FROM \(table);
+                        DROP TABLE \(table);
+                        ALTER TABLE \(table)_v11 RENAME TO \(table);
+                        CREATE INDEX \(table)_code ON \(table)(code, product_id);
+                        """)
+            }
+        }
         return migrator
     }
 }

@@ -362,6 +362,25 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         return access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
     }
 
+    /// SQLite's own integrity check: nothing when the database is sound, else its messages. A
+    /// "NULL value in T.C" message is kept only if the column really holds a NULL (SQLite 3.40 gave
+    /// false ones on tables whose columns migration v11 reordered).
+    public func integrityProblems() throws -> [String] {
+        try read { db in
+            let messages = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            if messages == ["ok"] { return [] }
+            return try messages.filter { message in
+                guard message.hasPrefix("NULL value in "),
+                    let column = message.split(separator: " ").last?.split(separator: "."), column.count == 2,
+                    column.allSatisfy({ $0.allSatisfy { $0.isLetter || $0 == "_" } })
+                else { return true }
+                let nulls = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM \(column[0]) WHERE \(column[1]) IS NULL") ?? 0
+                return nulls > 0
+            }
+        }
+    }
+
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try writer.read(body) } catch let error as DatabaseError {
             throw StoreError.database(path: path, message: error.message ?? "\(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import KhoCore
 import Testing
 
@@ -15,6 +16,20 @@ struct SQLiteCatalogueTests {
         let catalogue = try SQLiteCatalogue.create(
             path: folder + "/catalogue.sqlite", vocabulary: vocabulary, repositoryID: "repo-1", now: now)
         return (catalogue, folder)
+    }
+
+    @Test("SQLite's integrity check says ok on a catalogue with platforms and topics (no false NULL on Debian 12's 3.40)")
+    func integrityCheck() throws {
+        let (catalogue, _) = try makeCatalogue()
+        var product = try newProduct("Bản tin")
+        product.metadata.topics = ["crc", "icerd"]
+        product.metadata.platforms = ["website", "social-media"]
+        _ = try catalogue.register([product])
+        let raw = try catalogue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        #expect(raw == ["ok"])
+        #expect(try catalogue.integrityProblems().isEmpty)
+        #expect(try catalogue.product(product.id)?.metadata.topics == ["crc", "icerd"])
+        #expect(try catalogue.product(product.id)?.metadata.platforms == ["website", "social-media"])
     }
 
     func newProduct(_ title: String, province: String? = nil, date: String? = nil, file: String? = nil) throws
