@@ -26,7 +26,7 @@ public struct BagIntake: Sendable {
     /// bundle is pointed to `kho import`, which keeps its products' ids and history.
     public static func open(_ path: String, limits: BundleLimits = BundleLimits()) throws -> BagIntake {
         let l = Localizer.current
-        let trimmed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        let trimmed = path.withoutTrailingSlash
         let result = try BagVerifier.verify(trimmed, limits: limits, keepDigests: true)
         guard result.bagit.valid else {
             throw BundleError(l("intake.invalid", ["path": trimmed]), problems: result.bagit.problems)
@@ -35,9 +35,7 @@ public struct BagIntake: Sendable {
         if result.profileProblems.isEmpty || result.tags["Kho-Format-Version"] != nil {
             throw BundleError(l("intake.kho_bundle", ["path": trimmed]))
         }
-        var tags: [String: String] = [:]
-        for (label, value) in result.bagit.info where tags[label] == nil { tags[label] = value }
-        return BagIntake(path: trimmed, verdict: result.bagit, tags: tags, digests: result.digests)
+        return BagIntake(path: trimmed, verdict: result.bagit, tags: result.tags, digests: result.digests)
     }
 
     /// Warnings the BagIt check gave (weak manifests, lookalike names), to show before ingesting.

@@ -71,13 +71,13 @@ public enum EPUBStamper {
 
         // The package document: two manifest items and a spine entry at the end, written with the
         // namespace prefix the document uses for its own (`<opf:item>` where it writes `<opf:manifest>`).
-        let p = try prefix(of: "manifest", in: opf)
-        opf = try insert(
+        opf = try insert(before: "manifest", in: opf) { p in
             "<\(p)item id=\"\(pageID)\" href=\"\(pageName)\" media-type=\"application/xhtml+xml\"/>\n"
-                + "<\(p)item id=\"\(imageID)\" href=\"\(imageName)\" media-type=\"image/png\"/>\n",
-            before: "manifest", in: opf)
-        let spinePrefix = try prefix(of: "spine", in: opf)
-        opf = try insert("<\(spinePrefix)itemref idref=\"\(pageID)\"\(itemrefProperties)/>\n", before: "spine", in: opf)
+                + "<\(p)item id=\"\(imageID)\" href=\"\(imageName)\" media-type=\"image/png\"/>\n"
+        }
+        opf = try insert(before: "spine", in: opf) { p in
+            "<\(p)itemref idref=\"\(pageID)\"\(itemrefProperties)/>\n"
+        }
 
         var replaced: [String: Data] = [opfPath: Data(opf.utf8)]
         let label = l("ebook.qr_label", ["title": title])
@@ -108,12 +108,12 @@ public enum EPUBStamper {
                 Int($0.prefix { $0.isNumber })
             }
             let relative = relativePath(from: ncxHref.parentPath, to: pageName)
-            let n = try prefix(of: "navMap", in: ncx)
-            let point =
-                "<\(n)navPoint id=\"\(unique("kho-qr-nav", in: ncx))\" playOrder=\"\((orders.max() ?? 0) + 1)\">"
-                + "<\(n)navLabel><\(n)text>\(escape(label))</\(n)text></\(n)navLabel><\(n)content src=\"\(relative)\"/>"
-                + "</\(n)navPoint>\n"
-            ncx = try insert(point, before: "navMap", in: ncx)
+            let pointID = unique("kho-qr-nav", in: ncx)
+            ncx = try insert(before: "navMap", in: ncx) { n in
+                "<\(n)navPoint id=\"\(pointID)\" playOrder=\"\((orders.max() ?? 0) + 1)\">"
+                    + "<\(n)navLabel><\(n)text>\(escape(label))</\(n)text></\(n)navLabel><\(n)content src=\"\(relative)\"/>"
+                    + "</\(n)navPoint>\n"
+            }
             replaced[ncxPath] = Data(ncx.utf8)
         }
 
@@ -221,23 +221,18 @@ public enum EPUBStamper {
         return facts.spine.lazy.compactMap { xhtml[$0] }.first
     }
 
-    /// The namespace prefix (`opf:`, or nothing) of `element`'s closing tag.
-    static func prefix(of element: String, in document: String) throws(EPUBStampError) -> String {
+    /// Inserts, before the closing tag of `element`, what `make` writes with that tag's namespace
+    /// prefix (`opf:`, or nothing), so that new elements take the document's own form.
+    static func insert(before element: String, in document: String, _ make: (String) -> String)
+        throws(EPUBStampError) -> String
+    {
         guard let range = document.range(of: "</([A-Za-z0-9]+:)?\(element)>", options: .regularExpression) else {
             throw .missing(Localizer.current("epub.part.element", ["element": element]))
         }
         let tag = document[range].dropFirst(2).dropLast()
-        guard let colon = tag.firstIndex(of: ":") else { return "" }
-        return String(tag[...colon])
-    }
-
-    /// Inserts `text` before the closing tag of `element` (with any namespace prefix).
-    static func insert(_ text: String, before element: String, in document: String) throws(EPUBStampError) -> String {
-        guard let range = document.range(of: "</([A-Za-z0-9]+:)?\(element)>", options: .regularExpression) else {
-            throw .missing(Localizer.current("epub.part.element", ["element": element]))
-        }
+        let prefix = tag.firstIndex(of: ":").map { String(tag[...$0]) } ?? ""
         var result = document
-        result.insert(contentsOf: text, at: range.lowerBound)
+        result.insert(contentsOf: make(prefix), at: range.lowerBound)
         return result
     }
 

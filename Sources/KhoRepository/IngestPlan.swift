@@ -45,7 +45,17 @@ public enum IngestOutcome: Sendable {
     /// Not ingested again: an earlier run of the same ingest registered it.
     case alreadyIngested(origin: String, ProductID)
     /// `--dry-run`: what would happen.
-    case planned(IngestItem, sha256: String?, action: String, existing: [ProductID])
+    case planned(IngestItem, sha256: String?, action: PlannedAction, existing: [ProductID])
+}
+
+/// What a dry run says an item would do. The raw value is the code `ingest --json` prints.
+public enum PlannedAction: String, Sendable, CaseIterable {
+    case ingest
+    case register
+    case alreadyIngested = "already ingested"
+    case linkDuplicate = "ingest (link duplicate)"
+    case skipDuplicate = "duplicate: skip"
+    case refuseDuplicate = "duplicate: error"
 }
 
 /// Receives progress while files are copied in. `advance` is called from the thread that copies.

@@ -187,41 +187,41 @@ extension Ingestor {
     /// Checks a path from a manifest: relative, no `..`, no NUL or backslash, and once links are
     /// resolved still inside `base`, naming a regular file.
     static func resolve(_ path: String, inside base: String) -> Result<(path: String, size: Int64), ResolveFailure> {
-        if path.contains("\0") { return .failure(.init("nul")) }
-        if path.contains("\\") { return .failure(.init("backslash")) }
-        if path.hasPrefix("/") { return .failure(.init("absolute")) }
+        if path.contains("\0") { return .failure(.nul) }
+        if path.contains("\\") { return .failure(.backslash) }
+        if path.hasPrefix("/") { return .failure(.absolute) }
         if path.split(separator: "/").contains("..") {
-            return .failure(.init("dot_dot"))
+            return .failure(.dotDot)
         }
         let joined = base + "/" + path
-        guard let real = realPath(joined) else { return .failure(.init("missing")) }
+        guard let real = realPath(joined) else { return .failure(.missing) }
         guard real.hasPrefix(base + "/") else {
-            return .failure(.init("outside"))
+            return .failure(.outside)
         }
         var info = stat()
         guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            return .failure(.init("not_regular"))
+            return .failure(.notRegular)
         }
-        guard access(real, R_OK) == 0 else { return .failure(.init("unreadable")) }
+        guard access(real, R_OK) == 0 else { return .failure(.unreadable) }
         return .success((real, Int64(info.st_size)))
     }
 
-    /// Why a manifest's path was refused, as a message key's last part.
-    struct ResolveFailure: Error, CustomStringConvertible {
-        var reason: String
-        init(_ reason: String) { self.reason = reason }
+    /// Why a manifest's path was refused.
+    enum ResolveFailure: Error, CustomStringConvertible {
+        case nul, backslash, absolute, dotDot, missing, outside, notRegular, unreadable
+
         var description: String { message(.english) }
 
         func message(_ l: Localizer) -> String {
-            switch reason {
-            case "nul": l("ingest.path.nul")
-            case "backslash": l("ingest.path.backslash")
-            case "absolute": l("ingest.path.absolute")
-            case "dot_dot": l("ingest.path.dot_dot")
-            case "missing": l("ingest.path.missing")
-            case "outside": l("ingest.path.outside")
-            case "not_regular": l("ingest.path.not_regular")
-            default: l("ingest.path.unreadable")
+            switch self {
+            case .nul: l("ingest.path.nul")
+            case .backslash: l("ingest.path.backslash")
+            case .absolute: l("ingest.path.absolute")
+            case .dotDot: l("ingest.path.dot_dot")
+            case .missing: l("ingest.path.missing")
+            case .outside: l("ingest.path.outside")
+            case .notRegular: l("ingest.path.not_regular")
+            case .unreadable: l("ingest.path.unreadable")
             }
         }
     }
@@ -248,7 +248,7 @@ extension Ingestor {
         }
         for name in names.sorted() {
             let path = real + "/" + name
-            let shownPath = shown.hasSuffix("/") ? shown + name : shown + "/" + name
+            let shownPath = shown.appendingPath(name)
             if path == repositoryRealPath {
                 notes.append(l("ingest.walk.repository", ["path": shownPath]))
                 continue

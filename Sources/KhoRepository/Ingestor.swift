@@ -334,23 +334,26 @@ public final class Ingestor {
                 let existing = try item.rowKey.flatMap { try repository.catalogue.product(ingestKey: $0) }
                 outcomes.append(
                     .planned(
-                        item, sha256: nil, action: existing == nil ? "register" : "already ingested",
+                        item, sha256: nil, action: existing == nil ? .register : .alreadyIngested,
                         existing: existing.map { [$0] } ?? []))
                 progress?.finishedItem()
                 continue
             }
             let (sha256, _) = try repository.store.hash(source) { progress?.advance(bytes: $0) }
-            let action: String
+            let action: PlannedAction
             var existing: [ProductID] = []
             if let already = try repository.catalogue.product(ingestKey: Self.fileKey(sha256: sha256, source: source)) {
-                action = "already ingested"
+                action = .alreadyIngested
                 existing = [already]
             } else {
                 existing = try repository.catalogue.products(holding: sha256)
                 let duplicate = !existing.isEmpty || batch[sha256] != nil
-                action =
-                    duplicate
-                    ? (policy == .link ? "ingest (link duplicate)" : "duplicate: \(policy.rawValue)") : "ingest"
+                switch (duplicate, policy) {
+                case (false, _): action = .ingest
+                case (true, .link): action = .linkDuplicate
+                case (true, .skip): action = .skipDuplicate
+                case (true, .error): action = .refuseDuplicate
+                }
             }
             batch[sha256] = batch[sha256] ?? item.origin
             outcomes.append(.planned(item, sha256: sha256, action: action, existing: existing))

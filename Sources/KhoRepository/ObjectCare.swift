@@ -106,7 +106,7 @@ public final class ObjectCare {
                     summary: Localizer.current("ingest.no_such_folder", ["path": folder]), problems: [])
             }
             for case let relative as String in enumerator {
-                let path = folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
+                let path = folder.appendingPath(relative)
                 var info = stat()
                 guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, sizes.contains(Int64(info.st_size))
                 else { continue }

@@ -96,5 +96,9 @@ struct TextAndIdentifierTests {
         #expect("a.".removingPathExtension == "a.")
         #expect("/x/y.tar".removingPathExtension == "/x/y")
         #expect("c".removingPathExtension == "c")
+        #expect("/y.tar".removingPathExtension == "/y")
+        #expect("a".appendingPath("b") == "a/b" && "a/".appendingPath("b") == "a/b")
+        #expect("/".appendingPath("b") == "/b" && "".appendingPath("b") == "b")
+        #expect("bag//".withoutTrailingSlash == "bag" && "/".withoutTrailingSlash == "/")
     }
 }

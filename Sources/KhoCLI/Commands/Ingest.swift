@@ -150,16 +150,15 @@ struct Ingest: ParsableCommand {
     }
 
     /// A dry run's planned action (a code in `--json`) as the reader's language says it.
-    static func actionText(_ action: String) -> String {
+    static func actionText(_ action: PlannedAction) -> String {
         let l = Output.l
         switch action {
-        case "ingest": return l("ingest.action.ingest")
-        case "register": return l("ingest.action.register")
-        case "already ingested": return l("ingest.action.already")
-        case "ingest (link duplicate)": return l("ingest.action.link")
-        case "duplicate: skip": return l("ingest.action.skip")
-        case "duplicate: error": return l("ingest.action.error")
-        default: return action
+        case .ingest: return l("ingest.action.ingest")
+        case .register: return l("ingest.action.register")
+        case .alreadyIngested: return l("ingest.action.already")
+        case .linkDuplicate: return l("ingest.action.link")
+        case .skipDuplicate: return l("ingest.action.skip")
+        case .refuseDuplicate: return l("ingest.action.error")
         }
     }
 
@@ -254,7 +253,7 @@ struct IngestReport: Encodable {
                 origin = item.origin
                 sha256 = hash
                 existing = holders
-                self.action = action
+                self.action = action.rawValue
                 title = item.metadata.title
                 kind = item.metadata.kind
             }

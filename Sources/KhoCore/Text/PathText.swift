@@ -2,7 +2,14 @@
 /// on a one-character path or one with a trailing slash (`deletingLastPathComponent` of "b" stops the
 /// process), and a user may well name a bag `b` or a folder `in/`.
 extension String {
-    /// The path without trailing slashes (the root stays `/`).
+    /// The path without trailing slashes (the root stays `/`): `a/b/` → `a/b`.
+    public var withoutTrailingSlash: String { String(trimmedPath) }
+
+    /// `name` inside this folder: `a` + `b` → `a/b`, `a/` + `b` → `a/b`, `/` + `b` → `/b`, `` + `b` → `b`.
+    public func appendingPath(_ name: String) -> String {
+        isEmpty ? name : hasSuffix("/") ? self + name : self + "/" + name
+    }
+
     private var trimmedPath: Substring {
         var path = Substring(self)
         while path.count > 1 && path.hasSuffix("/") { path = path.dropLast() }
@@ -31,9 +38,6 @@ extension String {
         let name = fileName
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex
         else { return String(trimmedPath) }
-        let kept = name.distance(from: name.startIndex, to: dot)
-        let parent = parentPath
-        let stem = String(name.prefix(kept))
-        return parent.isEmpty ? stem : parent == "/" ? "/" + stem : parent + "/" + stem
+        return parentPath.appendingPath(String(name[..<dot]))
     }
 }
