@@ -100,6 +100,9 @@ struct LanguageTests {
         #expect(ingest.stdout.contains("(text/plain, 3,6 KB)"))  // a decimal comma (3,600 bytes of UTF-8)
         #expect(ingest.stderr.contains("1 đã nhập"))
         #expect(try ws.kho(["list"], environment: vi).stderr == "1 sản phẩm\n")
+        // Technical metadata in kho show speaks the language too.
+        #expect(try ws.kho(["show", try ws.ok("list", "--ids").stdout.trimmingCharacters(in: .whitespacesAndNewlines)], environment: vi)
+            .stdout.contains("text, UTF-8, 600 từ"))
         let id = try #require(try ws.ok("list", "--ids").stdout.split(separator: "\n").first.map(String.init))
         #expect(try ws.kho(["edit", id, "--title", "Quyền trẻ em"], environment: vi).stdout == "đã sửa     \(id)  title\n")
         #expect(try ws.kho(["edit", id, "--undo"], environment: vi).stdout == "đã hoàn tác \(id)  title\n")

@@ -65,7 +65,7 @@ struct Vocab: ParsableCommand {
                 Output.note(
                     Output.l(
                         "vocab.more_languages",
-                        ["count": String(vocabulary.allLanguages.count - vocabulary.languages.count)]))
+                        ["count": Output.l.integer(vocabulary.allLanguages.count - vocabulary.languages.count)]))
             }
         case "topics":
             try show(vocabulary.topics) { [$0.code, $0.label, "lead: \($0.leadAgency)"] }
