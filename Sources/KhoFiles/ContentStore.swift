@@ -38,8 +38,14 @@ public struct ContentStore: Sendable {
         return "\(objectsDirectory)/\(String(hex[0..<2]))/\(String(hex[2..<4]))/\(sha256)"
     }
 
+    /// Whether `name` is a SHA-256 as objects are named: 64 lower-case hex digits.
+    public static func isObjectName(_ name: String) -> Bool {
+        name.utf8.count == 64 && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
     /// True when an object with this hash is in place.
     public func contains(_ sha256: String) -> Bool {
+        guard Self.isObjectName(sha256) else { return false }
         var info = stat()
         return stat(path(for: sha256), &info) == 0
     }
@@ -137,18 +143,74 @@ public struct ContentStore: Sendable {
 
     /// Removes an object (used only to undo an interrupted ingest).
     public func remove(_ sha256: String) {
+        guard Self.isObjectName(sha256) else { return }
         unlink(path(for: sha256))
     }
 
     /// Removes temporary files left by an interrupted run. Call only while holding the repository lock.
     @discardableResult
-    public func sweepTemporaryFiles() -> Int {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory) else { return 0 }
-        var removed = 0
-        for name in names where name.hasSuffix(".part") && unlink("\(temporaryDirectory)/\(name)") == 0 {
-            removed += 1
+    public func sweepTemporaryFiles() -> [String] {
+        temporaryFiles().filter { unlink("\(temporaryDirectory)/\($0)") == 0 }
+    }
+
+    /// The names of the temporary files in the store's temporary folder.
+    public func temporaryFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []).filter { $0.hasSuffix(".part") }
+            .sorted()
+    }
+
+    /// One file in the store as `listing()` finds it.
+    public struct ListedObject: Sendable {
+        public let sha256: String
+        public let size: Int64
+        /// Whether anyone may write it (a stored object is read-only).
+        public let writable: Bool
+    }
+
+    /// What `objects/` holds: the files named and placed as objects are, and every other entry
+    /// (a folder or file that is not kho's), with `folder` saying which of the two it is.
+    public func listing() -> (objects: [ListedObject], foreign: [(path: String, folder: Bool)]) {
+        var objects: [ListedObject] = []
+        var foreign: [(path: String, folder: Bool)] = []
+        let manager = FileManager.default
+        func isHex(_ name: String, _ length: Int) -> Bool {
+            name.count == length && name.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
         }
-        return removed
+        let root = objectsDirectory
+        func isFolder(_ path: String) -> Bool {
+            var info = stat()
+            return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        }
+        for first in ((try? manager.contentsOfDirectory(atPath: root)) ?? []).sorted() {
+            let firstPath = "\(root)/\(first)"
+            guard isHex(first, 2), isFolder(firstPath), let seconds = try? manager.contentsOfDirectory(atPath: firstPath)
+            else {
+                foreign.append((firstPath, isFolder(firstPath)))
+                continue
+            }
+            for second in seconds.sorted() {
+                let secondPath = "\(firstPath)/\(second)"
+                guard isHex(second, 2), isFolder(secondPath),
+                    let names = try? manager.contentsOfDirectory(atPath: secondPath)
+                else {
+                    foreign.append((secondPath, isFolder(secondPath)))
+                    continue
+                }
+                for name in names.sorted() {
+                    let path = "\(secondPath)/\(name)"
+                    var info = stat()
+                    guard isHex(name, 64), name.hasPrefix(first + second), lstat(path, &info) == 0,
+                        (info.st_mode & S_IFMT) == S_IFREG
+                    else {
+                        foreign.append((path, false))
+                        continue
+                    }
+                    objects.append(
+                        ListedObject(sha256: name, size: Int64(info.st_size), writable: info.st_mode & 0o222 != 0))
+                }
+            }
+        }
+        return (objects, foreign)
     }
 
     private func openRegularFile(_ path: String) throws(FilesError) -> (descriptor: Int32, size: Int64) {

@@ -21,7 +21,7 @@ public final class Repository {
     public let path: String
     public let vocabulary: Vocabulary
     /// The catalogue, through its role protocols (SQLite here; another backend may stand in).
-    public let catalogue: any Catalogue & PendingObjectJournal
+    public let catalogue: any Catalogue & PendingObjectJournal & ConsistencyChecking
     /// The catalogue's snapshot reads, for the application layer and the server.
     public let queries: any CatalogueQueries
     public let store: ContentStore
@@ -34,14 +34,24 @@ public final class Repository {
 
     public static let catalogueFile = "catalogue.sqlite"
 
-    /// Opens an existing repository.
-    public init(path: String) throws {
+    /// Why a local vocabulary file could not be read, when the repository was opened with
+    /// `toleratingVocabularyErrors` (the built-in vocabularies stand in); nil otherwise.
+    public private(set) var vocabularyProblem: String?
+
+    /// Opens an existing repository. With `toleratingVocabularyErrors` (for `kho doctor`), a local
+    /// vocabulary file that does not parse is noted in `vocabularyProblem` instead of refused.
+    public init(path: String, toleratingVocabularyErrors: Bool = false) throws {
         let catalogueFile = "\(path)/\(Self.catalogueFile)"
         guard FileManager.default.fileExists(atPath: catalogueFile) else {
             throw RepositoryError.notARepository(path: path)
         }
         self.path = path
-        vocabulary = try Self.loadVocabulary(path)
+        do {
+            vocabulary = try Self.loadVocabulary(path)
+        } catch let error as VocabularyError where toleratingVocabularyErrors {
+            vocabularyProblem = error.description
+            vocabulary = try Vocabulary.builtIn()
+        }
         let sqlite = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)
         catalogue = sqlite
         queries = sqlite
@@ -80,7 +90,7 @@ public final class Repository {
     /// Takes the repository's write lock, waiting for another kho process that holds it, then
     /// undoes whatever an interrupted run left: temporary files, and objects stored for a product
     /// that was never registered.
-    public func lockForWriting() throws {
+    public func lockForWriting(recovering: Bool = true) throws {
         guard lockDescriptor < 0 else { return }
         if isReadOnly { throw RepositoryError.readOnly(path: path) }
         let lockPath = "\(path)/.lock"
@@ -93,7 +103,26 @@ public final class Repository {
             while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
         }
         lockDescriptor = descriptor
-        try recover()
+        // Who holds it, for `kho doctor` to name while it is held (the lock itself is the flock,
+        // released by the system when the process ends, however it ends).
+        let holder = "\(getpid()) \(CommandLine.arguments.dropFirst().prefix(2).joined(separator: " "))\n"
+        if ftruncate(descriptor, 0) == 0 { _ = holder.withCString { pwrite(descriptor, $0, strlen($0), 0) } }
+        if recovering { try recover() }
+    }
+
+    /// The process that holds the write lock now (its pid and command), or nil when no process
+    /// holds it. Only meaningful while this process does not hold it itself.
+    public func lockHolder() -> String? {
+        let descriptor = open("\(path)/.lock", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            flock(descriptor, LOCK_UN)
+            return nil
+        }
+        let text = (try? String(contentsOfFile: "\(path)/.lock", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return text?.isEmpty == false ? text : "?"
     }
 
     /// Runs `body` holding the write lock, then lets the lock go (unless the caller held it
@@ -113,13 +142,19 @@ public final class Repository {
         lockDescriptor = -1
     }
 
-    private func recover() throws {
-        store.sweepTemporaryFiles()
+    /// Undoes what an interrupted run left: its temporary files, and the objects it stored for
+    /// products it never registered (an object the catalogue knows is kept). Returns what it did.
+    @discardableResult
+    public func recover() throws -> (temporaryFiles: [String], removedObjects: [String], clearedMarks: [String]) {
+        let temporary = store.sweepTemporaryFiles()
         let pending = try catalogue.pendingObjects()
-        for object in pending where !object.referenced {
+        var removed: [String] = []
+        for object in pending where !object.referenced && store.contains(object.sha256) {
             store.remove(object.sha256)
+            removed.append(object.sha256)
         }
         try catalogue.clearPending(pending.map(\.sha256))
+        return (temporary, removed, pending.map(\.sha256))
     }
 
     static func loadVocabulary(_ path: String) throws -> Vocabulary {

@@ -191,40 +191,17 @@ public final class Verifier {
 
     /// Files under `objects/` that are not where a catalogued object would be.
     func unexpectedObjects(known: Set<String>) -> [VerifyProblem] {
-        let root = repository.store.objectsDirectory
-        var problems: [VerifyProblem] = []
-        let manager = FileManager.default
         let l = Localizer.current
-        func note(_ path: String, _ detail: String) {
-            problems.append(
-                VerifyProblem(
-                    kind: .unexpected, path: path, expectedSHA256: nil, foundSHA256: nil, products: [], detail: detail))
+        let listing = repository.store.listing()
+        func problem(_ path: String, _ detail: String) -> VerifyProblem {
+            VerifyProblem(kind: .unexpected, path: path, expectedSHA256: nil, foundSHA256: nil, products: [], detail: detail)
         }
-        func isHex(_ name: String, _ length: Int) -> Bool {
-            name.count == length && name.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+        let foreign = listing.foreign.map {
+            problem($0.path, l($0.folder ? "verify.unexpected.folder" : "verify.unexpected.name"))
         }
-        for first in ((try? manager.contentsOfDirectory(atPath: root)) ?? []).sorted() {
-            let firstPath = "\(root)/\(first)"
-            guard isHex(first, 2), let seconds = try? manager.contentsOfDirectory(atPath: firstPath) else {
-                note(firstPath, l("verify.unexpected.folder"))
-                continue
-            }
-            for second in seconds.sorted() {
-                let secondPath = "\(firstPath)/\(second)"
-                guard isHex(second, 2), let names = try? manager.contentsOfDirectory(atPath: secondPath) else {
-                    note(secondPath, l("verify.unexpected.folder"))
-                    continue
-                }
-                for name in names.sorted() {
-                    let path = "\(secondPath)/\(name)"
-                    if !isHex(name, 64) || !name.hasPrefix(first + second) {
-                        note(path, l("verify.unexpected.name"))
-                    } else if !known.contains(name) {
-                        note(path, l("verify.unexpected.unknown"))
-                    }
-                }
-            }
+        let unknown = listing.objects.filter { !known.contains($0.sha256) }.map {
+            problem(repository.store.path(for: $0.sha256), l("verify.unexpected.unknown"))
         }
-        return problems
+        return (foreign + unknown).sorted { $0.path < $1.path }
     }
 }

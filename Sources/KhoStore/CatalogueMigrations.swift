@@ -155,6 +155,9 @@ enum CatalogueMigrations {
             // same transactions that write those rows, so that a report is one scan of `product`.
             // Each platform code gets a bit, for good, when a product first uses it; whether a
             // platform is digital stays a vocabulary fact, applied as a mask when a report runs.
+            // (SQLite's | and << bind equally, left to right: the shifts need their parentheses. A
+            // catalogue upgraded by the unparenthesised first form has wrong masks that
+            // `kho doctor` finds and `--repair` derives again.)
             try db.execute(
                 sql: """
                     CREATE TABLE platform_bit (
@@ -168,8 +171,8 @@ enum CatalogueMigrations {
                     ALTER TABLE product ADD COLUMN platform_mask INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE product ADD COLUMN file_count INTEGER NOT NULL DEFAULT 0 CHECK (file_count >= 0);
                     UPDATE product SET
-                        role_mask = (SELECT coalesce(max(role = 'ethnic'), 0) | coalesce(max(role = 'foreign'), 0) << 1
-                            | coalesce(max(role = 'national'), 0) << 2 FROM product_language WHERE product_id = product.id),
+                        role_mask = (SELECT coalesce(max(role = 'ethnic'), 0) | (coalesce(max(role = 'foreign'), 0) << 1)
+                            | (coalesce(max(role = 'national'), 0) << 2) FROM product_language WHERE product_id = product.id),
                         platform_mask = coalesce((SELECT sum(1 << b.bit) FROM product_platform x
                             JOIN platform_bit b ON b.code = x.code WHERE x.product_id = product.id), 0),
                         file_count = (SELECT count(*) FROM product_file WHERE product_id = product.id);
@@ -294,6 +297,22 @@ enum CatalogueMigrations {
                         CREATE INDEX \(table)_code ON \(table)(code, product_id);
                         """)
             }
+        }
+        migrator.registerMigration("v12: repairs made by kho doctor") { db in
+            // What `kho doctor --repair` did to the repository: derived columns derived again,
+            // interrupted work cleared, unknown objects moved aside. Not product events: most
+            // repairs concern no product.
+            try db.execute(
+                sql: """
+                    CREATE TABLE repair (
+                        seq INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        agent TEXT NOT NULL,
+                        action TEXT NOT NULL CHECK (length(action) > 0),
+                        target TEXT NOT NULL,
+                        detail TEXT NOT NULL CHECK (json_valid(detail))
+                    ) STRICT;
+                    """)
         }
         return migrator
     }

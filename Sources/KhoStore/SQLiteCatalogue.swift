@@ -292,7 +292,7 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.sha256, EXISTS (SELECT 1 FROM product_file f WHERE f.sha256 = p.sha256) AS referenced
+                    SELECT p.sha256, EXISTS (SELECT 1 FROM object o WHERE o.sha256 = p.sha256) AS referenced
                     FROM pending_object p ORDER BY p.sha256
                     """
             ).map { (sha256: $0["sha256"], referenced: $0["referenced"]) }

@@ -144,7 +144,8 @@ public protocol PendingObjectJournal: Sendable {
     /// Notes that objects are about to enter the store.
     func markPending(_ sha256s: [String]) throws
 
-    /// Objects marked pending, with whether any product refers to them yet.
+    /// Objects marked pending, with whether the catalogue knows them (a product holds them, or
+    /// held them before a detach): only an object it does not know may be removed.
     func pendingObjects() throws -> [(sha256: String, referenced: Bool)]
 
     func clearPending(_ sha256s: [String]) throws
