@@ -156,10 +156,17 @@ public final class Doctor {
         let inStore = Dictionary(listing.objects.map { ($0.sha256, $0) }, uniquingKeysWith: { a, _ in a })
         let pending = Dictionary(
             try catalogue.pendingObjects().map { ($0.sha256, $0.referenced) }, uniquingKeysWith: { a, _ in a })
+        let quarantined = (try? FileManager.default.contentsOfDirectory(atPath: repository.path + "/quarantine")) ?? []
         for object in known {
             let path = store.path(for: object.sha256)
             guard let file = inStore[object.sha256] else {
-                add("objects", .problem, path, "object_missing", ["sha256": object.sha256])
+                if let moved = quarantined.first(where: { $0.hasPrefix(object.sha256) }) {
+                    add(
+                        "objects", .problem, path, "object_quarantined",
+                        ["sha256": object.sha256, "quarantined": "quarantine/\(moved)"])
+                } else {
+                    add("objects", .problem, path, "object_missing", ["sha256": object.sha256])
+                }
                 continue
             }
             if file.size != object.size {

@@ -179,7 +179,10 @@ public final class Verifier {
         var result = shared.withLock { $0 }
         if let failure = result.failure { throw failure }
         if selection.isEverything {
-            result.problems += unexpectedObjects(known: Set(objects.map(\.object.sha256)))
+            // An object marked pending belongs to a command under way, or to one that was
+            // interrupted and whose leftovers the next write removes: not unexpected.
+            let pending = try repository.catalogue.pendingObjects().map(\.sha256)
+            result.problems += unexpectedObjects(known: Set(objects.map(\.object.sha256) + pending))
         }
         let order: [VerifyProblem.Kind: Int] = [.corrupted: 0, .missing: 1, .unexpected: 2]
         result.problems.sort { (order[$0.kind]!, $0.path) < (order[$1.kind]!, $1.path) }

@@ -35,12 +35,18 @@ struct QR: ParsableCommand {
 
     /// Writes a file with plain POSIX calls: for many small files, Foundation's writer costs more than the work.
     static func writeDirectly(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CLIError(Output.l("file.cannot_write", ["path": path, "reason": String(cString: strerror(errno))])) }
-        defer { close(descriptor) }
+        // Written beside its name and renamed into place, so that a kill never leaves an empty or
+        // partial code under the name (no sync: a code is remade identically by running again).
+        let partial = path + ".part"
+        let failure = { CLIError(Output.l("file.cannot_write", ["path": path, "reason": String(cString: strerror(errno))])) }
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure() }
         let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == data.count else {
-            throw CLIError(Output.l("file.cannot_write", ["path": path, "reason": String(cString: strerror(errno))]))
+        close(descriptor)
+        guard written == data.count, rename(partial, path) == 0 else {
+            let error = failure()
+            unlink(partial)
+            throw error
         }
     }
 
