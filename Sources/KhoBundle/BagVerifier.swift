@@ -66,9 +66,7 @@ public enum BagVerifier {
                 toStage.insert(path)
                 needed += size
             }
-            var disk = statvfs()
-            if statvfs(staging.temporaryDirectory, &disk) == 0 {
-                let free = Int64(disk.f_bavail) * Int64(disk.f_frsize)
+            if let free = staging.freeBytes() {
                 if needed > free {
                     throw BundleError(
                         Localizer.current(

@@ -38,6 +38,14 @@ public struct ContentStore: Sendable {
         return "\(objectsDirectory)/\(String(hex[0..<2]))/\(String(hex[2..<4]))/\(sha256)"
     }
 
+    /// The bytes an unprivileged writer may still use on the file system that holds the store,
+    /// or nil when the system does not say.
+    public func freeBytes() -> Int64? {
+        var disk = statvfs()
+        guard statvfs(temporaryDirectory, &disk) == 0 else { return nil }
+        return Int64(disk.f_bavail) * Int64(disk.f_frsize)
+    }
+
     /// Whether `name` is a SHA-256 as objects are named: 64 lower-case hex digits.
     public static func isObjectName(_ name: String) -> Bool {
         name.utf8.count == 64 && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }

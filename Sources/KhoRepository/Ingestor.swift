@@ -55,6 +55,7 @@ public final class Ingestor {
         -> [IngestOutcome]
     {
         let store = repository.store
+        try checkSpace(plan)
         if policy == .error { try refuseDuplicates(plan) }
 
         // Files are copied ahead on the staging queue (copy, SHA-256, sync), at most `lookahead`
@@ -258,6 +259,25 @@ public final class Ingestor {
             event: NewEvent(type: .ingestion, at: at, agent: agent, detail: detail))
         progress?.finishedItem()
         return (updated, alreadyStored)
+    }
+
+    /// Refuses, before anything is copied, an ingest that cannot fit: its files need more than the
+    /// store's file system has free. A file the size of an object already stored may be that
+    /// object (a re-run, a duplicate) and is not copied again, so it is not counted; a run that
+    /// still runs out of space stops cleanly at the file that did not fit, keeping what it stored.
+    func checkSpace(_ plan: IngestPlan) throws {
+        guard let free = repository.store.freeBytes() else { return }
+        // The catalogue's growth: its rows, events, search text and WAL frames for each file.
+        let margin: Int64 = (1 << 20) + Int64(plan.items.count) * (16 << 10)
+        var needed = plan.totalBytes + margin
+        guard needed > free else { return }
+        let sizes = Set(try repository.catalogue.catalogueObjects().map(\.size))
+        needed = plan.items.reduce(margin) { total, item in
+            item.source == nil || sizes.contains(item.size) ? total : total + item.size
+        }
+        guard needed > free else { return }
+        throw RepositoryError.noSpace(
+            path: repository.path, needed: needed, free: free, files: plan.items.filter { $0.source != nil }.count)
     }
 
     // MARK: -

@@ -9,6 +9,8 @@ public enum RepositoryError: Error, CustomStringConvertible, Sendable, Localized
     /// Every problem found in the input, each already naming its file, row and field.
     case invalidInput(summary: String, problems: [String])
     case duplicate(path: String, existing: [ProductID])
+    /// The file system holding the repository has less free space than the command needs.
+    case noSpace(path: String, needed: Int64, free: Int64, files: Int)
 
     public var description: String { message(.english) }
 
@@ -19,6 +21,10 @@ public enum RepositoryError: Error, CustomStringConvertible, Sendable, Localized
         case .readOnly(let path): return l("repository.read_only", ["path": path])
         case .invalidInput(let summary, let problems):
             return ([summary] + problems.map { "  - \($0)" }).joined(separator: "\n")
+        case .noSpace(let path, let needed, let free, let files):
+            return l(
+                "repository.no_space",
+                ["path": path, "needed": l.bytes(needed), "free": l.bytes(free), "files": l.integer(files)])
         case .duplicate(let path, let existing):
             return l(
                 "repository.duplicate",

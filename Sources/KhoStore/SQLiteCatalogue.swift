@@ -88,8 +88,22 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
             writer = pool
             repositoryID = id
         } catch let error as DatabaseError {
-            throw StoreError.database(path: path, message: error.message ?? "\(error)")
+            throw Self.storeError(error, path: path)
         }
+    }
+
+    /// A database error as kho says it: a full disk named as one (SQLite reports it as SQLITE_FULL
+    /// or, when its shared-memory file cannot grow, as an I/O error), anything else as SQLite says.
+    static func storeError(_ error: DatabaseError, path: String) -> StoreError {
+        if error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR {
+            var disk = statvfs()
+            let folder = path.parentPath.isEmpty ? "." : path.parentPath
+            if statvfs(folder, &disk) == 0 {
+                let free = Int64(disk.f_bavail) * Int64(disk.f_frsize)
+                if free < 1 << 20 { return .diskFull(path: path, free: free) }
+            }
+        }
+        return .database(path: path, message: error.message ?? "\(error)")
     }
 
     // MARK: Writing
@@ -341,7 +355,7 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         if isReadOnly { throw StoreError.readOnly(path: path) }
         do { return try writer.write(body) } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_READONLY { throw StoreError.readOnly(path: path) }
-            throw StoreError.database(path: path, message: error.message ?? "\(error)")
+            throw Self.storeError(error, path: path)
         }
     }
 
@@ -388,7 +402,7 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try writer.read(body) } catch let error as DatabaseError {
-            throw StoreError.database(path: path, message: error.message ?? "\(error)")
+            throw Self.storeError(error, path: path)
         }
     }
 

@@ -9,6 +9,9 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, LocalizedMessa
     case readOnly(path: String)
     /// A catalogue of an older kho, opened read-only: it cannot be migrated.
     case needsUpgrade(path: String)
+    /// The file system holding the catalogue is full: SQLite can neither write it nor, in WAL
+    /// mode, open it (its shared-memory file must grow).
+    case diskFull(path: String, free: Int64)
 
     public var description: String { message(.english) }
 
@@ -19,6 +22,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, LocalizedMessa
         case .database(let path, let message): return l("store.database", ["path": path, "message": message])
         case .readOnly(let path): return l("repository.read_only", ["path": path])
         case .needsUpgrade(let path): return l("store.needs_upgrade", ["path": path])
+        case .diskFull(let path, let free): return l("store.disk_full", ["path": path, "free": l.bytes(free)])
         }
     }
 }

@@ -45,18 +45,8 @@ enum Output {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// `1.2 MB`, `340 KB`, `12 B` (decimal units).
-    static func bytes(_ count: Int64) -> String {
-        let units = ["B", "KB", "MB", "GB", "TB"]
-        var value = Double(count)
-        var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        // In the reader's language: 1,6 MB in Vietnamese, 1.6 MB in English.
-        return unit == 0 ? "\(count) B" : "\(l.decimal(value, digits: value < 10 ? 1 : 0)) \(units[unit])"
-    }
+    /// `1.2 MB`, `340 KB`, `12 B` (decimal units), in the reader's language.
+    static func bytes(_ count: Int64) -> String { l.bytes(count) }
 
     /// Pads each column of `rows` to its widest cell (by characters), two spaces apart.
     static func table(_ rows: [[String]]) -> [String] { Markup.columns(rows) }

@@ -80,6 +80,18 @@ public struct Localizer: Sendable {
     private var decimalSeparator: Character { language == .vi ? "," : "." }
 
     /// `1.234.567` (vi) or `1,234,567` (en).
+    /// `1.2 MB`, `340 KB`, `12 B` (decimal units): 1,6 MB in Vietnamese, 1.6 MB in English.
+    public func bytes(_ count: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : "\(decimal(value, digits: value < 10 ? 1 : 0)) \(units[unit])"
+    }
+
     public func integer(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var grouped = ""
