@@ -49,6 +49,9 @@ public struct ExportOutcome: Sendable {
     public var bags: [Bag]
     /// Products whose files alone exceed the bag size: each has a bag of its own.
     public var oversized: [ProductID]
+    /// The bag was already in place, written by an export that was interrupted before it was
+    /// recorded: it was checked and recorded now, and nothing new was written.
+    public var adopted = false
     public var files: Int { bags.reduce(0) { $0 + $1.files } }
     public var bytes: Int64 { bags.reduce(0) { $0 + $1.bytes } }
 }
@@ -120,6 +123,11 @@ extension Repository {
         let paths =
             groups.count == 1
             ? [request.out] : (1...groups.count).map { BundleExport.numbered(request.out, $0, of: groups.count) }
+        if paths.count == 1, FileManager.default.fileExists(atPath: paths[0]),
+            let adopted = try adoptUnrecorded(paths[0], history: history, context: context)
+        {
+            return adopted
+        }
         for path in paths where FileManager.default.fileExists(atPath: path) { throw ExportRefused.exists(path: path) }
         let oversized = limit.map { limit in
             groups.filter { $0.count == 1 && BundleExport.bytes($0) + Int64(records[$0[0].id]?.count ?? 0) > limit }
@@ -140,11 +148,13 @@ extension Repository {
         var bags: [ExportOutcome.Bag] = []
         for (index, group) in groups.enumerated() {
             let bag = groups.count == 1 ? identifier : "\(identifier)-\(index + 1)-of-\(groups.count)"
-            let tags = BagWriter.Tags(
+            var tags = BagWriter.Tags(
                 organization: request.organization ?? "kho repository \(catalogue.repositoryID)",
                 contactName: request.contactName, contactEmail: request.contactEmail,
                 repositoryID: catalogue.repositoryID, scope: request.scope, date: now, identifier: bag,
                 previous: start?.bundle, group: groups.count == 1 ? nil : (identifier, index + 1, groups.count))
+            tags.since = start?.date
+            tags.mark = mark
             let summary = try BagWriter.write(
                 records: group.map { ($0.id.rawValue, records[$0.id] ?? Data()) },
                 tombstones: index == 0 ? try tombstones.map { ($0.id.rawValue, try encoder.encode($0.record)) } : [],
@@ -170,6 +180,68 @@ extension Repository {
         return ExportOutcome(
             identifier: identifier, follows: start?.bundle, products: products.count, tombstones: tombstones.count,
             bags: bags, oversized: oversized)
+    }
+}
+
+extension Repository {
+    /// A bag at `path` that this repository wrote but never recorded, because its export was
+    /// killed between moving the bag into place and recording it: checked in full, then recorded
+    /// as it was made (its time, scope, start and change-log mark, from its own tags), with an
+    /// `information package creation` event for each of its products still here. Nil when the
+    /// bag is anything else (another repository's, recorded already, split, or not valid): the
+    /// caller then refuses to overwrite it.
+    func adoptUnrecorded(_ path: String, history: [BundleRecord], context: OperationContext) throws -> ExportOutcome? {
+        // A folder's tags are read first, so that a foreign bag is refused without reading it all.
+        if BagFormat.forOutput(path) == .directory {
+            guard let info = try? String(contentsOfFile: path + "/bag-info.txt", encoding: .utf8),
+                info.contains(catalogue.repositoryID)
+            else { return nil }
+        }
+        guard let check = try? BagVerifier.verify(path), check.isValid else { return nil }
+        let tags = check.tags
+        guard tags["Kho-Repository-Id"] == catalogue.repositoryID, let id = tags["External-Identifier"],
+            !history.contains(where: { $0.id == id }), tags["Bag-Group-Identifier"] == nil,
+            let created = tags["Kho-Created-At"].flatMap(Timestamp.date),
+            let markParts = tags["Kho-Change-Mark"]?.split(separator: "/").compactMap({ Int64($0) }), markParts.count == 2
+        else { return nil }
+        var ids: [ProductID] = []
+        var tombstones = 0
+        for line in check.recordsData.split(separator: 0x0A) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
+            if object["removed"] as? Bool == true {
+                tombstones += 1
+            } else if let text = object["id"] as? String, let productID = ProductID(parsing: text) {
+                ids.append(productID)
+            }
+        }
+        let present = Set(try catalogue.products(ids).map(\.id))
+        let events = ids.filter(present.contains).map { productID in
+            (
+                productID,
+                NewEvent(
+                    type: .informationPackageCreation, at: created, agent: context.agent,
+                    detail: ["bundle": id, "software": context.software, "recorded": "after an interrupted export"])
+            )
+        }
+        try withWriteLock {
+            try catalogue.recordExport(
+                BundleRecord(
+                    id: id, createdAt: created, since: tags["Kho-Since"].flatMap(Timestamp.date),
+                    previous: tags["Kho-Previous-Bundle"], scope: tags["Kho-Export-Scope"] ?? "all", products: ids.count,
+                    tombstones: tombstones, bags: 1, location: path,
+                    mark: ChangeMark(event: markParts[0], tombstone: markParts[1])),
+                events: events)
+        }
+        let octets = tags["Payload-Oxum"]?.split(separator: ".").compactMap { Int64($0) } ?? []
+        var outcome = ExportOutcome(
+            identifier: id, follows: tags["Kho-Previous-Bundle"], products: ids.count, tombstones: tombstones,
+            bags: [
+                .init(
+                    path: path, products: ids.count, files: Int(octets.count == 2 ? octets[1] : 0),
+                    bytes: octets.first ?? 0)
+            ], oversized: [])
+        outcome.adopted = true
+        return outcome
     }
 }
 

@@ -49,6 +49,11 @@ public enum BagWriter {
         public var previous: String?
         /// Bag-Group-Identifier and Bag-Count (`index of count`), for a split export.
         public var group: (identifier: String, index: Int, count: Int)?
+        /// Kho-Since and Kho-Change-Mark: where the export started and where the catalogue's change
+        /// log stood, so that a bag whose export was interrupted before it was recorded can be
+        /// recorded as it was made (`kho export` run again).
+        public var since: Date?
+        public var mark: ChangeMark?
 
         public init(
             organization: String, contactName: String?, contactEmail: String?, repositoryID: String, scope: String,
@@ -128,6 +133,9 @@ public enum BagWriter {
             ("Kho-Format-Version", "1"), ("Kho-Repository-Id", tags.repositoryID), ("Kho-Export-Scope", tags.scope),
         ]
         if let previous = tags.previous { info.append(("Kho-Previous-Bundle", previous)) }
+        info.append(("Kho-Created-At", Timestamp.string(tags.date)))
+        if let since = tags.since { info.append(("Kho-Since", Timestamp.string(since))) }
+        if let mark = tags.mark { info.append(("Kho-Change-Mark", "\(mark.event)/\(mark.tombstone)")) }
         info.append(("Kho-Product-Count", String(records.count)))
         if !tombstones.isEmpty { info.append(("Kho-Tombstone-Count", String(tombstones.count))) }
         let tagFiles: [(String, Data)] = [

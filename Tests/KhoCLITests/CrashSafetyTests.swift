@@ -99,3 +99,53 @@ struct CrashSafetyTests {
         #expect(ws.storedObjects().count == 1)
     }
 }
+
+@Suite("interrupted exports")
+struct InterruptedExportTests {
+    @Test("a bag in place whose export was killed before it was recorded is recorded by running the export again")
+    func adoptUnrecordedBag() throws {
+        let ws = try DoctorTests.corpus()
+        try ws.ok("export", "--out", "bundle")
+        let recorded = try #require(try ws.ok("bundle", "list", "--json").json() as? [[String: Any]])
+        let id = try #require(recorded.first?["id"] as? String)
+        // What a kill between the rename and the record leaves: the bag, and no record of it.
+        _ = try DoctorTests.sqlite(
+            ws,
+            "DELETE FROM bundle; DELETE FROM event WHERE type = 'information package creation'; UPDATE product SET shared = 0"
+        )
+        let again = try ws.ok("export", "--out", "bundle")
+        #expect(again.stdout.contains(id), "\(again.stdout)")
+        #expect(again.stdout.contains("interrupted"))
+        let history = try #require(try ws.ok("bundle", "list", "--json").json() as? [[String: Any]])
+        #expect(history.count == 1)
+        #expect(history.first?["id"] as? String == id)
+        #expect(history.first?["products"] as? Int == 6)
+        // Recorded as it was made: the next increment starts where it left off, so nothing changed.
+        let increment = try ws.ok("export", "--since", "LAST", "--out", "next")
+        #expect(!FileManager.default.fileExists(atPath: ws.root.appendingPathComponent("next").path), "\(increment.stdout)")
+        let report = try #require(try ws.ok("report", "coverage", "--format", "json").json() as? [String: Any])
+        let shared = ((report["totals"] as? [String: Any])?["coverage"] as? [String: Any])?["shared"] as? [String: Any]
+        #expect((shared?["ratio"] as? [String: Any])?["numerator"] as? Int == 6)
+        // Another repository's bag, or one recorded already, is still never overwritten.
+        #expect(try ws.kho("export", "--out", "bundle").status != 0)
+    }
+}
+
+@Suite("crash injection, short run")
+struct FaultInjectionTests {
+    @Test("scripts/fault-test: every writing operation killed at seeded random moments, two trials each, all recover")
+    func shortRun() throws {
+        let script = Workspace.samples.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/fault-test").path
+        let ws = try Workspace()
+        let log = ws.root.appendingPathComponent("fault-test.log").path
+        let status = try Workspace.shell(
+            "python3 '\(script)' --trials 2 --seed 7 --kho '\(Workspace.binary)' > '\(log)' 2>&1")
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(output)")
+        // One line per operation, each with its trials and no failure.
+        let lines = output.split(separator: "\n").filter { $0.contains(" trials,") }
+        #expect(lines.count == 14, "\(output)")
+        #expect(lines.allSatisfy { $0.contains("  0 failed") }, "\(output)")
+    }
+}

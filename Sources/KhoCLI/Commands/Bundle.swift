@@ -65,6 +65,10 @@ struct Export: ParsableCommand {
             }
             throw refused
         }
+        if outcome.adopted {
+            Output.line(Output.l("export.adopted", ["path": out, "id": outcome.identifier]))
+            return
+        }
         for id in outcome.oversized {
             Output.note(Output.l("export.oversized", ["id": id.rawValue]))
         }
