@@ -113,8 +113,15 @@ public struct ContentStore: Sendable {
         }
         let second = destination.parentPath
         let first = second.parentPath
-        for directory in [first, second] where mkdir(directory, 0o755) != 0 && errno != EEXIST {
-            throw .writeFailed(path: directory, errno: errno)
+        for directory in [first, second] {
+            if mkdir(directory, 0o755) == 0 {
+                // A new folder's own name must reach the disk too, or a power cut could lose the
+                // folder (and the objects synced inside it): sync the folder that holds it. Once
+                // per folder in a repository's life (256 + 65,536 of them at most).
+                Self.syncDirectory(directory.parentPath)
+            } else if errno != EEXIST {
+                throw .writeFailed(path: directory, errno: errno)
+            }
         }
         guard rename(staged.temporaryPath, destination) == 0 else {
             let code = errno
