@@ -36,14 +36,6 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         let readOnly = newRepositoryID == nil && !Self.isWritable(path)
         configuration.readonly = readOnly
         configuration.prepareDatabase { db in
-            // WAL with synchronous=FULL: every commit is synced to disk before it returns, so what
-            // a command has reported as done (an ingest, an import, an edit, a removal) survives a
-            // power cut, not only a crash of the process (NORMAL, the WAL default, may lose the
-            // last transactions to a power cut). Its cost is one fsync of the WAL per transaction:
-            // ingest commits a group of files at a time (scripts/bench-ingest measures it).
-            // KHO_SYNCHRONOUS=normal restores the old setting, for scripts/bench-ingest to price it.
-            let relaxed = ProcessInfo.processInfo.environment["KHO_SYNCHRONOUS"] == "normal"
-            if !readOnly { try db.execute(sql: "PRAGMA synchronous = \(relaxed ? "NORMAL" : "FULL")") }
             // Reads through a memory map of the database file: the pages a search walks are shared by
             // every connection and the operating system's cache instead of copied into each one with
             // a read call (24 % of a search's time under load, measured with perf).
@@ -64,6 +56,20 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         isReadOnly = readOnly
         do {
             let pool = try readOnly ? Self.openReadOnly(path, configuration) : DatabasePool(path: path, configuration: configuration)
+            if !readOnly {
+                // WAL with synchronous=FULL on the one connection that writes: every commit is
+                // synced to disk before it returns, so what a command has reported done (an ingest,
+                // an import, an edit, a removal) survives a power cut, not only a crash of the
+                // process; NORMAL, which GRDB sets when it turns WAL on, may lose the last
+                // transactions to a power cut (scripts/power-cut-test shows both). Set here, after
+                // the pool is open, because GRDB's WAL set-up runs after `prepareDatabase`. Its cost
+                // is one fsync of the WAL per transaction; ingest commits a group of files at a time.
+                // KHO_SYNCHRONOUS=normal keeps GRDB's setting, for the benchmarks to price it.
+                let relaxed = ProcessInfo.processInfo.environment["KHO_SYNCHRONOUS"] == "normal"
+                try pool.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = \(relaxed ? "NORMAL" : "FULL")")
+                }
+            }
             if readOnly {
                 // Nothing can be migrated here: a catalogue written by an older kho must be opened
                 // once with write access first.

@@ -149,3 +149,36 @@ struct FaultInjectionTests {
         #expect(lines.allSatisfy { $0.contains("  0 failed") }, "\(output)")
     }
 }
+
+@Suite("power cuts")
+struct PowerCutTests {
+    static var script: String {
+        Workspace.samples.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/power-cut-test").path
+    }
+
+    static func run(_ arguments: String) throws -> (status: Int32, output: String) {
+        let ws = try Workspace()
+        let log = ws.root.appendingPathComponent("power-cut.log").path
+        let status = try Workspace.shell(
+            "python3 '\(script)' \(arguments) --kho '\(Workspace.binary)' > '\(log)' 2>&1")
+        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    @Test("what a command reported done survives a power cut at any moment, and the repository opens consistent")
+    func acknowledgedWritesSurvive() throws {
+        let (status, output) = try Self.run("--cuts 3 --seed 11")
+        #expect(status == 0, "\(output)")
+        let lines = output.split(separator: "\n").filter { $0.contains(" cuts over ") }
+        #expect(lines.count == 6, "\(output)")
+        #expect(lines.allSatisfy { $0.contains(": 0 inconsistent, 0 with an acknowledged write lost") }, "\(output)")
+    }
+
+    @Test("the same test catches the loss when the catalogue commits as it used to (synchronous=NORMAL)")
+    func theTestHasTeeth() throws {
+        let (status, output) = try Self.run("--cuts 0 --synchronous normal --ops edit,remove")
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("reported edited, old title after the cut"), "\(output)")
+        #expect(output.contains("reported removed, still here"), "\(output)")
+    }
+}
