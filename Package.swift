@@ -8,7 +8,9 @@ let package = Package(
     name: "kho",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "kho", targets: ["kho"])
+        .executable(name: "kho", targets: ["kho"]),
+        // The readers the fuzzers drive (Fuzz/, scripts/fuzz).
+        .library(name: "KhoFuzzing", targets: ["KhoFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -137,6 +139,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "kho", dependencies: ["KhoCLI"], swiftSettings: strict),
+        // Entry points for the fuzzers: every reader of input someone else made (scripts/fuzz).
+        .target(
+            name: "KhoFuzzing",
+            dependencies: ["KhoCore", "KhoFormats", "KhoBundle", "KhoRepository", "KhoServer"],
+            swiftSettings: strict),
         .testTarget(name: "KhoCoreTests", dependencies: ["KhoCore"], swiftSettings: strict),
         .testTarget(name: "KhoFilesTests", dependencies: ["KhoFiles"], swiftSettings: strict),
         .testTarget(name: "KhoQRTests", dependencies: ["KhoQR"], swiftSettings: strict),

@@ -27,8 +27,18 @@ public struct Manifest: Sendable {
     }
 
     /// Reads and checks the manifest's shape; every problem found is reported at once.
+    /// The largest manifest kho reads (it is read whole, then checked whole before anything is
+    /// written), and the most products one manifest registers: split a bigger batch in several.
+    public static let maximumBytes: Int64 = 64 << 20
+    public static let maximumRows = 100_000
+
     public static func read(_ file: String) throws -> Manifest {
         let l = Localizer.current
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int64, size > maximumBytes {
+            throw RepositoryError.invalidInput(
+                summary: l("manifest.too_large", ["file": file, "size": l.bytes(size), "limit": l.bytes(maximumBytes)]),
+                problems: [])
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw RepositoryError.invalidInput(
                 summary: l("manifest.unreadable", ["file": file]), problems: [])
@@ -43,6 +53,13 @@ public struct Manifest: Sendable {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let isJSON = file.lowercased().hasSuffix(".json") || trimmed.hasPrefix("[") || trimmed.hasPrefix("{")
         let rows = try isJSON ? readJSON(text, file: file) : readCSV(text, file: file)
+        if rows.count > maximumRows {
+            throw RepositoryError.invalidInput(
+                summary: l(
+                    "manifest.too_many_rows",
+                    ["file": file, "count": l.integer(rows.count), "limit": l.integer(maximumRows)]),
+                problems: [])
+        }
         return Manifest(file: file, sha256: digest, rows: rows, unit: isJSON ? "entry" : "row")
     }
 

@@ -109,6 +109,33 @@ extension Vocabulary {
                         ).description))
             }
         }
+        // The longest values kho takes (in characters): generous for any real product, and a bound
+        // on what one record costs a search, a page, a bundle and a report.
+        for (field, value, limit) in [
+            ("title", input.title, MetadataLimits.title), ("description", input.description, MetadataLimits.description),
+            ("agency", input.agency, MetadataLimits.agency), ("rights", input.rights, MetadataLimits.rights),
+        ] {
+            if let value, value.count > limit {
+                problems.append(
+                    FieldProblem(
+                        field: field,
+                        message: l(
+                            "validate.too_long",
+                            ["field": fieldName(field), "length": l.integer(value.count), "limit": l.integer(limit)])))
+            }
+        }
+        let lists = [("languages", input.languages), ("platforms", input.platforms), ("topics", input.topics)]
+        for (field, values) in lists where values.count > MetadataLimits.listEntries {
+            problems.append(
+                FieldProblem(
+                    field: field,
+                    message: l(
+                        "validate.too_many",
+                        [
+                            "field": fieldName(field), "count": l.integer(values.count),
+                            "limit": l.integer(MetadataLimits.listEntries),
+                        ])))
+        }
         guard problems.isEmpty, let title, let kind else { return .failure(FieldProblems(problems)) }
         return .success(
             ProductMetadata(
@@ -118,4 +145,13 @@ extension Vocabulary {
                 contentLine: contentLine, agency: text(input.agency), province: province, produced: produced,
                 published: published, funding: funding, rights: text(input.rights), isPublic: isPublic))
     }
+}
+
+/// The longest metadata values kho takes, in characters, and the most entries in a list.
+public enum MetadataLimits {
+    public static let title = 1_000
+    public static let description = 20_000
+    public static let agency = 500
+    public static let rights = 2_000
+    public static let listEntries = 64
 }
