@@ -152,6 +152,7 @@ let package = Package(
             name: "KhoStoreTests", dependencies: ["KhoStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "kho"], swiftSettings: strict),
+        .testTarget(name: "KhoFuzzingTests", dependencies: ["KhoFuzzing"], swiftSettings: strict),
         // Repositories built through the library, for the application-layer and server tests.
         .target(
             name: "KhoTestFixtures", dependencies: ["KhoCore", "KhoRepository"], path: "Tests/KhoTestFixtures",
