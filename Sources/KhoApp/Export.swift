@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import KhoBundle
 import KhoCore
 import KhoRepository
@@ -63,6 +67,8 @@ public enum ExportRefused: Error, Sendable, Equatable, CustomStringConvertible, 
     /// Nothing in the scope changed since the increment's start; not an error for a scheduled job.
     case nothingChanged(since: String)
     case exists(path: String)
+    /// The file system that would hold the bundle has less room than it needs.
+    case noSpace(path: String, needed: Int64, free: Int64)
     case noPreviousExport
     case unknownStart(String)
 
@@ -73,6 +79,8 @@ public enum ExportRefused: Error, Sendable, Equatable, CustomStringConvertible, 
         case .nothingInScope: return l("export.nothing_in_scope")
         case .nothingChanged(let since): return l("export.nothing_changed", ["since": since])
         case .exists(let path): return l("export.exists", ["path": path])
+        case .noSpace(let path, let needed, let free):
+            return l("export.no_space", ["path": path, "needed": l.bytes(needed), "free": l.bytes(free)])
         case .noPreviousExport: return l("export.no_previous")
         case .unknownStart(let value): return l("export.unknown_start", ["value": value])
         }
@@ -129,6 +137,16 @@ extension Repository {
             return adopted
         }
         for path in paths where FileManager.default.fileExists(atPath: path) { throw ExportRefused.exists(path: path) }
+        // Room for the whole bundle where it goes: its files, its records and its tag files.
+        let needed = groups.reduce(Int64(1 << 20)) { total, group in
+            total + BundleExport.bytes(group) + group.reduce(0) { $0 + Int64(records[$1.id]?.count ?? 0) } * 2
+        }
+        let folder = request.out.parentPath.isEmpty ? "." : request.out.parentPath
+        var disk = statvfs()
+        if statvfs(folder, &disk) == 0 {
+            let free = Int64(disk.f_bavail) * Int64(disk.f_frsize)
+            if needed > free { throw ExportRefused.noSpace(path: request.out, needed: needed, free: free) }
+        }
         let oversized = limit.map { limit in
             groups.filter { $0.count == 1 && BundleExport.bytes($0) + Int64(records[$0[0].id]?.count ?? 0) > limit }
                 .map { $0[0].id }

@@ -165,10 +165,14 @@ public struct ContentStore: Sendable {
     /// Removes temporary files left by an interrupted run. Call only while holding the repository lock.
     @discardableResult
     public func sweepTemporaryFiles() -> [String] {
-        temporaryFiles().filter { unlink("\(temporaryDirectory)/\($0)") == 0 }
+        temporaryFiles().filter { name in
+            let path = "\(temporaryDirectory)/\(name)"
+            return unlink(path) == 0 || (try? FileManager.default.removeItem(atPath: path)) != nil
+        }
     }
 
-    /// The names of the temporary files in the store's temporary folder.
+    /// The names of the temporary files (and folders, such as an e-book being stamped) in the
+    /// store's temporary folder: each ends in `.part`.
     public func temporaryFiles() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: temporaryDirectory)) ?? []).filter { $0.hasSuffix(".part") }
             .sorted()

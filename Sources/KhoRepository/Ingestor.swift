@@ -234,6 +234,9 @@ public final class Ingestor {
         if size == 0 && !allowEmpty && stat(source, &info) == 0 {
             throw RepositoryError.invalidInput(summary: Self.emptyFileProblem(source), problems: [])
         }
+        if let free = repository.store.freeBytes(), size + (1 << 20) > free {
+            throw RepositoryError.noSpace(path: repository.path, needed: size + (1 << 20), free: free, files: 1)
+        }
         progress?.begin(files: 1, bytes: size)
         defer { progress?.end() }
         let staged = try repository.store.stage(source) { progress?.advance(bytes: $0) }

@@ -58,19 +58,25 @@ struct Ebook: ParsableCommand {
             let base = try QR.baseURL(baseURL, repository: repo)
             let link = PublicLink.link(base: base, id: productID)
             let png = try QRRenderer.png(try QRCode(text: link, correction: ecc), modulePixels: 8, margin: 4)
-            let temporary = "\(repo.store.temporaryDirectory)/stamp-\(UUID().uuidString).epub"
-            defer { try? FileManager.default.removeItem(atPath: temporary) }
+            // Held from the start, so that the stamped copy, made in a `.part` folder of the store's
+            // temporary folder, is swept by the next writer's recovery if this process is killed.
+            try repo.lockForWriting()
+            // The copy is made once, then copied into the store: room for twice the book.
+            let needed = 2 * epub.object.size + (1 << 20)
+            if let free = repo.store.freeBytes(), needed > free {
+                throw RepositoryError.noSpace(path: repo.path, needed: needed, free: free, files: 1)
+            }
+            let folder = "\(repo.store.temporaryDirectory)/stamp-\(UUID().uuidString).part"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let stampedName = (epub.originalName.removingPathExtension) + "-qr.epub"
+            let stampedPath = "\(folder)/\(stampedName)"
             try EPUBStamper.stamp(
-                input: repo.store.path(for: epub.object.sha256), output: temporary, qrPNG: png,
+                input: repo.store.path(for: epub.object.sha256), output: stampedPath, qrPNG: png,
                 title: product.metadata.title,
                 link: link, Output.l)
             let ingestor = try Ingestor(
                 repository: repo, agent: Environment.agent, software: Environment.software, now: Environment.now)
-            let stampedName = (epub.originalName.removingPathExtension) + "-qr.epub"
-            let stampedPath = "\(repo.store.temporaryDirectory)/\(stampedName)"
-            try? FileManager.default.removeItem(atPath: stampedPath)
-            try FileManager.default.moveItem(atPath: temporary, toPath: stampedPath)
-            defer { try? FileManager.default.removeItem(atPath: stampedPath) }
             var sha256: String
             do {
                 let (updated, _) = try ingestor.attach(stampedPath, to: productID, role: .derivative)
