@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "KhoBundle",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoRepository", "CKhoZlib", "CKhoPlatform",
+                "KhoCore", "KhoFiles", "KhoRepository", "KhoFormats", "CKhoZlib", "CKhoPlatform",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

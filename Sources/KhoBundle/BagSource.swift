@@ -2,9 +2,9 @@ import Crypto
 import Dispatch
 import Foundation
 import KhoCore
+import KhoFormats
 import KhoFiles
 import Synchronization
-import ZIPFoundation
 
 #if canImport(Glibc)
     import Glibc
@@ -322,34 +322,31 @@ final class ZipSource: BagSource, @unchecked Sendable {
     /// Bag path for each central-directory position that holds a file of the bag.
     let positions: [Int: String]
 
+    /// Listed and read with kho's own ZIP reader (KhoFormats.ZipIndex): every entry's data is
+    /// checked to lie inside the archive before anything is read, and an entry that ends early or
+    /// inflates past its declared size is an error, never a wait for bytes that are not there.
     init(_ path: String, limits: BundleLimits) {
         location = path
-        guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read, pathEncoding: nil) else {
+        let archive: ZipIndex
+        do { archive = try ZipIndex(path: path) } catch {
             files = [:]
             positions = [:]
-            problems = ["\(path): not a readable ZIP archive (damaged, or not a ZIP)"]
+            problems = ["\(path): not a readable ZIP archive (\(error))"]
             return
         }
-        var listed: [ArchiveEntry] = []
-        guard archive.makeIterator().next() != nil else {
+        guard !archive.entries.isEmpty else {
             files = [:]
             positions = [:]
             problems = ["\(path): not a readable ZIP archive (no entries: its central directory is missing or damaged)"]
             return
         }
-        for (position, entry) in archive.enumerated() {
-            let name = entry.path(using: .utf8)
-            let kind: ArchiveEntry.Kind =
-                switch entry.type {
-                case .file: .file
-                case .directory: .directory
-                case .symlink: .symlink
-                }
+        var listed: [ArchiveEntry] = []
+        for (position, entry) in archive.entries.enumerated() {
+            let kind: ArchiveEntry.Kind = entry.isSymlink ? .symlink : entry.isDirectory ? .directory : .file
             listed.append(
                 ArchiveEntry(
-                    name: name.isEmpty ? nil : name, printable: name.isEmpty ? entry.path(using: .isoLatin1) : name,
-                    kind: kind, size: Int64(clamping: entry.uncompressedSize),
-                    storedSize: Int64(clamping: entry.compressedSize), offset: Int64(position)))
+                    name: entry.nameIsUTF8 && !entry.name.isEmpty ? entry.name : nil, printable: entry.name,
+                    kind: kind, size: entry.uncompressedSize, storedSize: entry.compressedSize, offset: Int64(position)))
         }
         let (entries, problems) = EntryRules.check(listed, limits: limits, location: path)
         files = entries.mapValues(\.size)
@@ -358,16 +355,13 @@ final class ZipSource: BagSource, @unchecked Sendable {
     }
 
     func read(_ consumer: @escaping @Sendable (String) -> FileConsumer) {
-        guard let archive = try? Archive(url: URL(fileURLWithPath: location), accessMode: .read, pathEncoding: nil)
-        else { return }
-        for (position, entry) in archive.enumerated() {
+        guard let archive = try? ZipIndex(path: location) else { return }
+        for (position, entry) in archive.entries.enumerated() {
             guard let path = positions[position] else { continue }
             let sink = consumer(path)
             do {
                 // ZIP's CRC-32 is left unchecked: the manifests' SHA-256 and SHA-512 check every byte.
-                _ = try archive.extract(entry, bufferSize: ContentStore.chunkSize, skipCRC32: true) { data in
-                    try data.withUnsafeBytes { try sink.consume($0) }
-                }
+                try archive.read(entry, chunkSize: ContentStore.chunkSize) { try sink.consume($0) }
             } catch let error as BundleError {
                 sink.fail(error.summary)
             } catch {

@@ -1,6 +1,5 @@
 import Foundation
 import KhoCore
-import ZIPFoundation
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -32,14 +31,14 @@ public final class EPUBBook {
     public let toc: [TOCEntry]
     /// Media types of the manifest's items, by entry path.
     public let mediaTypes: [String: String]
-    private let archive: Archive
+    private let archive: ZipIndex
 
     /// The most kho reads of one entry into memory (a chapter, an image, a stylesheet).
     public static let entryLimit = 64 << 20
 
     /// Opens the EPUB at `path`, or says why it cannot be read online.
     public init(path: String) throws(EPUBBookError) {
-        guard let archive = try? Archive(url: URL(fileURLWithPath: path), accessMode: .read) else {
+        guard let archive = try? ZipIndex(path: path) else {
             throw .unreadable("not a readable ZIP container")
         }
         self.archive = archive
@@ -86,7 +85,7 @@ public final class EPUBBook {
 
     /// The bytes of one entry, or nil when there is none (or it is larger than `entryLimit`).
     public func data(at path: String) -> Data? {
-        guard let entry = archive[path], entry.type == .file else { return nil }
+        guard let entry = archive[path], !entry.isDirectory, !entry.isSymlink else { return nil }
         return EPUBParser.data(entry, in: archive, limit: Self.entryLimit)
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import KhoCore
-import ZIPFoundation
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -23,9 +22,9 @@ enum EPUBParser {
             result.notes.append("no ZIP end-of-central-directory record: truncated or damaged")
             return result
         }
-        let archive: Archive
-        do { archive = try Archive(url: URL(fileURLWithPath: file.path), accessMode: .read) } catch {
-            result.notes.append("not a readable ZIP container")
+        let archive: ZipIndex
+        do { archive = try ZipIndex(path: file.path) } catch {
+            result.notes.append("not a readable ZIP container: \(error)")
             return result
         }
         if let mimetype = archive["mimetype"], let text = read(mimetype, in: archive),
@@ -69,21 +68,13 @@ enum EPUBParser {
         return algorithms.isEmpty || !algorithms.allSatisfy(obfuscation.contains)
     }
 
-    static func read(_ entry: Entry, in archive: Archive) -> String? {
+    static func read(_ entry: ZipIndex.Entry, in archive: ZipIndex) -> String? {
         data(entry, in: archive, limit: entryLimit).flatMap { String(data: $0, encoding: .utf8) }
     }
 
     /// An entry's bytes, or nil when it is larger than `limit` (declared or found) or damaged.
-    static func data(_ entry: Entry, in archive: Archive, limit: Int) -> Data? {
-        guard entry.uncompressedSize <= UInt64(limit) else { return nil }
-        var data = Data()
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                data.append(chunk)
-                if data.count > limit { throw CocoaError(.fileReadTooLarge) }
-            }
-        } catch { return nil }
-        return data
+    static func data(_ entry: ZipIndex.Entry, in archive: ZipIndex, limit: Int) -> Data? {
+        archive.data(entry, limit: limit)
     }
 }
 

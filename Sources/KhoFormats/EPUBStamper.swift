@@ -34,13 +34,13 @@ public enum EPUBStamper {
     public static func stamp(
         input: String, output: String, qrPNG: Data, title: String, link: String, _ l: Localizer = .vietnamese
     ) throws(EPUBStampError) {
-        let archive: Archive
-        do { archive = try Archive(url: URL(fileURLWithPath: input), accessMode: .read) } catch { throw .notZip(input) }
+        // Read with kho's own ZIP reader (bounded; a damaged entry is an error, not a hang), written
+        // with ZIPFoundation.
+        let archive: ZipIndex
+        do { archive = try ZipIndex(path: input) } catch { throw .notZip(input) }
         func read(_ path: String) -> Data? {
-            guard let entry = archive[path], entry.uncompressedSize <= 16 << 20 else { return nil }
-            var data = Data()
-            do { _ = try archive.extract(entry) { data.append($0) } } catch { return nil }
-            return data
+            guard let entry = archive[path] else { return nil }
+            return archive.data(entry, limit: 16 << 20)
         }
         if let encryption = read("META-INF/encryption.xml"),
             EPUBParser.contentIsEncrypted(encryptionXML: String(decoding: encryption, as: UTF8.self))
@@ -164,11 +164,11 @@ public enum EPUBStamper {
                 ) { position, size in data.subdata(in: Int(position)..<Int(position) + size) }
             }
             try add("mimetype", Data("application/epub+zip".utf8), compressed: false)
-            for entry in archive where entry.type == .file && entry.path != "mimetype" {
-                guard let data = replaced[entry.path] ?? read(entry.path) else {
-                    throw EPUBStampError.unreadable(entry.path)
+            for entry in archive.entries where !entry.isDirectory && !entry.isSymlink && entry.name != "mimetype" {
+                guard let data = replaced[entry.name] ?? read(entry.name) else {
+                    throw EPUBStampError.unreadable(entry.name)
                 }
-                try add(entry.path, data, compressed: true)
+                try add(entry.name, data, compressed: true)
             }
             try add(inPackage(pageName), Data(page.utf8), compressed: true)
             try add(inPackage(imageName), qrPNG, compressed: false)
