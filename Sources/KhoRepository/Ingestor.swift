@@ -90,9 +90,15 @@ public final class Ingestor {
             let item = plan.items[index]
             do {
                 guard item.source != nil else {
-                    outcomes.append(try registerWithoutFile(item))
-                    progress?.finishedItem()
-                    index += 1
+                    // Rows with no file (printed books, banners) are registered in groups, one
+                    // transaction (one sync) for up to 500 of them.
+                    var rows: [IngestItem] = []
+                    while index < plan.items.count, plan.items[index].source == nil, rows.count < 500 {
+                        rows.append(plan.items[index])
+                        index += 1
+                    }
+                    outcomes += try registerWithoutFiles(rows)
+                    for _ in rows { progress?.finishedItem() }
                     continue
                 }
                 // A group: this file, and the files after it whose copies are already finished.
@@ -303,18 +309,35 @@ public final class Ingestor {
         ]
     }
 
-    private func registerWithoutFile(_ item: IngestItem) throws -> IngestOutcome {
-        if let key = item.rowKey, let existing = try repository.catalogue.product(ingestKey: key) {
-            return .alreadyIngested(origin: item.origin, existing)
+    /// Registers rows with no digital file in one transaction; rows an earlier run registered
+    /// (by their manifest key) are reported as already there.
+    private func registerWithoutFiles(_ items: [IngestItem]) throws -> [IngestOutcome] {
+        let known = try repository.catalogue.products(ingestKeys: items.compactMap(\.rowKey))
+        var outcomes: [IngestOutcome?] = []
+        var fresh: [(index: Int, product: NewProduct)] = []
+        for item in items {
+            if let key = item.rowKey, let existing = known[key] {
+                outcomes.append(.alreadyIngested(origin: item.origin, existing))
+                continue
+            }
+            let at = now()
+            fresh.append(
+                (
+                    outcomes.count,
+                    NewProduct(
+                        id: ProductID.generate(at: at, using: &random), metadata: item.metadata, files: [],
+                        ingestKey: item.rowKey,
+                        event: NewEvent(
+                            type: .accession, at: at, agent: agent,
+                            detail: ["source": item.origin, "software": software]))
+                ))
+            outcomes.append(nil)
         }
-        let at = now()
-        let product = try repository.catalogue.register(
-            NewProduct(
-                id: ProductID.generate(at: at, using: &random), metadata: item.metadata, files: [],
-                ingestKey: item.rowKey,
-                event: NewEvent(
-                    type: .accession, at: at, agent: agent, detail: ["source": item.origin, "software": software])))
-        return .registered(product, origin: item.origin)
+        let registered = try repository.catalogue.register(fresh.map(\.product))
+        for ((index, _), product) in zip(fresh, registered) {
+            outcomes[index] = .registered(product, origin: items[index].origin)
+        }
+        return outcomes.map { $0! }
     }
 
     /// `--on-duplicate error`: hashes every file first, and refuses the whole ingest if any is
