@@ -20,8 +20,11 @@ public struct BundleLimits: Sendable {
     public var ratioFloor: Int64 = 1 << 20
     /// The largest tag file (bag-info.txt, manifests: about 200 bytes a file) read into memory.
     public var maxTagFileSize: Int64 = 1 << 30
-    /// The largest data/records.jsonl (about 2 KB a product) read into memory.
-    public var maxRecordsSize: Int64 = 16 << 30
+    /// The largest data/records.jsonl (about 1 KB a product) read into memory: an import holds about
+    /// three times it (328 MiB for 100,000 products' 93 MiB, measured by scripts/bench-limits), so
+    /// 1 GiB (about a million products in one bag) keeps an import within a few GiB. A bigger
+    /// export is split with `kho export --max-bag-size`.
+    public var maxRecordsSize: Int64 = 1 << 30
 
     public static let defaultMaxExpandedSize: Int64 = 2 << 40
 

@@ -25,7 +25,9 @@ extension SQLiteCatalogue: ConsistencyChecking {
         }
     }
 
-    /// The derived columns as the rows say they should be, one row per product.
+    /// The derived columns as the rows say they should be, one row per product. (`+e.type` keeps
+    /// SQLite on the product's own events: through the type index it read every export's events
+    /// for each product, 331 s instead of 2 s on 100,000 exported products.)
     static let derivedSQL = """
         SELECT p.id, p.seq, p.province, p.published,
             p.role_mask, (SELECT coalesce(max(role = 'ethnic'), 0) | (coalesce(max(role = 'foreign'), 0) << 1)
@@ -37,7 +39,7 @@ extension SQLiteCatalogue: ConsistencyChecking {
                 WHERE f.product_id = p.id AND o.size > 0) AS content_expected,
             p.province_current, p.published_first,
             p.shared, EXISTS (SELECT 1 FROM event e WHERE e.product_id = p.id
-                AND e.type = 'information package creation') AS shared_expected,
+                AND +e.type = 'information package creation') AS shared_expected,
             p.title, p.description, p.agency,
             s.title AS fts_title, s.description AS fts_description, s.agency AS fts_agency, s.rowid AS fts_rowid
         FROM product p LEFT JOIN product_fts s ON s.rowid = p.seq
