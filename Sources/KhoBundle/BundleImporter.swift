@@ -275,20 +275,11 @@ struct RecordInput: Decodable {
         for language in languages { check { _ = try vocabulary.language(language.code, field: "languages") } }
         if let content_line { check { _ = try vocabulary.contentLine(content_line, field: "content_line") } }
         if let funding { check { _ = try vocabulary.fundingSource(funding, field: "funding") } }
-        // The same bounds as a record typed here (MetadataLimits), so no bundle brings in more.
-        let l = Localizer.current
-        for (field, value, limit) in [
-            ("title", title, MetadataLimits.title), ("description", description ?? "", MetadataLimits.description),
-            ("agency", agency ?? "", MetadataLimits.agency), ("rights", rights ?? "", MetadataLimits.rights),
-        ] where value.count > limit {
-            problems.append(
-                l("validate.too_long", ["field": field, "length": l.integer(value.count), "limit": l.integer(limit)]))
-        }
-        for (field, count) in [("languages", languages.count), ("platforms", platforms.count), ("topics", topics.count)]
-        where count > MetadataLimits.listEntries {
-            problems.append(
-                l("validate.too_many", ["field": field, "count": l.integer(count), "limit": l.integer(MetadataLimits.listEntries)]))
-        }
+        // The same bounds as a record typed here, so no bundle brings in more.
+        problems += MetadataLimits.problems(
+            texts: [("title", title), ("description", description), ("agency", agency), ("rights", rights)],
+            lists: [("languages", languages.count), ("platforms", platforms.count), ("topics", topics.count)]
+        ).map(\.message)
         let provinceRef = province.flatMap { ProvinceRef(qualified: $0.registered) }
         if let province, provinceRef.flatMap(vocabulary.unit) == nil {
             problems.append(Localizer.current("import.unknown_unit", ["unit": province.registered]))

@@ -88,7 +88,13 @@ public final class Doctor {
     /// Checks, and with `repair` makes the safe repairs (holding the write lock) and checks again.
     public func run(repair: Bool) throws -> DoctorReport {
         guard repair else {
-            var report = try check(lockHolder: repository.lockHolder())
+            let before = repository.lockHolder()
+            var report = try check(lockHolder: before)
+            // A command that started writing while this check ran may have left work in progress
+            // that looked like leftovers or unknown objects: judge again, as work in progress.
+            if before == nil, let holder = repository.lockHolder() {
+                report = try check(lockHolder: holder)
+            }
             report.lockHolder = repository.lockHolder()
             return report
         }
@@ -187,6 +193,12 @@ public final class Doctor {
                 continue
             }
             if busy { continue }  // it may be the running command's, between its steps
+            // Registered since the catalogue was read (by a command that started meanwhile)?
+            if try catalogue.pendingObjects().contains(where: { $0.sha256 == file.sha256 })
+                || !(try catalogue.products(holding: file.sha256)).isEmpty || !store.contains(file.sha256)
+            {
+                continue
+            }
             let intact = (try? store.hash(path).sha256) == file.sha256
             add(
                 "store", .problem, path, intact ? "unknown_object" : "unknown_damaged",

@@ -202,9 +202,17 @@ public final class Verifier {
         let foreign = listing.foreign.map {
             problem($0.path, l($0.folder ? "verify.unexpected.folder" : "verify.unexpected.name"))
         }
-        let unknown = listing.objects.filter { !known.contains($0.sha256) }.map {
-            problem(repository.store.path(for: $0.sha256), l("verify.unexpected.unknown"))
+        var candidates = listing.objects.filter { !known.contains($0.sha256) }.map(\.sha256)
+        // A command writing beside this check may have stored and registered an object after the
+        // catalogue was read: look again, and keep only what the catalogue still does not know (as
+        // an object or as pending) and what is still there.
+        if !candidates.isEmpty {
+            let now = Set(
+                ((try? repository.catalogue.catalogueObjects()) ?? []).map(\.sha256)
+                    + ((try? repository.catalogue.pendingObjects()) ?? []).map(\.sha256))
+            candidates = candidates.filter { !now.contains($0) && repository.store.contains($0) }
         }
+        let unknown = candidates.map { problem(repository.store.path(for: $0), l("verify.unexpected.unknown")) }
         return (foreign + unknown).sorted { $0.path < $1.path }
     }
 }

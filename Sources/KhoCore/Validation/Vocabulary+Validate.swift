@@ -109,33 +109,15 @@ extension Vocabulary {
                         ).description))
             }
         }
-        // The longest values kho takes (in characters): generous for any real product, and a bound
-        // on what one record costs a search, a page, a bundle and a report.
-        for (field, value, limit) in [
-            ("title", input.title, MetadataLimits.title), ("description", input.description, MetadataLimits.description),
-            ("agency", input.agency, MetadataLimits.agency), ("rights", input.rights, MetadataLimits.rights),
-        ] {
-            if let value, value.count > limit {
-                problems.append(
-                    FieldProblem(
-                        field: field,
-                        message: l(
-                            "validate.too_long",
-                            ["field": fieldName(field), "length": l.integer(value.count), "limit": l.integer(limit)])))
-            }
-        }
-        let lists = [("languages", input.languages), ("platforms", input.platforms), ("topics", input.topics)]
-        for (field, values) in lists where values.count > MetadataLimits.listEntries {
-            problems.append(
-                FieldProblem(
-                    field: field,
-                    message: l(
-                        "validate.too_many",
-                        [
-                            "field": fieldName(field), "count": l.integer(values.count),
-                            "limit": l.integer(MetadataLimits.listEntries),
-                        ])))
-        }
+        problems += MetadataLimits.problems(
+            texts: [
+                ("title", input.title), ("description", input.description), ("agency", input.agency),
+                ("rights", input.rights),
+            ],
+            lists: [
+                ("languages", input.languages.count), ("platforms", input.platforms.count),
+                ("topics", input.topics.count),
+            ], fieldName: fieldName)
         guard problems.isEmpty, let title, let kind else { return .failure(FieldProblems(problems)) }
         return .success(
             ProductMetadata(
@@ -147,11 +129,42 @@ extension Vocabulary {
     }
 }
 
-/// The longest metadata values kho takes, in characters, and the most entries in a list.
+/// The longest metadata values kho takes, in characters, and the most entries in a list: generous
+/// for any real product, and a bound on what one record costs a search, a page, a bundle and a
+/// report. Checked at registration, edit and import alike.
 public enum MetadataLimits {
     public static let title = 1_000
     public static let description = 20_000
     public static let agency = 500
     public static let rights = 2_000
     public static let listEntries = 64
+
+    static let textLimits = ["title": title, "description": description, "agency": agency, "rights": rights]
+
+    /// Each text past its limit and each list past `listEntries`, named as `fieldName` names them.
+    public static func problems(
+        texts: [(field: String, value: String?)], lists: [(field: String, count: Int)],
+        fieldName: (String) -> String = { $0 }
+    ) -> [FieldProblem] {
+        let l = Localizer.current
+        var problems: [FieldProblem] = []
+        for (field, value) in texts {
+            guard let value, let limit = textLimits[field], value.count > limit else { continue }
+            problems.append(
+                FieldProblem(
+                    field: field,
+                    message: l(
+                        "validate.too_long",
+                        ["field": fieldName(field), "length": l.integer(value.count), "limit": l.integer(limit)])))
+        }
+        for (field, count) in lists where count > listEntries {
+            problems.append(
+                FieldProblem(
+                    field: field,
+                    message: l(
+                        "validate.too_many",
+                        ["field": fieldName(field), "count": l.integer(count), "limit": l.integer(listEntries)])))
+        }
+        return problems
+    }
 }
