@@ -143,6 +143,9 @@ public struct ContentStore: Sendable {
         }
     }
 
+    /// Makes a rename into or out of `folder` durable (a quarantine move, say).
+    public func syncFolder(_ folder: String) { Self.syncDirectory(folder) }
+
     /// Syncs a file staged with `sync: false` to disk.
     public func sync(_ staged: StagedFile) throws(FilesError) {
         let descriptor = open(staged.temporaryPath, O_RDONLY | O_CLOEXEC)

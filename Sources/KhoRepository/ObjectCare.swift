@@ -71,6 +71,9 @@ public final class ObjectCare {
         guard rename(path, destination) == 0 else {
             throw FilesError.writeFailed(path: destination, errno: errno)
         }
+        // Durable before the event says it moved: both folders' entries.
+        store.syncFolder(quarantineDirectory)
+        store.syncFolder(path.parentPath)
         try repository.catalogue.recordObjectEvent(
             sha256,
             event: NewEvent(

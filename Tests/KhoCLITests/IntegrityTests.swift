@@ -183,3 +183,65 @@ struct IntegrityTests {
         #expect(bad.status != 0 && bad.stderr.contains("neither a built-in profile"))
     }
 }
+
+@Suite("conformance: the programme's MOOC lesson rule")
+struct MOOCConformanceTests {
+    /// The MP4 fixture told that it runs `seconds`, and padded with a `free` box so that its
+    /// average bitrate stays above the video floor at that length.
+    static func lesson(_ ws: Workspace, _ name: String, seconds: UInt32) throws -> String {
+        var data = try Data(contentsOf: IntegrityTests.formats.appendingPathComponent("clip-2000kbps.mp4"))
+        let bytes = [UInt8](data)
+        guard let at = (0..<(bytes.count - 4)).first(where: { bytes[$0..<($0 + 4)].elementsEqual("mvhd".utf8) }) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        let body = at + 4
+        #expect(bytes[body] == 0, "a version 0 movie header")
+        let scale = UInt32(bytes[body + 12]) << 24 | UInt32(bytes[body + 13]) << 16 | UInt32(bytes[body + 14]) << 8
+            | UInt32(bytes[body + 15])
+        let length = scale * seconds
+        for index in 0..<4 { data[body + 16 + index] = UInt8((length >> (24 - 8 * UInt32(index))) & 0xFF) }
+        let padding = Int(seconds) * 1_600_000 / 8
+        var box = Data([UInt8((padding >> 24) & 0xFF), UInt8((padding >> 16) & 0xFF), UInt8((padding >> 8) & 0xFF), UInt8(padding & 0xFF)])
+        box.append(contentsOf: "free".utf8)
+        data.append(box)
+        data.append(Data(count: padding - 8))
+        return try ws.write(name, data)
+    }
+
+    static func verdict(_ ws: Workspace, _ id: String) throws -> (String, [String]) {
+        let report = try #require(try ws.ok("conformance", "--kind", "mooc-lesson", "--json").json() as? [String: Any])
+        let row = (report["objects"] as? [[String: Any]] ?? []).first {
+            $0["product"] as? String == id && ($0["file"] as? String)?.hasSuffix(".mp4") == true
+        }
+        return (row?["status"] as? String ?? "absent", row?["reasons"] as? [String] ?? [])
+    }
+
+    @Test("a MOOC lesson's video runs 3 to 5 minutes and comes with its slides, or it fails and says which")
+    func moocLesson() throws {
+        let ws = try Workspace()
+        try ws.ok("init")
+        let video = try Self.lesson(ws, "bai-giang.mp4", seconds: 240)
+        let ingested = try #require(try ws.ok("ingest", video, "--kind", "mooc-lesson", "--json").json() as? [String: Any])
+        let id = try #require(((ingested["items"] as? [[String: Any]])?.first?["product"] as? [String: Any])?["id"] as? String)
+        #expect(try Self.verdict(ws, id) == ("fail", ["no slides (a PDF or a presentation) among the product's files"]))
+        try ws.ok("attach", id, Workspace.samples.appendingPathComponent("so-tay-quyen-con-nguoi-en.pdf").path)
+        let passed = try Self.verdict(ws, id)
+        #expect(passed.0 == "pass", "\(passed)")
+        // Too short, too long: the duration is named against the rule's bound.
+        for (seconds, reason) in [(120, "duration 120 s < 180 s"), (400, "duration 400 s > 300 s")] {
+            let other = try Self.lesson(ws, "bai-giang-\(seconds).mp4", seconds: UInt32(seconds))
+            let json = try #require(try ws.ok("ingest", other, "--kind", "mooc-lesson", "--json").json() as? [String: Any])
+            let otherID = try #require(((json["items"] as? [[String: Any]])?.first?["product"] as? [String: Any])?["id"] as? String)
+            try ws.ok("attach", otherID, Workspace.samples.appendingPathComponent("so-tay-quyen-con-nguoi-en.pdf").path)
+            let verdict = try Self.verdict(ws, otherID)
+            #expect(verdict.0 == "fail")
+            #expect(verdict.1.contains(reason), "\(verdict)")
+        }
+        // The same video as another kind is judged by the video floor alone.
+        let plain = try Self.lesson(ws, "phong-su.mp4", seconds: 150)
+        try ws.ok("ingest", plain, "--kind", "video")
+        let all = try #require(try ws.ok("conformance", "--kind", "video", "--json").json() as? [String: Any])
+        #expect((all["objects"] as? [[String: Any]])?.first?["status"] as? String == "pass")
+        #expect((all["profile"] as? [String: Any])?["version"] as? String == "1.1.0")
+    }
+}

@@ -38,9 +38,10 @@ struct Conformance: ParsableCommand {
         var rows: [ConformanceRow] = []
         for product in products {
             for file in product.files {
+                let others = product.files.filter { $0.object.sha256 != file.object.sha256 }.map(\.object.mime)
                 let result = chosen.evaluate(
                     mime: file.object.mime, kind: product.metadata.kind,
-                    metadata: metadata[file.object.sha256]?.metadata)
+                    metadata: metadata[file.object.sha256]?.metadata, others: others)
                 rows.append(ConformanceRow(product: product, file: file, result: result))
             }
         }

@@ -23,12 +23,22 @@ public struct ConformanceProfile: Codable, Sendable {
         public var why: String?
         /// Recommendations that are reported but do not fail: `pdfa`.
         public var advice: [String]?
+        /// Another file the product must have beside this one (a MOOC lesson's slides).
+        public var companion: Companion?
+    }
+
+    /// A file of one of these MIME types must be among the product's other files.
+    public struct Companion: Codable, Sendable {
+        public var mime: [String]
+        public var label: String
     }
 
     /// One floor or required value: `min` (a number, or a version string), or `equals`.
     public struct Check: Codable, Sendable {
         public var field: String
         public var min: Bound?
+        /// A ceiling (a number): a MOOC lesson runs at most 5 minutes.
+        public var max: Bound?
         public var equals: Bool?
         /// `present`: the check applies only when the field could be read (a PDF without page
         /// images has no scan resolution).
@@ -84,8 +94,12 @@ public struct ConformanceResult: Codable, Sendable, Equatable {
 }
 
 extension ConformanceProfile {
-    /// Judges one object: the first rule that applies to its MIME type (and the product's kind) decides.
-    public func evaluate(mime given: String, kind: String, metadata: TechnicalMetadata?) -> ConformanceResult {
+    /// Judges one object: the first rule that applies to its MIME type (and the product's kind)
+    /// decides. `others` are the MIME types of the product's other files, for a rule that needs a
+    /// companion file.
+    public func evaluate(mime given: String, kind: String, metadata: TechnicalMetadata?, others: [String] = [])
+        -> ConformanceResult
+    {
         // Objects stored before kho told WMA from WMV: their characterisation says which.
         var mime = given
         if given == "video/x-ms-asf" {
@@ -131,6 +145,14 @@ extension ConformanceProfile {
             default:
                 break
             }
+            if case .number(let ceiling)? = check.max, case .number(let actual) = value, actual > ceiling {
+                failures.append(
+                    "\(Self.label(check.field)) \(Self.format(actual))\(Self.unit(check.field)) > \(Self.format(ceiling))\(Self.unit(check.field))"
+                )
+            }
+        }
+        if let companion = rule.companion, !others.contains(where: companion.mime.contains) {
+            failures.append("no \(companion.label) among the product's files")
         }
         var advice: [String] = []
         if rule.advice?.contains("pdfa") == true, metadata?.pdfa == nil {
@@ -166,6 +188,7 @@ extension ConformanceProfile {
         case "format_version": "version"
         case "resolution_ppi": "resolution"
         case "bitrate_kbps": "bitrate"
+        case "duration_seconds": "duration"
         default: field.replacingOccurrences(of: "_", with: " ")
         }
     }
