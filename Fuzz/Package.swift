@@ -1,6 +1,7 @@
 // swift-tools-version:6.1
 // The fuzz binary: kho's readers (KhoFuzzing) under libFuzzer and AddressSanitizer. Built by
-// scripts/fuzz with `swift build --sanitize=fuzzer --sanitize=address`; not part of the main build.
+// scripts/fuzz with `swift build --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address`
+// (swiftc keeps only the last -sanitize=, so the combined one comes last); not part of the main build.
 import PackageDescription
 
 let package = Package(
