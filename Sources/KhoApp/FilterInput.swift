@@ -48,12 +48,32 @@ public struct FilterInput: Sendable, Equatable {
         return parts
     }
 
-    /// The filter and the period, with every value checked; all problems reported at once.
+    /// The most values one filter takes, and the most unknown values checked for suggestions: a
+    /// suggestion compares a value with every code (all of ISO 639-3 for a language), so a query of
+    /// hundreds of unknown codes cost `kho serve` seconds of CPU (found by `scripts/fuzz http-query`).
+    public static let maximumValues = 64
+    public static let maximumProblems = 5
+
+    /// The filter and the period, with every value checked; the problems reported at once (the
+    /// first `maximumProblems` of them).
     public func resolve(_ vocabulary: Vocabulary) throws(FilterProblems) -> (ProductFilter, ReportPeriod?) {
         var filter = ProductFilter()
         var problems: [String] = []
         let l = Localizer.current
+        let lists = [
+            ("kind", kinds), ("lang", languages), ("platform", platforms), ("topic", topics),
+            ("content-line", contentLines), ("province", provinces),
+        ]
+        let crowded = lists.filter { $0.1.count > Self.maximumValues }.map { name, values in
+            l("filter.too_many", ["field": fieldName(name), "count": l.integer(values.count), "limit": l.integer(Self.maximumValues)])
+        }
+        guard crowded.isEmpty else { throw FilterProblems(problems: crowded) }
+        var skipped = false
         func check(_ body: () throws -> Void) {
+            guard problems.count < Self.maximumProblems else {
+                skipped = true
+                return
+            }
             do { try body() } catch { problems.append("\(error)") }
         }
         for value in kinds { check { filter.kinds.append(try vocabulary.kind(value, field: fieldName("kind")).code) } }
@@ -111,6 +131,7 @@ public struct FilterInput: Sendable, Equatable {
                 problems.append(l("filter.bad_group", ["field": fieldName("group"), "value": group]))
             }
         }
+        if skipped { problems.append(l("filter.more_unchecked")) }
         guard problems.isEmpty else { throw FilterProblems(problems: problems) }
         return (filter, chosen)
     }

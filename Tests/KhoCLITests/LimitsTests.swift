@@ -42,4 +42,21 @@ struct LimitsTests {
         #expect(tooLarge.stderr.contains("more than the 67 MB kho reads at once"), "\(tooLarge.stderr)")
         #expect(try ws.products().isEmpty)
     }
+
+    @Test("a filter takes at most 64 values, and at most 5 unknown ones are checked for suggestions, in the CLI and on the web")
+    func filterValues() throws {
+        let ws = try DoctorTests.corpus()
+        let many = (0..<65).map { "vi\($0)" }.joined(separator: ",")
+        let crowded = try ws.kho("list", "--lang", many)
+        #expect(crowded.status != 0)
+        #expect(crowded.stderr.contains("65 values, more than the 64 one filter takes"), "\(crowded.stderr)")
+        let unknown = (0..<20).map { "xq\($0)" }.joined(separator: ",")
+        let started = Date()
+        let refused = try ws.kho("list", "--lang", unknown)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("further values were not checked"), "\(refused.stderr)")
+        let named = refused.stderr.split(separator: "\n").filter { $0.contains("xq") }
+        #expect(named.count == 5, "\(refused.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
 }
