@@ -111,7 +111,7 @@ let package = Package(
         // The application layer: the operations both front doors (CLI, server) call.
         .target(
             name: "KhoApp",
-            dependencies: ["KhoCore", "KhoReports", "KhoRepository", "KhoBundle", "KhoFormats"],
+            dependencies: ["KhoCore", "KhoFiles", "KhoReports", "KhoRepository", "KhoBundle", "KhoFormats"],
             swiftSettings: strict
         ),
         // The command-line interface: parses, calls and prints.

@@ -1,10 +1,7 @@
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 import KhoBundle
 import KhoCore
+import KhoFiles
 import KhoRepository
 
 /// What to export: a scope, an optional increment, and where the bag goes.
@@ -142,10 +139,8 @@ extension Repository {
             total + BundleExport.bytes(group) + group.reduce(0) { $0 + Int64(records[$1.id]?.count ?? 0) } * 2
         }
         let folder = request.out.parentPath.isEmpty ? "." : request.out.parentPath
-        var disk = statvfs()
-        if statvfs(folder, &disk) == 0 {
-            let free = Int64(disk.f_bavail) * Int64(disk.f_frsize)
-            if needed > free { throw ExportRefused.noSpace(path: request.out, needed: needed, free: free) }
+        if let free = ContentStore.freeBytes(at: folder), needed > free {
+            throw ExportRefused.noSpace(path: request.out, needed: needed, free: free)
         }
         let oversized = limit.map { limit in
             groups.filter { $0.count == 1 && BundleExport.bytes($0) + Int64(records[$0[0].id]?.count ?? 0) > limit }

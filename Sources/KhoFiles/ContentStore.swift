@@ -40,9 +40,12 @@ public struct ContentStore: Sendable {
 
     /// The bytes an unprivileged writer may still use on the file system that holds the store,
     /// or nil when the system does not say.
-    public func freeBytes() -> Int64? {
+    public func freeBytes() -> Int64? { Self.freeBytes(at: temporaryDirectory) }
+
+    /// The bytes an unprivileged writer may still use on the file system that holds `path`.
+    public static func freeBytes(at path: String) -> Int64? {
         var disk = statvfs()
-        guard statvfs(temporaryDirectory, &disk) == 0 else { return nil }
+        guard statvfs(path, &disk) == 0 else { return nil }
         return Int64(disk.f_bavail) * Int64(disk.f_frsize)
     }
 
@@ -221,7 +224,7 @@ public struct ContentStore: Sendable {
                 for name in names.sorted() {
                     let path = "\(secondPath)/\(name)"
                     var info = stat()
-                    guard isHex(name, 64), name.hasPrefix(first + second), lstat(path, &info) == 0,
+                    guard Self.isObjectName(name), name.hasPrefix(first + second), lstat(path, &info) == 0,
                         (info.st_mode & S_IFMT) == S_IFREG
                     else {
                         foreign.append((path, false))

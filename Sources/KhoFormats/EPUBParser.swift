@@ -14,17 +14,15 @@ enum EPUBParser {
 
     static func parse(_ file: FileBytes) -> TechnicalMetadata {
         var result = TechnicalMetadata(format: "epub")
-        // A ZIP ends with its central directory's end record, within the last 64 KiB + 22 bytes.
-        // Checking for it first keeps a truncated or damaged file from a long search.
-        let tailLength = Int(min(file.size, 65_557))
-        let tail = file.read(at: file.size - Int64(tailLength), count: tailLength)
-        guard PDFParser.find([0x50, 0x4B, 0x05, 0x06], in: tail, from: 0) != nil else {
-            result.notes.append("no ZIP end-of-central-directory record: truncated or damaged")
-            return result
-        }
         let archive: ZipIndex
         do { archive = try ZipIndex(path: file.path) } catch {
-            result.notes.append("not a readable ZIP container: \(error)")
+            // A ZIP ends with its central directory's end record, within the last 64 KiB + 22
+            // bytes; ZipIndex looks there first, so a truncated file costs no long search.
+            if case .noEndRecord = error {
+                result.notes.append(error.description)
+            } else {
+                result.notes.append("not a readable ZIP container: \(error)")
+            }
             return result
         }
         if let mimetype = archive["mimetype"], let text = read(mimetype, in: archive),

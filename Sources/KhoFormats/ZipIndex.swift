@@ -30,12 +30,15 @@ public final class ZipIndex {
     }
 
     public enum Failure: Error, CustomStringConvertible, Sendable {
+        /// No end-of-central-directory record in the last 64 KiB: truncated, or not a ZIP.
+        case noEndRecord
         case notZip(String)
         case damaged(String)
         case unsupported(String)
 
         public var description: String {
             switch self {
+            case .noEndRecord: "no ZIP end-of-central-directory record: truncated or damaged"
             case .notZip(let reason), .damaged(let reason), .unsupported(let reason): reason
             }
         }
@@ -182,7 +185,7 @@ public final class ZipIndex {
         // The end-of-central-directory record: within the last 64 KiB + 22 bytes.
         let tailLength = Int(min(size, 65_557))
         guard tailLength >= 22, let tail = bytes(descriptor, at: size - Int64(tailLength), count: tailLength) else {
-            throw .notZip("too short to be a ZIP archive")
+            throw .noEndRecord  // too short to hold one
         }
         var eocd = -1
         var index = tailLength - 22
@@ -193,7 +196,7 @@ public final class ZipIndex {
             }
             index -= 1
         }
-        guard eocd >= 0 else { throw .notZip("no end-of-central-directory record: truncated, or not a ZIP") }
+        guard eocd >= 0 else { throw .noEndRecord }
         var count = Int64(u16(tail, eocd + 10))
         var directorySize = Int64(u32(tail, eocd + 12))
         var directoryOffset = Int64(u32(tail, eocd + 16))

@@ -70,7 +70,7 @@ public enum FuzzTargets {
 
     public static var names: [String] { targets.keys.sorted() }
 
-    /// The suffix a seed file of this target is written with (empty for in-memory targets).
+    /// Whether `name` is one of the targets.
     public static func isKnown(_ name: String) -> Bool { targets[name] != nil }
 
     /// Runs one input through `name`, writing it first to a file in `scratch` when the reader

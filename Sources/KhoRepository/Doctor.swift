@@ -160,8 +160,7 @@ public final class Doctor {
         let listing = store.listing()
         report.storeFiles = listing.objects.count
         let inStore = Dictionary(listing.objects.map { ($0.sha256, $0) }, uniquingKeysWith: { a, _ in a })
-        let pending = Dictionary(
-            try catalogue.pendingObjects().map { ($0.sha256, $0.referenced) }, uniquingKeysWith: { a, _ in a })
+        let pending = Set(try catalogue.pendingObjects().map(\.sha256))
         let quarantined = (try? FileManager.default.contentsOfDirectory(atPath: repository.path + "/quarantine")) ?? []
         for object in known {
             let path = store.path(for: object.sha256)
@@ -185,30 +184,27 @@ public final class Doctor {
             }
         }
         let catalogued = Set(known.map(\.sha256))
-        for file in listing.objects where !catalogued.contains(file.sha256) {
-            let path = store.path(for: file.sha256)
-            if pending[file.sha256] != nil {
-                // Stored by an ingest or import that did not register its product.
-                if !busy { add("pending", .leftover, path, "interrupted_object", repair: .recoverInterrupted) }
-                continue
+        let uncatalogued = listing.objects.map(\.sha256).filter { !catalogued.contains($0) }
+        if !busy {
+            // Stored by an ingest or import that did not register its product.
+            for sha256 in uncatalogued where pending.contains(sha256) {
+                add("pending", .leftover, store.path(for: sha256), "interrupted_object", repair: .recoverInterrupted)
             }
-            if busy { continue }  // it may be the running command's, between its steps
-            // Registered since the catalogue was read (by a command that started meanwhile)?
-            if try catalogue.pendingObjects().contains(where: { $0.sha256 == file.sha256 })
-                || !(try catalogue.products(holding: file.sha256)).isEmpty || !store.contains(file.sha256)
-            {
-                continue
+            // While a command writes, an unknown object may be the running command's, between its
+            // steps; and one registered since the catalogue was read is not unknown.
+            for sha256 in try repository.stillUnknown(uncatalogued.filter { !pending.contains($0) }) {
+                let path = store.path(for: sha256)
+                let intact = (try? store.hash(path).sha256) == sha256
+                add(
+                    "store", .problem, path, intact ? "unknown_object" : "unknown_damaged", ["sha256": sha256],
+                    repair: .quarantineUnknown(sha256: sha256))
             }
-            let intact = (try? store.hash(path).sha256) == file.sha256
-            add(
-                "store", .problem, path, intact ? "unknown_object" : "unknown_damaged",
-                ["sha256": file.sha256], repair: .quarantineUnknown(sha256: file.sha256))
         }
         for entry in listing.foreign {
             add("store", .warning, entry.path, entry.folder ? "foreign_folder" : "foreign_file")
         }
         if !busy {
-            for (sha256, _) in pending.sorted(by: { $0.key < $1.key }) where catalogued.contains(sha256) || inStore[sha256] == nil {
+            for sha256 in pending.sorted() where catalogued.contains(sha256) || inStore[sha256] == nil {
                 add("pending", .leftover, sha256, "stale_mark", repair: .recoverInterrupted)
             }
             for name in store.temporaryFiles() {
@@ -291,29 +287,25 @@ public final class Doctor {
                 record("quarantine-unknown-object", sha256, ["to": "quarantine/unknown/\(sha256)"])
             }
         }
-        var fileRecords = records
-        var rederive: [ProductID] = []
-        var strays = false
+        try repository.catalogue.recordRepairs(records)
+        // Derived columns: derived again, and each mismatch recorded, in one transaction.
+        var ids: [ProductID] = []
         var seen = Set<ProductID>()
+        var strays = false
         for case .rederive(let id) in repairs {
-            if let id {
-                if seen.insert(id).inserted { rederive.append(id) }
-            } else {
+            guard let id else {
                 strays = true
+                continue
             }
+            if seen.insert(id).inserted { ids.append(id) }
         }
-        var rowRecords: [RepairRecord] = []
-        for finding in findings where finding.check == "derived" {
-            rowRecords.append(
-                RepairRecord(
-                    at: at, agent: agent, action: "rederive", target: finding.subject, detail: finding.facts))
+        let derived = findings.filter { $0.check == "derived" }.map {
+            RepairRecord(at: at, agent: agent, action: "rederive", target: $0.subject, detail: $0.facts)
         }
-        if !rederive.isEmpty || strays {
+        if !ids.isEmpty || strays {
             try repository.catalogue.rederive(
-                rederive, removingStraySearchRows: strays, vocabulary: repository.vocabulary, repairs: rowRecords)
+                ids, removingStraySearchRows: strays, vocabulary: repository.vocabulary, repairs: derived)
         }
-        try repository.catalogue.recordRepairs(fileRecords)
-        fileRecords += rowRecords
-        return fileRecords
+        return records + derived
     }
 }

@@ -157,6 +157,16 @@ public final class Repository {
         return (temporary, removed, pending.map(\.sha256))
     }
 
+    /// Of these objects found in the store, those the catalogue still does not know (no object
+    /// row, no pending mark) and that are still there, looked up afresh: a check that read the
+    /// catalogue before walking the store must not call unknown what a writer stored and
+    /// registered in between.
+    public func stillUnknown(_ sha256s: [String]) throws -> [String] {
+        guard !sha256s.isEmpty else { return [] }
+        let known = Set(try catalogue.catalogueObjects().map(\.sha256) + catalogue.pendingObjects().map(\.sha256))
+        return sha256s.filter { !known.contains($0) && store.contains($0) }
+    }
+
     static func loadVocabulary(_ path: String) throws -> Vocabulary {
         var extensions: [String: Data] = [:]
         for name in Vocabulary.extensibleNames {

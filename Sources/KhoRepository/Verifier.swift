@@ -182,7 +182,7 @@ public final class Verifier {
             // An object marked pending belongs to a command under way, or to one that was
             // interrupted and whose leftovers the next write removes: not unexpected.
             let pending = try repository.catalogue.pendingObjects().map(\.sha256)
-            result.problems += unexpectedObjects(known: Set(objects.map(\.object.sha256) + pending))
+            result.problems += try unexpectedObjects(known: Set(objects.map(\.object.sha256) + pending))
         }
         let order: [VerifyProblem.Kind: Int] = [.corrupted: 0, .missing: 1, .unexpected: 2]
         result.problems.sort { (order[$0.kind]!, $0.path) < (order[$1.kind]!, $1.path) }
@@ -193,7 +193,7 @@ public final class Verifier {
     }
 
     /// Files under `objects/` that are not where a catalogued object would be.
-    func unexpectedObjects(known: Set<String>) -> [VerifyProblem] {
+    func unexpectedObjects(known: Set<String>) throws -> [VerifyProblem] {
         let l = Localizer.current
         let listing = repository.store.listing()
         func problem(_ path: String, _ detail: String) -> VerifyProblem {
@@ -202,17 +202,10 @@ public final class Verifier {
         let foreign = listing.foreign.map {
             problem($0.path, l($0.folder ? "verify.unexpected.folder" : "verify.unexpected.name"))
         }
-        var candidates = listing.objects.filter { !known.contains($0.sha256) }.map(\.sha256)
         // A command writing beside this check may have stored and registered an object after the
-        // catalogue was read: look again, and keep only what the catalogue still does not know (as
-        // an object or as pending) and what is still there.
-        if !candidates.isEmpty {
-            let now = Set(
-                ((try? repository.catalogue.catalogueObjects()) ?? []).map(\.sha256)
-                    + ((try? repository.catalogue.pendingObjects()) ?? []).map(\.sha256))
-            candidates = candidates.filter { !now.contains($0) && repository.store.contains($0) }
-        }
-        let unknown = candidates.map { problem(repository.store.path(for: $0), l("verify.unexpected.unknown")) }
+        // catalogue was read.
+        let candidates = listing.objects.filter { !known.contains($0.sha256) }.map(\.sha256)
+        let unknown = try repository.stillUnknown(candidates).map { problem(repository.store.path(for: $0), l("verify.unexpected.unknown")) }
         return (foreign + unknown).sorted { $0.path < $1.path }
     }
 }

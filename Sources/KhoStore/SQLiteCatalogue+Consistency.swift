@@ -68,7 +68,7 @@ extension SQLiteCatalogue: ConsistencyChecking {
                 integers(.fileCount, "file_count", "file_expected")
                 integers(.contentFiles, "content_files", "content_expected")
                 integers(.shared, "shared", "shared_expected")
-                let derived = Self.derivedText(row, vocabulary: vocabulary, self)
+                let derived = Self.derivedText(row, vocabulary: vocabulary)
                 compare(.provinceCurrent, row["province_current"], derived.provinceCurrent)
                 compare(.publishedFirst, row["published_first"], derived.publishedFirst)
                 let stored: [String?] = [row["fts_title"], row["fts_description"], row["fts_agency"]]
@@ -96,7 +96,7 @@ extension SQLiteCatalogue: ConsistencyChecking {
 
     /// The text-derived columns of a product row: its 2025 province, the first day of its
     /// publication date, and its folded search text.
-    static func derivedText(_ row: Row, vocabulary: Vocabulary, _ catalogue: SQLiteCatalogue) -> (
+    static func derivedText(_ row: Row, vocabulary: Vocabulary) -> (
         provinceCurrent: String?, publishedFirst: String?, search: [String]
     ) {
         let province = (row["province"] as String?).flatMap(ProvinceRef.init(qualified:))
@@ -117,7 +117,7 @@ extension SQLiteCatalogue: ConsistencyChecking {
             for id in ids {
                 guard let row = try Row.fetchOne(db, sql: Self.derivedSQL + " WHERE p.id = ?", arguments: [id.rawValue])
                 else { continue }
-                let derived = Self.derivedText(row, vocabulary: vocabulary, self)
+                let derived = Self.derivedText(row, vocabulary: vocabulary)
                 try db.execute(
                     sql: """
                         UPDATE product SET role_mask = ?, platform_mask = ?, file_count = ?, content_files = ?,

@@ -106,34 +106,19 @@ struct DoctorJSON: Encodable {
     var report: DoctorReport
 
     struct Finding: Encodable {
-        var check: String
-        var severity: String
-        var subject: String
-        var message: String
-        var advice: String
-        var repair: String?
-        var facts: [String: String]
-
-        init(_ finding: DoctorFinding) {
-            check = finding.check
-            severity = finding.severity.rawValue
-            subject = finding.subject
-            message = finding.message
-            advice = finding.advice
-            repair = finding.repair?.code
-            facts = finding.facts
-        }
+        var finding: DoctorFinding
+        init(_ finding: DoctorFinding) { self.finding = finding }
 
         enum CodingKeys: String, CodingKey { case check, severity, subject, message, advice, repair, facts }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(check, forKey: .check)
-            try container.encode(severity, forKey: .severity)
-            try container.encode(subject, forKey: .subject)
-            try container.encode(message, forKey: .message)
-            try container.encode(advice, forKey: .advice)
-            try container.encode(repair, forKey: .repair)
-            try container.encode(facts, forKey: .facts)
+            try container.encode(finding.check, forKey: .check)
+            try container.encode(finding.severity.rawValue, forKey: .severity)
+            try container.encode(finding.subject, forKey: .subject)
+            try container.encode(finding.message, forKey: .message)
+            try container.encode(finding.advice, forKey: .advice)
+            try container.encode(finding.repair?.code, forKey: .repair)
+            try container.encode(finding.facts, forKey: .facts)
         }
     }
 
