@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The domain model, vocabularies, identifiers and text rules: no I/O policy.
@@ -99,11 +100,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The national tier's catalogue: the same façade over PostgreSQL, through postgres-nio.
+        .target(
+            name: "KhoPostgres",
+            dependencies: [
+                "KhoCore", "KhoStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("Schema/v1-catalogue.sql")],
+            swiftSettings: strict
+        ),
         // A repository on disk: opening, locking, recovery, and ingest of files, folders and manifests.
         .target(
             name: "KhoRepository",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoStore", "KhoFormats",
+                "KhoCore", "KhoFiles", "KhoStore", "KhoPostgres", "KhoFormats",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict
@@ -118,7 +131,7 @@ let package = Package(
         .target(
             name: "KhoCLI",
             dependencies: [
-                "KhoCore", "KhoFiles", "KhoStore", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR", "KhoBundle",
+                "KhoCore", "KhoFiles", "KhoStore", "KhoPostgres", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR", "KhoBundle",
                 "KhoApp", "KhoServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -151,11 +164,12 @@ let package = Package(
         .testTarget(
             name: "KhoStoreTests", dependencies: ["KhoStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
-        .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "kho"], swiftSettings: strict),
+        .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "KhoTestFixtures", "kho"], swiftSettings: strict),
         .testTarget(name: "KhoFuzzingTests", dependencies: ["KhoFuzzing"], swiftSettings: strict),
         // Repositories built through the library, for the application-layer and server tests.
         .target(
-            name: "KhoTestFixtures", dependencies: ["KhoCore", "KhoRepository"], path: "Tests/KhoTestFixtures",
+            name: "KhoTestFixtures", dependencies: ["KhoCore", "KhoRepository", "KhoPostgres"],
+            path: "Tests/KhoTestFixtures",
             swiftSettings: strict),
         .testTarget(
             name: "KhoAppTests", dependencies: ["KhoApp", "KhoCore", "KhoRepository", "KhoTestFixtures"],

@@ -1,6 +1,7 @@
 import Foundation
 import KhoCore
 import KhoFiles
+import KhoPostgres
 import KhoStore
 
 #if canImport(Glibc)
@@ -12,7 +13,8 @@ import KhoStore
 /// A kho repository on disk: the catalogue, the content store and the local vocabulary extensions.
 ///
 ///     storage/
-///       catalogue.sqlite   products, files, events (SQLite, WAL)
+///       catalogue.sqlite   products, files, events (SQLite, WAL), or
+///       catalogue.url      where the catalogue lives on PostgreSQL (the national tier)
 ///       objects/ab/cd/…    stored files, named by SHA-256, read-only
 ///       tmp/               files being copied in; emptied after an interrupted run
 ///       vocabulary/        optional extensions of the built-in vocabularies
@@ -33,6 +35,11 @@ public final class Repository {
     public var onLockWait: (String) -> Void = { _ in }
 
     public static let catalogueFile = "catalogue.sqlite"
+    /// The file that names a PostgreSQL catalogue: one line, its URL without a password.
+    public static let catalogueURLFile = "catalogue.url"
+
+    /// Where the catalogue lives: the SQLite file, or the PostgreSQL URL (without its password).
+    public let catalogueLocation: String
 
     /// Why a local vocabulary file could not be read, when the repository was opened with
     /// `toleratingVocabularyErrors` (the built-in vocabularies stand in); nil otherwise.
@@ -42,7 +49,9 @@ public final class Repository {
     /// vocabulary file that does not parse is noted in `vocabularyProblem` instead of refused.
     public init(path: String, toleratingVocabularyErrors: Bool = false) throws {
         let catalogueFile = "\(path)/\(Self.catalogueFile)"
-        guard FileManager.default.fileExists(atPath: catalogueFile) else {
+        let urlFile = "\(path)/\(Self.catalogueURLFile)"
+        let remote = FileManager.default.fileExists(atPath: urlFile)
+        guard remote || FileManager.default.fileExists(atPath: catalogueFile) else {
             throw RepositoryError.notARepository(path: path)
         }
         self.path = path
@@ -52,22 +61,46 @@ public final class Repository {
             vocabularyProblem = error.description
             vocabulary = try Vocabulary.builtIn()
         }
-        let sqlite = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)
-        catalogue = sqlite
-        queries = sqlite
-        isReadOnly = sqlite.isReadOnly
+        if remote {
+            let text = (try? String(contentsOfFile: urlFile, encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let location: PostgresLocation
+            do { location = try PostgresLocation(parsing: text) } catch let error as PostgresError {
+                throw RepositoryError.badCatalogueURL(path: urlFile, reason: error.description)
+            }
+            let postgres = try PostgresCatalogue.open(location: location, vocabulary: vocabulary)
+            catalogue = postgres
+            queries = postgres
+            catalogueLocation = location.description
+            isReadOnly = !Self.folderIsWritable(path)
+        } else {
+            let sqlite = try SQLiteCatalogue.open(path: catalogueFile, vocabulary: vocabulary)
+            catalogue = sqlite
+            queries = sqlite
+            catalogueLocation = catalogueFile
+            isReadOnly = sqlite.isReadOnly
+        }
         store = ContentStore(repository: path)
     }
+
+    /// Whether this process may write in the repository folder (its store, its lock).
+    static func folderIsWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
 
     deinit {
         if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
-    /// Creates a repository at `path` (the folder may exist). Returns false when one is already there.
+    /// Creates a repository at `path` (the folder may exist), its catalogue in SQLite beside the
+    /// store, or on PostgreSQL at `catalogue` (created if the server has no such database; a
+    /// database that already holds a kho catalogue is joined as it is). Returns false when a
+    /// repository is already there.
     @discardableResult
-    public static func create(at path: String, now: Date) throws -> Bool {
+    public static func create(at path: String, now: Date, catalogue: PostgresLocation? = nil) throws -> Bool {
         let catalogueFile = "\(path)/\(Self.catalogueFile)"
-        if FileManager.default.fileExists(atPath: catalogueFile) { return false }
+        let urlFile = "\(path)/\(Self.catalogueURLFile)"
+        if FileManager.default.fileExists(atPath: catalogueFile) || FileManager.default.fileExists(atPath: urlFile) {
+            return false
+        }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: "\(path)/vocabulary", withIntermediateDirectories: true)
@@ -81,9 +114,21 @@ public final class Repository {
         } catch {
             throw RepositoryError.cannotCreate(path: path, reason: error.localizedDescription)
         }
+        let repositoryID = UUID().uuidString.lowercased()
+        if let catalogue {
+            _ = try PostgresCatalogue.create(
+                location: catalogue, vocabulary: try Vocabulary.builtIn(), repositoryID: repositoryID, now: now)
+            // Written last, through a temporary file: the folder is a repository once the
+            // catalogue is there.
+            do {
+                try Data((catalogue.description + "\n").utf8).write(to: URL(fileURLWithPath: urlFile), options: .atomic)
+            } catch {
+                throw RepositoryError.cannotCreate(path: urlFile, reason: error.localizedDescription)
+            }
+            return true
+        }
         _ = try SQLiteCatalogue.create(
-            path: catalogueFile, vocabulary: try Vocabulary.builtIn(), repositoryID: UUID().uuidString.lowercased(),
-            now: now)
+            path: catalogueFile, vocabulary: try Vocabulary.builtIn(), repositoryID: repositoryID, now: now)
         return true
     }
 

@@ -4,6 +4,8 @@ import KhoCore
 public enum RepositoryError: Error, CustomStringConvertible, Sendable, LocalizedMessage {
     case notARepository(path: String)
     case cannotCreate(path: String, reason: String)
+    /// The file that names a PostgreSQL catalogue does not hold a usable URL.
+    case badCatalogueURL(path: String, reason: String)
     /// The repository is read-only for this user and the command writes.
     case readOnly(path: String)
     /// Every problem found in the input, each already naming its file, row and field.
@@ -19,6 +21,8 @@ public enum RepositoryError: Error, CustomStringConvertible, Sendable, Localized
         case .notARepository(let path): return l("repository.not_a_repository", ["path": path])
         case .cannotCreate(let path, let reason): return l("repository.cannot_create", ["path": path, "reason": reason])
         case .readOnly(let path): return l("repository.read_only", ["path": path])
+        case .badCatalogueURL(let path, let reason):
+            return l("repository.bad_catalogue_url", ["path": path, "reason": reason])
         case .invalidInput(let summary, let problems):
             return ([summary] + problems.map { "  - \($0)" }).joined(separator: "\n")
         case .noSpace(let path, let needed, let free, let files):

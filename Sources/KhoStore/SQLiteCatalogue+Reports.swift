@@ -129,33 +129,7 @@ extension SQLiteCatalogue {
         sqlite3_reset(handle)
         var result: [String: ReportCounts] = [:]
         for (slot, name) in keys.enumerated() {
-            var counts = ReportCounts()
-            for (combination, number) in tallies[slot].enumerated() where number > 0 {
-                let e = combination & 1 != 0, f = combination & 2 != 0, d = combination & 4 != 0
-                let b = combination & 8 != 0, eb = combination & 16 != 0, dz = combination & 32 != 0
-                let shared = combination & 64 != 0, isPublic = combination & 128 != 0
-                func add(_ condition: Bool, _ field: WritableKeyPath<ReportCounts, Int>) {
-                    if condition { counts[keyPath: field] += number }
-                }
-                add(true, \.products)
-                add(e, \.ethnic)
-                add(f, \.foreign)
-                add(d, \.digital)
-                add(e || f || d, \.anyGroup)
-                add(e && f, \.ethnicForeign)
-                add(e && d, \.ethnicDigital)
-                add(f && d, \.foreignDigital)
-                add(e && f && d, \.allThree)
-                add(dz, \.digitised)
-                add(shared, \.shared)
-                add(dz && isPublic, \.online)
-                add(b, \.books)
-                add(b && e, \.bookEthnic)
-                add(b && f, \.bookForeign)
-                add(b && eb, \.ebooks)
-                add(b && (e || f || eb), \.bookAny)
-            }
-            result[grouping.map { "\($0.rawValue):\(name)" } ?? ""] = counts
+            result[grouping.map { "\($0.rawValue):\(name)" } ?? ""] = ReportCounts(tally: tallies[slot])
         }
         if grouping == nil, result[""] == nil { result[""] = ReportCounts() }
         return result

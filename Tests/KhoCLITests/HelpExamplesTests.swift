@@ -1,4 +1,5 @@
 import Foundation
+import KhoTestFixtures
 import Testing
 
 /// Every example that `kho … --help` prints runs as written against the sample corpus, and every
@@ -98,7 +99,7 @@ struct HelpExamplesTests {
 
         for example in all {
             let ws = try Workspace()
-            #expect(try Workspace.shell("cp -a '\(base.root.path)/.' '\(ws.root.path)/'") == 0)
+            try ws.copy(from: base)
             let object = photoObject.prefix(16)
             var line = example.line
                 .replacingOccurrences(of: "06F3Z8K2QX4M7R1B", with: radio)
@@ -110,6 +111,12 @@ struct HelpExamplesTests {
             switch example.command {
             case ["init"]:
                 #expect(try Workspace.shell("chmod -R u+w '\(ws.root.path)/storage' && rm -rf '\(ws.root.path)/storage'") == 0)
+                // The national tier's example, on the test's own PostgreSQL server (skipped without one).
+                if line.contains("postgresql://kho@db.example.vn/kho") {
+                    guard let url = TestBackend.newDatabaseURL() else { continue }
+                    line = line.replacingOccurrences(of: "postgresql://kho@db.example.vn/kho", with: url)
+                    ws.databases.append(url)
+                }
             case ["ingest"]:
                 try ws.copySample("phong-su-quyen-dong-bao-jrai.mp3", as: "reportage.mp3")
                 try ws.write("photos/trien-lam-1.jpg", try Data(contentsOf: Workspace.samples.appendingPathComponent("anh-trien-lam-nhan-quyen.jpg")) + Data([0]))

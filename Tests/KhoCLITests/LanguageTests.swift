@@ -93,7 +93,12 @@ struct LanguageTests {
     func everydayMessages() throws {
         let ws = try Workspace()
         let vi = Self.unset
-        #expect(try ws.kho(["init"], environment: vi).stdout == "đã tạo kho lưu trữ tại storage\n")
+        let created = try ws.kho(["init"], environment: vi).stdout
+        if ws.onPostgres() {
+            #expect(created.hasPrefix("đã tạo kho lưu trữ tại storage, danh mục trên PostgreSQL tại postgresql://"))
+        } else {
+            #expect(created == "đã tạo kho lưu trữ tại storage\n")
+        }
         try ws.write("in/quyen-tre-em.txt", String(repeating: "Quyền trẻ em. ", count: 200))
         let ingest = try ws.kho(["ingest", "in", "--kind", "article", "--lang", "vi"], environment: vi)
         #expect(ingest.stdout.hasPrefix("đã nhập     "))

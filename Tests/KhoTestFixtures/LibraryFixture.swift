@@ -29,7 +29,7 @@ public final class LibraryFixture: @unchecked Sendable {
     public init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("kho-fixture-\(UUID().uuidString)").path
         let path = root + "/storage"
-        try Repository.create(at: path, now: Self.now)
+        try Repository.create(at: path, now: Self.now, catalogue: try TestBackend.newCatalogue())
         repository = try Repository(path: path)
         let ingestor = try Ingestor(repository: repository, agent: "tester", software: "kho test", now: { Self.now })
         func metadata(
@@ -80,6 +80,7 @@ public final class LibraryFixture: @unchecked Sendable {
     }
 
     deinit {
+        if TestBackend.isPostgres { TestBackend.drop(repository.catalogueLocation) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "chmod -R u+w '\(root)' && rm -rf '\(root)'"]

@@ -83,3 +83,37 @@ public struct Ratio: Sendable, Equatable, Encodable {
         if band != nil || percent == nil { try container.encode(band, forKey: .band) }
     }
 }
+
+extension ReportCounts {
+    /// The counts from a tally of products by their flags, as every catalogue backend counts them:
+    /// `tally[flags]` products have exactly these flags, one bit each: 1 ethnic, 2 foreign,
+    /// 4 digital, 8 book, 16 e-book, 32 digitised, 64 shared in a bundle, 128 public.
+    public init(tally: [Int]) {
+        self.init()
+        for (combination, number) in tally.enumerated() where number > 0 {
+            let e = combination & 1 != 0, f = combination & 2 != 0, d = combination & 4 != 0
+            let b = combination & 8 != 0, eb = combination & 16 != 0, dz = combination & 32 != 0
+            let shared = combination & 64 != 0, isPublic = combination & 128 != 0
+            func add(_ condition: Bool, _ field: WritableKeyPath<ReportCounts, Int>) {
+                if condition { self[keyPath: field] += number }
+            }
+            add(true, \.products)
+            add(e, \.ethnic)
+            add(f, \.foreign)
+            add(d, \.digital)
+            add(e || f || d, \.anyGroup)
+            add(e && f, \.ethnicForeign)
+            add(e && d, \.ethnicDigital)
+            add(f && d, \.foreignDigital)
+            add(e && f && d, \.allThree)
+            add(dz, \.digitised)
+            add(shared, \.shared)
+            add(dz && isPublic, \.online)
+            add(b, \.books)
+            add(b && e, \.bookEthnic)
+            add(b && f, \.bookForeign)
+            add(b && eb, \.ebooks)
+            add(b && (e || f || eb), \.bookAny)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import KhoTestFixtures
 import Testing
 
 #if canImport(Glibc)
@@ -25,7 +26,11 @@ final class Workspace {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 
+    /// The databases this workspace's repositories were given, on PostgreSQL runs.
+    var databases: [String] = []
+
     deinit {
+        for database in databases { TestBackend.drop(database) }
         // Objects are read-only; make them writable so the folder can be removed.
         _ = try? Workspace.shell("chmod -R u+w '\(root.path)' && rm -rf '\(root.path)'")
     }
@@ -97,6 +102,14 @@ final class Workspace {
     func start(
         _ arguments: [String], environment: [String: String] = [:], asReader: Bool = false, executable: String? = nil
     ) -> Running {
+        var arguments = arguments
+        // On a PostgreSQL run, every repository gets a database of its own.
+        if executable == nil, arguments.first == "init", !arguments.contains("--catalogue"),
+            let url = TestBackend.newCatalogueURL()
+        {
+            arguments += ["--catalogue", url]
+            databases.append(url)
+        }
         let process = Process()
         if let executable {
             process.executableURL = URL(fileURLWithPath: executable)
@@ -184,6 +197,66 @@ final class Workspace {
     /// SHA-256 of every file the catalogue refers to.
     func referencedObjects() throws -> Set<String> {
         Set(try products().flatMap { ($0["files"] as? [[String: Any]] ?? []).compactMap { $0["sha256"] as? String } })
+    }
+
+    /// Copies another workspace's files into this one, as `cp -a` would; a repository whose
+    /// catalogue is on PostgreSQL gets a copy of its database, so that the two stay apart.
+    func copy(from other: Workspace) throws {
+        #expect(try Self.shell("cp -a '\(other.root.path)/.' '\(root.path)/'") == 0)
+        guard let names = FileManager.default.enumerator(atPath: root.path) else { return }
+        for case let name as String in names where name.hasSuffix("catalogue.url") && !name.contains("/objects/") {
+            let file = root.appendingPathComponent(name).path
+            let url = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let copy = try #require(TestBackend.clone(url), "could not copy the database of \(name)")
+            databases.append(copy)
+            try Data((copy + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        }
+    }
+
+    /// Whether the repository's catalogue is on PostgreSQL (a PostgreSQL run of the suite).
+    func onPostgres(repo: String = "storage") -> Bool {
+        let folder = repo.hasPrefix("/") ? repo : root.appendingPathComponent(repo).path
+        return FileManager.default.fileExists(atPath: folder + "/catalogue.url")
+    }
+
+    /// What the catalogue holds, to show that a command wrote nothing: the SQLite file's bytes, or
+    /// on PostgreSQL the numbers every write moves (events, checks, products, tombstones, repairs).
+    func catalogueFingerprint() throws -> Data {
+        if onPostgres() {
+            return Data(
+                try catalogueSQL(
+                    """
+                    SELECT (SELECT count(*) FROM event) || ':' || (SELECT coalesce(max(seq), 0) FROM event) || ':'
+                        || (SELECT count(*) FROM fixity_check) || ':' || (SELECT count(*) FROM product) || ':'
+                        || (SELECT count(*) FROM tombstone) || ':' || (SELECT count(*) FROM repair) || ':'
+                        || (SELECT count(*) FROM bundle) || ':' || (SELECT count(*) FROM repository)
+                    """
+                ).utf8)
+        }
+        return try Data(contentsOf: URL(fileURLWithPath: repo + "/catalogue.sqlite"))
+    }
+
+    /// Runs SQL on the repository's catalogue behind kho's back, as a damaged or hand-edited
+    /// catalogue would be: with sqlite3, or with psql on a PostgreSQL run. Returns what it printed.
+    func catalogueSQL(_ sql: String, repo: String = "storage", sourceLocation: SourceLocation = #_sourceLocation)
+        throws -> String
+    {
+        let out = root.appendingPathComponent("sql.out").path
+        let script = root.appendingPathComponent("sql.in").path
+        try Data(sql.utf8).write(to: URL(fileURLWithPath: script))
+        let folder = root.appendingPathComponent(repo).path
+        let command: String
+        if onPostgres(repo: repo) {
+            let url = try String(contentsOfFile: folder + "/catalogue.url", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            command = "psql '\(url)' -qAt -v ON_ERROR_STOP=1 -f '\(script)' > '\(out)' 2>&1"
+        } else {
+            command = "sqlite3 '\(folder)/catalogue.sqlite' < '\(script)' > '\(out)' 2>&1"
+        }
+        let status = try Self.shell(command)
+        let output = (try String(contentsOfFile: out, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(status == 0, "\(sql): \(output)", sourceLocation: sourceLocation)
+        return output
     }
 
     @discardableResult

@@ -1,0 +1,610 @@
+import Foundation
+import KhoCore
+
+extension PostgresCatalogue {
+    public func product(_ id: ProductID) throws -> Product? {
+        try read { session in try Self.loadProducts(session, where: "p.id = ?", [id.rawValue], suffix: "").first }
+    }
+
+    public func products(_ ids: [ProductID]) throws -> [Product] {
+        try read { session in
+            var byID: [ProductID: Product] = [:]
+            for batch in Self.batches(ids.map(\.rawValue)) {
+                for product in try Self.loadProducts(
+                    session, where: "p.id IN \(Self.placeholders(batch.count))", batch, suffix: "")
+                {
+                    byID[product.id] = product
+                }
+            }
+            return ids.compactMap { byID[$0] }
+        }
+    }
+
+    public func products(matching filter: ProductFilter, limit: Int?) throws -> [Product] {
+        let (condition, arguments) = Self.sql(for: filter)
+        var suffix = "ORDER BY p.seq"
+        if let limit { suffix += " LIMIT \(max(0, limit))" }
+        return try read { session in try Self.loadProducts(session, where: condition, arguments, suffix: suffix) }
+    }
+
+    public func count(matching filter: ProductFilter) throws -> Int {
+        let (condition, arguments) = Self.sql(for: filter)
+        return try read { session in
+            Int(try session.int("SELECT count(*) FROM product p WHERE \(condition)", arguments) ?? 0)
+        }
+    }
+
+    public func search(_ query: String, filter: ProductFilter, limit: Int) throws -> [SearchHit] {
+        try read { session in try search(session, query, filter: filter, limit: limit, offset: 0).hits }
+    }
+
+    /// The `tsquery` for a query: every folded word, the last one a prefix when it ends in `*`.
+    static func tsquery(_ terms: [String], prefixLast: Bool) -> String {
+        terms.enumerated().map { index, term in
+            "'\(term)'" + (prefixLast && index == terms.count - 1 ? ":*" : "")
+        }.joined(separator: " & ")
+    }
+
+    /// A search, with the SQLite backend's rules: the products whose folded title, description or
+    /// agency hold every word (the GIN index of `words` finds them); of those, the
+    /// `rankingWindow` most recently registered are ranked by kho's BM25 without IDF, title words
+    /// weighing 10, agency 3 and description 1, best first, then oldest first.
+    func search(_ session: PostgresSession, _ query: String, filter: ProductFilter, limit: Int, offset: Int) throws
+        -> (hits: [SearchHit], total: Int)
+    {
+        let terms = TextFolding.searchTerms(query)
+        guard !terms.isEmpty else { return ([], 0) }
+        let prefixLast = query.trimmingCharacters(in: .whitespaces).hasSuffix("*")
+        let (condition, arguments) = Self.sql(for: filter)
+        let candidates = try session.rows(
+            """
+            SELECT p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold,
+                p.title_tokens, p.description_tokens, p.agency_tokens
+            FROM product p WHERE p.words @@ ?::tsquery AND \(condition)
+            ORDER BY p.seq DESC LIMIT \(ProductPage.rankingWindow)
+            """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments)
+        guard !candidates.isEmpty else { return ([], 0) }
+        let averages = try averages.averages(session)
+        let weights: [Double] = [10.0, 1.0, 3.0]
+        let columns = ["title_fold", "description_fold", "agency_fold"]
+        let lengths = ["title_tokens", "description_tokens", "agency_tokens"]
+        let k1 = 1.2
+        let b = 0.75
+        var ranked: [(seq: Int64, id: String, rank: Double)] = []
+        ranked.reserveCapacity(candidates.count)
+        for row in candidates {
+            var score = 0.0
+            for column in 0..<3 {
+                let words = Self.tokens(row.string(columns[column]))
+                var counts = [Int](repeating: 0, count: terms.count)
+                for word in words {
+                    for (phrase, term) in terms.enumerated() {
+                        let prefix = prefixLast && phrase == terms.count - 1
+                        if prefix ? word.hasPrefix(term) : word == term { counts[phrase] += 1 }
+                    }
+                }
+                guard counts.contains(where: { $0 > 0 }) else { continue }
+                let length = Double(row.int(lengths[column]))
+                let norm = k1 * (1 - b + b * length / averages[column])
+                for count in counts where count > 0 {
+                    let tf = Double(count)
+                    score += weights[column] * (tf * (k1 + 1)) / (tf + norm)
+                }
+            }
+            ranked.append((row.int64("seq") ?? 0, row.string("id"), -score))
+        }
+        ranked.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
+        let page = ranked.dropFirst(offset).prefix(limit)
+        guard !page.isEmpty else { return ([], ranked.count) }
+        let ids = page.map(\.id)
+        let products = try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
+        let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
+        return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
+    }
+
+    public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
+        try read { session in
+            var result: [String: [ProductID]] = [:]
+            for batch in Self.batches(sha256s) {
+                for row in try session.rows(
+                    "SELECT sha256, product_id FROM product_file WHERE sha256 IN \(Self.placeholders(batch.count)) ORDER BY product_id",
+                    batch)
+                {
+                    if let id = ProductID(parsing: row.string("product_id")) {
+                        result[row.string("sha256"), default: []].append(id)
+                    }
+                }
+            }
+            return result
+        }
+    }
+
+    public func products(ingestKeys: [String]) throws -> [String: ProductID] {
+        try read { session in
+            var result: [String: ProductID] = [:]
+            for batch in Self.batches(ingestKeys) {
+                for row in try session.rows(
+                    "SELECT ingest_key, id FROM product WHERE ingest_key IN \(Self.placeholders(batch.count))", batch)
+                {
+                    if let id = ProductID(parsing: row.string("id")) { result[row.string("ingest_key")] = id }
+                }
+            }
+            return result
+        }
+    }
+
+    /// Products all of whose files failed their last fixity check: they have no intact copy.
+    static let lostProducts = """
+        SELECT f.product_id FROM product_file f
+        JOIN fixity_check c ON c.sha256 = f.sha256 AND c.seq = (SELECT max(seq) FROM fixity_check WHERE sha256 = f.sha256)
+        WHERE c.outcome != 'pass'
+        GROUP BY f.product_id
+        HAVING count(*) >= (SELECT file_count FROM product q WHERE q.id = f.product_id)
+        """
+
+    static let privateProducts = "SELECT seq FROM product WHERE public = 0"
+
+    public func events(for id: ProductID?) throws -> [ProductEvent] {
+        try read { session in try Self.events(session, for: id) }
+    }
+
+    static func events(_ session: PostgresSession, for id: ProductID?) throws -> [ProductEvent] {
+        let columns = "seq, product_id, type, at, agent, outcome, detail::text AS detail"
+        let rows =
+            try id.map {
+                try session.rows("SELECT \(columns) FROM event WHERE product_id = ? ORDER BY seq", [$0.rawValue])
+            } ?? session.rows("SELECT \(columns) FROM event ORDER BY seq")
+        let decoder = JSONDecoder()
+        return rows.compactMap { row in
+            guard let productID = ProductID(parsing: row.string("product_id")),
+                let type = EventType(rawValue: row.string("type")),
+                let outcome = EventOutcome(rawValue: row.string("outcome")),
+                let at = Timestamp.date(row.string("at"))
+            else { return nil }
+            let detail = (try? decoder.decode([String: String].self, from: Data(row.string("detail").utf8))) ?? [:]
+            return ProductEvent(
+                sequence: row.int64("seq") ?? 0, productID: productID, type: type, at: at, agent: row.string("agent"),
+                outcome: outcome, detail: detail)
+        }
+    }
+
+    // MARK: SQL
+
+    /// The WHERE condition and its arguments for a filter over `product p`: the SQLite backend's,
+    /// in PostgreSQL's words.
+    static func sql(for filter: ProductFilter) -> (String, [any SQLBindable]) {
+        var conditions = ["TRUE"]
+        var arguments: [any SQLBindable] = []
+        func anyOf(_ values: [String]) -> String {
+            arguments += values as [any SQLBindable]
+            return placeholders(values.count)
+        }
+        if !filter.kinds.isEmpty { conditions.append("p.kind IN \(anyOf(filter.kinds))") }
+        if !filter.contentLines.isEmpty { conditions.append("p.content_line IN \(anyOf(filter.contentLines))") }
+        for (table, values) in [
+            ("product_language", filter.languages), ("product_platform", filter.platforms),
+            ("product_topic", filter.topics),
+        ] where !values.isEmpty {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM \(table) x WHERE x.product_id = p.id AND x.code IN \(anyOf(values)))")
+        }
+        if !filter.provinces.isEmpty {
+            var alternatives: [String] = []
+            for province in filter.provinces {
+                switch province {
+                case .current(let code):
+                    alternatives.append("p.province_current = ?")
+                    arguments.append(code)
+                case .registered(let ref):
+                    alternatives.append("p.province = ?")
+                    arguments.append(ref.qualified)
+                }
+            }
+            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
+        }
+        if let agency = filter.agency {
+            conditions.append("p.agency IS NOT NULL AND p.agency_fold LIKE ? ESCAPE '\\'")
+            let escaped = TextFolding.fold(agency).replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            arguments.append("%\(escaped)%")
+        }
+        if let from = filter.publishedFrom {
+            conditions.append("p.published_first >= ?")
+            arguments.append(from.firstDay)
+        }
+        if let to = filter.publishedTo {
+            conditions.append("p.published_first <= ?")
+            arguments.append(to.lastDay)
+        }
+        if let hasFiles = filter.hasFiles {
+            conditions.append(
+                hasFiles
+                    ? "(p.content_files > 0 AND p.id NOT IN (\(lostProducts)))"
+                    : "(p.content_files = 0 OR p.id IN (\(lostProducts)))")
+        }
+        if filter.publicOnly { conditions.append("p.public = 1") }
+        if let group = filter.targetGroup {
+            func digital(_ kinds: [String], _ platforms: [String]) -> String {
+                let kindList = kinds.isEmpty ? "FALSE" : "p.kind IN \(anyOf(kinds))"
+                let platformList =
+                    platforms.isEmpty
+                    ? "FALSE"
+                    : "EXISTS (SELECT 1 FROM product_platform x WHERE x.product_id = p.id AND x.code IN \(anyOf(platforms)))"
+                return "(\(kindList) OR \(platformList))"
+            }
+            switch group {
+            case .ethnic: conditions.append("(p.role_mask & 1) != 0")
+            case .foreign: conditions.append("(p.role_mask & 2) != 0")
+            case .national: conditions.append("(p.role_mask & 4) != 0")
+            case .digital(let kinds, let platforms): conditions.append(digital(kinds, platforms))
+            case .any(let kinds, let platforms):
+                conditions.append("((p.role_mask & 3) != 0 OR \(digital(kinds, platforms)))")
+            case .books(let kinds): conditions.append(kinds.isEmpty ? "FALSE" : "p.kind IN \(anyOf(kinds))")
+            }
+        }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    /// The columns of `product` that make a `Product` (not the search columns).
+    static let productColumns = """
+        p.seq, p.id, p.title, p.description, p.kind, p.content_line, p.agency, p.province, p.produced, p.published,
+        p.funding, p.rights, p.public, p.origin_repository, p.created_at, p.updated_at, p.revision
+        """
+
+    /// Loads whole products (with languages, platforms, topics and files) in five queries.
+    static func loadProducts(
+        _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String
+    ) throws -> [Product] {
+        let rows = try session.rows("SELECT \(productColumns) FROM product p WHERE \(condition) \(suffix)", arguments)
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map { $0.string("id") }
+        var languages: [String: [ProductLanguage]] = [:]
+        var platforms: [String: [String]] = [:]
+        var topics: [String: [String]] = [:]
+        var files: [String: [StoredFile]] = [:]
+        for batch in batches(ids) {
+            let list = placeholders(batch.count)
+            for row in try session.rows(
+                "SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position", batch)
+            {
+                languages[row.string("product_id"), default: []].append(
+                    ProductLanguage(
+                        code: row.string("code"), role: LanguageRole(rawValue: row.string("role")) ?? .national,
+                        roleOverride: row.bool("role_override")))
+            }
+            for row in try session.rows(
+                "SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position", batch)
+            {
+                platforms[row.string("product_id"), default: []].append(row.string("code"))
+            }
+            for row in try session.rows(
+                "SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position", batch)
+            {
+                topics[row.string("product_id"), default: []].append(row.string("code"))
+            }
+            for row in try session.rows(
+                """
+                SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
+                FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                WHERE f.product_id IN \(list)
+                ORDER BY f.product_id, f.added_at,
+                    CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
+                """, batch)
+            {
+                files[row.string("product_id"), default: []].append(
+                    StoredFile(
+                        object: ObjectInfo(
+                            sha256: row.string("sha256"), size: row.int64("size") ?? 0, mime: row.string("mime"),
+                            format: row.string("format")),
+                        role: FileRole(rawValue: row.string("role")) ?? .master,
+                        originalName: row.string("original_name"),
+                        addedAt: Timestamp.date(row.string("added_at")) ?? Date(timeIntervalSince1970: 0)))
+            }
+        }
+        return rows.compactMap { row in
+            let id = row.string("id")
+            guard let productID = ProductID(parsing: id) else { return nil }
+            let metadata = ProductMetadata(
+                title: row.string("title"), description: row.text("description"), kind: row.string("kind"),
+                languages: languages[id] ?? [], platforms: platforms[id] ?? [], topics: topics[id] ?? [],
+                contentLine: row.text("content_line"), agency: row.text("agency"),
+                province: row.text("province").flatMap(ProvinceRef.init(qualified:)),
+                produced: row.text("produced").flatMap(PartialDate.init(parsing:)),
+                published: row.text("published").flatMap(PartialDate.init(parsing:)),
+                funding: row.text("funding"), rights: row.text("rights"), isPublic: row.bool("public"))
+            return Product(
+                id: productID, metadata: metadata, files: files[id] ?? [],
+                originRepository: row.string("origin_repository"),
+                createdAt: Timestamp.date(row.string("created_at")) ?? Date(timeIntervalSince1970: 0),
+                updatedAt: Timestamp.date(row.string("updated_at")) ?? Date(timeIntervalSince1970: 0),
+                revision: row.int("revision"))
+        }
+    }
+
+    // MARK: Objects and fixity
+
+    public func objects(of id: ProductID?) throws -> [ObjectStatus] {
+        try read { session in try Self.objects(session, of: id) }
+    }
+
+    public func objects(withPrefix prefix: String, limit: Int) throws -> [String] {
+        try read { session in
+            try session.texts(
+                "SELECT sha256 FROM object WHERE sha256 >= ? AND sha256 < ? ORDER BY sha256 LIMIT ?",
+                [prefix, prefix + "g", limit])
+        }
+    }
+
+    static func objects(_ session: PostgresSession, of id: ProductID?) throws -> [ObjectStatus] {
+        let condition = id == nil ? "" : "WHERE o.sha256 IN (SELECT sha256 FROM product_file WHERE product_id = ?)"
+        let rows = try session.rows(
+            """
+            SELECT o.sha256, o.size, o.mime, o.format,
+                (SELECT string_agg(product_id, ' ' ORDER BY product_id) FROM product_file f WHERE f.sha256 = o.sha256)
+                    AS products,
+                c.at AS checked_at, c.outcome, c.found_sha256
+            FROM object o
+            LEFT JOIN fixity_check c ON c.seq = (
+                SELECT seq FROM fixity_check WHERE sha256 = o.sha256 ORDER BY at DESC, seq DESC LIMIT 1)
+            \(condition)
+            ORDER BY o.sha256
+            """, id.map { [$0.rawValue] } ?? [])
+        return rows.map { row in
+            let sha256 = row.string("sha256")
+            let check = row.text("checked_at").flatMap(Timestamp.date).map { at in
+                FixityCheck(
+                    sha256: sha256, at: at, outcome: FixityOutcome(rawValue: row.string("outcome")) ?? .pass,
+                    foundSHA256: row.text("found_sha256"))
+            }
+            return ObjectStatus(
+                object: ObjectInfo(
+                    sha256: sha256, size: row.int64("size") ?? 0, mime: row.string("mime"), format: row.string("format")),
+                products: row.string("products").split(separator: " ").compactMap { ProductID(parsing: String($0)) },
+                lastCheck: check)
+        }
+    }
+
+    public func record(_ checks: [FixityCheck], agent: String, software: String) throws {
+        guard !checks.isEmpty else { return }
+        try write { session in
+            for check in checks {
+                try session.execute(
+                    "INSERT INTO fixity_check(sha256, at, outcome, found_sha256, agent) VALUES (?, ?, ?, ?, ?)",
+                    [check.sha256, Timestamp.string(check.at), check.outcome.rawValue, check.foundSHA256, agent])
+                var detail = ["sha256": check.sha256, "result": check.outcome.rawValue, "software": software]
+                detail["found_sha256"] = check.foundSHA256
+                let event = NewEvent(
+                    type: .fixityCheck, at: check.at, agent: agent,
+                    outcome: check.outcome == .pass ? .success : .failure, detail: detail)
+                try Self.insertEvent(session, event, forProductsHolding: check.sha256)
+            }
+        }
+    }
+
+    public func recordProductEvents(_ events: [(ProductID, NewEvent)]) throws {
+        guard !events.isEmpty else { return }
+        try write { session in
+            for (id, event) in events {
+                try Self.requireExists(session, id)
+                try Self.insertEvent(session, event, productID: id)
+            }
+        }
+    }
+
+    public func recordObjectEvent(_ sha256: String, event: NewEvent) throws {
+        try write { session in try Self.insertEvent(session, event, forProductsHolding: sha256) }
+    }
+
+    public func setTechnicalMetadata(_ entries: [String: TechnicalMetadata], tool: String, at: Date, agent: String)
+        throws
+    {
+        guard !entries.isEmpty else { return }
+        try write { session in
+            for (sha256, metadata) in entries.sorted(by: { $0.key < $1.key }) {
+                try Self.writeTechnicalMetadata(
+                    session, sha256: sha256, metadata: metadata, tool: tool, at: at, replace: true)
+                try Self.insertEvent(
+                    session,
+                    NewEvent(
+                        type: .metadataExtraction, at: at, agent: agent,
+                        detail: ["sha256": sha256, "format": metadata.format, "tool": tool]),
+                    forProductsHolding: sha256)
+            }
+        }
+    }
+
+    public func technicalMetadata(for sha256s: [String]) throws -> [String: (metadata: TechnicalMetadata, tool: String)]
+    {
+        try read { session in try Self.technicalMetadata(session, for: sha256s) }
+    }
+
+    static func technicalMetadata(_ session: PostgresSession, for sha256s: [String]) throws
+        -> [String: (metadata: TechnicalMetadata, tool: String)]
+    {
+        var result: [String: (metadata: TechnicalMetadata, tool: String)] = [:]
+        let decoder = JSONDecoder()
+        for batch in batches(sha256s) {
+            for row in try session.rows(
+                "SELECT sha256, tool, metadata::text AS metadata FROM object_metadata WHERE sha256 IN \(placeholders(batch.count))",
+                batch)
+            {
+                if let metadata = try? decoder.decode(TechnicalMetadata.self, from: Data(row.string("metadata").utf8)) {
+                    result[row.string("sha256")] = (metadata, row.string("tool"))
+                }
+            }
+        }
+        return result
+    }
+
+    static func writeTechnicalMetadata(
+        _ session: PostgresSession, sha256: String, metadata: TechnicalMetadata, tool: String, at: Date, replace: Bool
+    ) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        let conflict =
+            replace
+            ? """
+            ON CONFLICT (sha256) DO UPDATE SET characterised_at = EXCLUDED.characterised_at, tool = EXCLUDED.tool,
+                metadata = EXCLUDED.metadata
+            """ : "ON CONFLICT (sha256) DO NOTHING"
+        try session.execute(
+            "INSERT INTO object_metadata(sha256, characterised_at, tool, metadata) VALUES (?, ?, ?, ?::jsonb) \(conflict)",
+            [sha256, Timestamp.string(at), tool, json])
+    }
+
+    static func insertEvent(_ session: PostgresSession, _ event: NewEvent, forProductsHolding sha256: String) throws {
+        for product in try session.texts(
+            "SELECT product_id FROM product_file WHERE sha256 = ? ORDER BY product_id", [sha256])
+        {
+            guard let id = ProductID(parsing: product) else { continue }
+            try insertEvent(session, event, productID: id)
+        }
+    }
+
+    // MARK: Bundles, removals and the change log
+
+    public func bundles() throws -> [BundleRecord] {
+        try read { session in
+            try session.rows("SELECT * FROM bundle ORDER BY created_at, seq").map { row in
+                BundleRecord(
+                    id: row.string("id"),
+                    createdAt: Timestamp.date(row.string("created_at")) ?? Date(timeIntervalSince1970: 0),
+                    since: row.text("since").flatMap(Timestamp.date), previous: row.text("previous"),
+                    scope: row.string("scope"), products: row.int("products"), tombstones: row.int("tombstones"),
+                    bags: row.int("bags"), location: row.string("location"),
+                    mark: row.int64("event_mark").map { ChangeMark(event: $0, tombstone: row.int64("tombstone_mark") ?? 0) })
+            }
+        }
+    }
+
+    public func recordExport(_ bundle: BundleRecord, events: [(ProductID, NewEvent)]) throws {
+        try write { session in
+            try session.execute(
+                """
+                INSERT INTO bundle (id, created_at, since, previous, scope, products, tombstones, bags, location,
+                    event_mark, tombstone_mark)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    bundle.id, Timestamp.string(bundle.createdAt), bundle.since.map(Timestamp.string), bundle.previous,
+                    bundle.scope, bundle.products, bundle.tombstones, bundle.bags, bundle.location,
+                    bundle.mark?.event, bundle.mark?.tombstone,
+                ])
+            for (id, event) in events {
+                try Self.requireExists(session, id)
+                try Self.insertEvent(session, event, productID: id)
+            }
+        }
+    }
+
+    /// Where the change log stands. PostgreSQL hands out sequence numbers before commit, so a
+    /// writer still running may hold a lower one than a writer that committed: this takes the
+    /// change-log lock exclusively, waiting for every writer in flight (each holds it shared),
+    /// so that nothing can later commit below the mark it returns.
+    public func changeMark() throws -> ChangeMark {
+        do {
+            return try pool.withSession { session in
+                try session.script("BEGIN")
+                do {
+                    try session.execute("SELECT pg_advisory_xact_lock(?)", [Self.changeLogLock])
+                    let event = try session.int("SELECT coalesce(max(seq), 0) FROM event") ?? 0
+                    let tombstone = try session.int("SELECT coalesce(max(seq), 0) FROM tombstone") ?? 0
+                    try session.script("COMMIT")
+                    return ChangeMark(event: event, tombstone: tombstone)
+                } catch {
+                    try? session.script("ROLLBACK")
+                    throw error
+                }
+            }
+        } catch let error as ServerError {
+            throw translate(error)
+        }
+    }
+
+    public func productsChanged(after mark: ChangeMark) throws -> Set<ProductID> {
+        try changedProducts(where: "seq > ?", [mark.event])
+    }
+
+    private func changedProducts(where condition: String, _ arguments: [any SQLBindable]) throws -> Set<ProductID> {
+        try read { session in
+            Set(
+                try session.texts(
+                    """
+                    SELECT DISTINCT product_id FROM event
+                    WHERE \(condition) AND type NOT IN ('information package creation', 'fixity check')
+                    """, arguments
+                ).compactMap(ProductID.init(parsing:)))
+        }
+    }
+
+    public func tombstones(after mark: ChangeMark) throws -> [Tombstone] {
+        try read { session in
+            try session.rows("SELECT * FROM tombstone WHERE seq > ? ORDER BY removed_at, id", [mark.tombstone])
+                .compactMap(Self.tombstone)
+        }
+    }
+
+    public func productsChanged(since date: Date) throws -> Set<ProductID> {
+        try changedProducts(where: "at >= ?", [Timestamp.string(date)])
+    }
+
+    public func remove(_ ids: [ProductID], reason: String, agent: String, at: Date) throws -> [Tombstone] {
+        try write { session in
+            var tombstones: [Tombstone] = []
+            for id in ids {
+                guard let row = try session.row("SELECT title, origin_repository FROM product WHERE id = ?", [id.rawValue])
+                else { throw CatalogueError.unknownProduct(id) }
+                let tombstone = Tombstone(
+                    id: id, title: row.string("title"), originRepository: row.string("origin_repository"),
+                    removedAt: at, agent: agent, reason: reason)
+                try Self.delete(session, id)
+                try Self.insertTombstone(session, tombstone)
+                tombstones.append(tombstone)
+            }
+            return tombstones
+        }
+    }
+
+    public func tombstones(since date: Date?) throws -> [Tombstone] {
+        try read { session in try Self.tombstones(session, since: date) }
+    }
+
+    static func tombstones(_ session: PostgresSession, since date: Date?) throws -> [Tombstone] {
+        try session.rows(
+            "SELECT * FROM tombstone WHERE removed_at >= ? ORDER BY removed_at, id", [date.map(Timestamp.string) ?? ""]
+        ).compactMap(tombstone)
+    }
+
+    /// Deletes a product, if present, with everything that hangs on it (by cascade). The objects stay.
+    static func delete(_ session: PostgresSession, _ id: ProductID) throws {
+        try session.execute("DELETE FROM product WHERE id = ?", [id.rawValue])
+    }
+
+    /// Records a tombstone, replacing one for the same id (a new number: a later change).
+    static func insertTombstone(_ session: PostgresSession, _ tombstone: Tombstone) throws {
+        try session.execute("DELETE FROM tombstone WHERE id = ?", [tombstone.id.rawValue])
+        try session.execute(
+            """
+            INSERT INTO tombstone (id, title, origin_repository, removed_at, agent, reason)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [
+                tombstone.id.rawValue, tombstone.title, tombstone.originRepository,
+                Timestamp.string(tombstone.removedAt), tombstone.agent, tombstone.reason,
+            ])
+    }
+
+    static func tombstone(_ session: PostgresSession, _ id: ProductID) throws -> Tombstone? {
+        try session.row("SELECT * FROM tombstone WHERE id = ?", [id.rawValue]).flatMap(tombstone)
+    }
+
+    static func tombstone(_ row: SQLRow) -> Tombstone? {
+        guard let id = ProductID(parsing: row.string("id")), let at = Timestamp.date(row.string("removed_at")) else {
+            return nil
+        }
+        return Tombstone(
+            id: id, title: row.string("title"), originRepository: row.string("origin_repository"), removedAt: at,
+            agent: row.string("agent"), reason: row.string("reason"))
+    }
+}

@@ -1,0 +1,555 @@
+import Foundation
+import KhoCore
+import KhoStore
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// The catalogue in a PostgreSQL database, for the national tier: the same role protocols as
+/// `SQLiteCatalogue`, the same tables and constraints (`catalogue-schema/postgresql/`), the same
+/// rules for search and the same report counts.
+///
+/// Every write is one SERIALIZABLE transaction, run again when the server reports a
+/// serialisation failure or a deadlock with another writer (the user never sees one). Reads are
+/// REPEATABLE READ, READ ONLY: one snapshot, as SQLite's WAL reads.
+public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecked Sendable {
+    let pool: PostgresPool
+    public let location: PostgresLocation
+    let vocabulary: Vocabulary
+    public let repositoryID: String
+    /// Where the async reads of `kho serve` wait on the database, off the caller's thread.
+    let threads: NIOThreadPool
+    /// The averages of the search columns' lengths, for the ranking, kept for a minute.
+    let averages = SearchAverages()
+
+    /// The advisory lock that orders writers against a change mark (see `changeMark()`).
+    static let changeLogLock: Int64 = 0x6B68_6F00_0001
+    /// The advisory lock that lets one process at a time bring the schema up to date.
+    static let schemaLock: Int64 = 0x6B68_6F00_0002
+
+    /// Opens the catalogue at `location`, bringing its schema up to date.
+    public static func open(location: PostgresLocation, vocabulary: Vocabulary) throws -> PostgresCatalogue {
+        try PostgresCatalogue(location: location, vocabulary: vocabulary, newRepositoryID: nil, now: Date())
+    }
+
+    /// Creates a catalogue at `location` for a new repository: the database is created if the
+    /// server has none of that name (the role needs CREATEDB), and a database that already holds a
+    /// kho catalogue is taken as it is (another repository folder, on another machine, for one
+    /// national catalogue). Returns the catalogue and whether it was new.
+    public static func create(
+        location: PostgresLocation, vocabulary: Vocabulary, repositoryID: String, now: Date
+    ) throws -> (catalogue: PostgresCatalogue, created: Bool) {
+        do {
+            try PostgresPool(location: location, limit: 1).check()
+        } catch PostgresError.noDatabase {
+            let maintenance = PostgresPool(location: location.with(database: "postgres"), limit: 1)
+            try maintenance.withSession { session in
+                let quoted = "\"" + location.database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                do {
+                    try session.script("CREATE DATABASE \(quoted) ENCODING 'UTF8' TEMPLATE template0")
+                } catch let error as ServerError where error.sqlState == "42P04" {
+                    // Created by another process meanwhile.
+                } catch let error as ServerError {
+                    throw PostgresError.server(
+                        location: location.description,
+                        message: "cannot create database \(location.database): \(error.message)",
+                        sqlState: error.sqlState)
+                }
+            }
+        }
+        let catalogue = try PostgresCatalogue(
+            location: location, vocabulary: vocabulary, newRepositoryID: repositoryID, now: now)
+        return (catalogue, catalogue.repositoryID == repositoryID)
+    }
+
+    private init(location: PostgresLocation, vocabulary: Vocabulary, newRepositoryID: String?, now: Date) throws {
+        self.location = location
+        self.vocabulary = vocabulary
+        pool = PostgresPool(location: location)
+        threads = NIOThreadPool(numberOfThreads: 4)
+        threads.start()
+        let pool = self.pool
+        let place = location.description
+        repositoryID = try pool.withSession { session in
+            try PostgresMigrations.migrate(session, creating: newRepositoryID != nil, location: place)
+            if let newRepositoryID {
+                try session.execute(
+                    """
+                    INSERT INTO repository(key, value) VALUES ('id', ?), ('created_at', ?), ('format', '1')
+                    ON CONFLICT (key) DO NOTHING
+                    """, [newRepositoryID, Timestamp.string(now)])
+            }
+            guard let id = try session.text("SELECT value FROM repository WHERE key = 'id'") else {
+                throw PostgresError.notACatalogue(location: place)
+            }
+            return id
+        }
+    }
+
+    deinit {
+        try? threads.syncShutdownGracefully()
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one SERIALIZABLE transaction, again (up to 50 times, after a short random
+    /// wait) when the server says a concurrent writer made it fail.
+    func write<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try pool.withSession { session in
+                    try session.script("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    do {
+                        try session.execute("SELECT pg_advisory_xact_lock_shared(?)", [Self.changeLogLock])
+                        let result = try body(session)
+                        try session.script("COMMIT")
+                        return result
+                    } catch {
+                        try? session.script("ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch is RetryableConflict where attempt < 50 {
+                usleep(UInt32.random(in: 1_000...(5_000 * UInt32(min(attempt, 20)))))
+            } catch let error as ServerError {
+                throw translate(error)
+            } catch is RetryableConflict {
+                throw PostgresError.server(
+                    location: location.description,
+                    message: "the transaction conflicted with other writers 50 times; run the command again",
+                    sqlState: "40001")
+            }
+        }
+    }
+
+    /// Runs `body` in one read-only snapshot.
+    func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        do {
+            return try pool.withSession { session in
+                try session.script("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                do {
+                    let result = try body(session)
+                    try session.script("COMMIT")
+                    return result
+                } catch {
+                    try? session.script("ROLLBACK")
+                    throw error
+                }
+            }
+        } catch let error as ServerError {
+            throw translate(error)
+        }
+    }
+
+    /// A read snapshot awaited without blocking the caller's thread (the server's event loops).
+    func readAsync<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        try await threads.runIfActive { [self] in try read(body) }
+    }
+
+    func translate(_ error: ServerError) -> any Error {
+        if error.sqlState == "23505", error.constraint == "product_id_key" || error.constraint == "product_pkey" {
+            return StoreError.database(path: location.description, message: error.message)
+        }
+        if error.sqlState == "25006" || error.sqlState == "42501" {
+            return StoreError.readOnly(path: location.description)
+        }
+        return PostgresError.server(location: location.description, message: error.message, sqlState: error.sqlState)
+    }
+
+    // MARK: Writing
+
+    public func register(_ products: [NewProduct]) throws -> [Product] {
+        let origin = repositoryID
+        try write { session in
+            for product in products {
+                try insert(session, product, origin: origin)
+            }
+        }
+        return products.map { product in
+            let at = Timestamp.date(Timestamp.string(product.event.at)) ?? product.event.at
+            return Product(
+                id: product.id, metadata: product.metadata,
+                files: product.files.map {
+                    StoredFile(object: $0.object, role: $0.role, originalName: $0.originalName, addedAt: at)
+                },
+                originRepository: origin, createdAt: at, updatedAt: at)
+        }
+    }
+
+    private func insert(_ session: PostgresSession, _ product: NewProduct, origin: String) throws {
+        if try session.int("SELECT 1 FROM product WHERE id = ?", [product.id.rawValue]) != nil {
+            throw StoreError.duplicateID(product.id)
+        }
+        let metadata = product.metadata
+        try session.execute(
+            """
+            INSERT INTO product(title, description, kind, content_line, agency, province, province_current,
+                produced, published, published_first, funding, rights, public, id, origin_repository, ingest_key,
+                created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            metadataArguments(metadata) + [
+                product.id.rawValue, origin, product.ingestKey, Timestamp.string(product.event.at),
+                Timestamp.string(product.event.at),
+            ])
+        try writeLists(session, id: product.id, metadata: metadata)
+        try Self.writeSearchText(session, id: product.id, metadata: metadata)
+        for file in product.files {
+            try Self.insertFile(session, file, productID: product.id, at: product.event.at)
+        }
+        try Self.insertEvent(session, product.event, productID: product.id)
+    }
+
+    public func merge(_ products: [MergedProduct], tombstones: [Tombstone]) throws {
+        guard !products.isEmpty || !tombstones.isEmpty else { return }
+        try write { session in
+            for tombstone in tombstones {
+                try Self.delete(session, tombstone.id)
+                try Self.insertTombstone(session, tombstone)
+            }
+            for merged in products {
+                let product = merged.product
+                let id = product.id.rawValue
+                if merged.replace {
+                    try replaceMetadata(session, id: product.id, metadata: product.metadata, updatedAt: product.updatedAt)
+                } else {
+                    let metadata = product.metadata
+                    try session.execute(
+                        """
+                        INSERT INTO product(title, description, kind, content_line, agency, province, province_current,
+                            produced, published, published_first, funding, rights, public, id, origin_repository,
+                            ingest_key, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                        """,
+                        metadataArguments(metadata) + [
+                            id, product.originRepository, Timestamp.string(product.createdAt),
+                            Timestamp.string(product.updatedAt),
+                        ])
+                    try writeLists(session, id: product.id, metadata: metadata)
+                    try Self.writeSearchText(session, id: product.id, metadata: metadata)
+                }
+                let present = Set(try session.texts("SELECT sha256 FROM product_file WHERE product_id = ?", [id]))
+                for file in product.files where !present.contains(file.object.sha256) {
+                    try Self.insertFile(
+                        session, NewFile(object: file.object, role: file.role, originalName: file.originalName),
+                        productID: product.id, at: file.addedAt)
+                }
+                let known = Set(try session.texts("SELECT at || type || agent FROM event WHERE product_id = ?", [id]))
+                for event in merged.events
+                where !known.contains(Timestamp.string(event.at) + event.type.rawValue + event.agent) {
+                    try Self.insertEvent(
+                        session,
+                        NewEvent(
+                            type: event.type, at: event.at, agent: event.agent, outcome: event.outcome,
+                            detail: event.detail),
+                        productID: product.id)
+                }
+                try Self.insertEvent(session, merged.mergeEvent, productID: product.id)
+            }
+        }
+    }
+
+    func metadataArguments(_ metadata: ProductMetadata) -> [any SQLBindable] {
+        [
+            metadata.title, metadata.description, metadata.kind, metadata.contentLine, metadata.agency,
+            metadata.province?.qualified, currentProvince(metadata), metadata.produced?.description,
+            metadata.published?.description, metadata.published?.firstDay, metadata.funding, metadata.rights,
+            metadata.isPublic,
+        ]
+    }
+
+    public func attach(_ file: NewFile, to id: ProductID, event: NewEvent) throws -> Product {
+        try write { session in
+            try Self.requireExists(session, id)
+            try Self.insertFile(session, file, productID: id, at: event.at)
+            try session.execute(
+                "UPDATE product SET updated_at = ?, revision = revision + 1 WHERE id = ?",
+                [Timestamp.string(event.at), id.rawValue])
+            try Self.insertEvent(session, event, productID: id)
+        }
+        return try requireProduct(id)
+    }
+
+    static func checkRevision(_ session: PostgresSession, _ id: ProductID, expected: Int?) throws {
+        guard let expected else { return }
+        let found = Int(try session.int("SELECT revision FROM product WHERE id = ?", [id.rawValue]) ?? 0)
+        if found != expected { throw CatalogueError.conflict(id: id, expected: expected, found: found) }
+    }
+
+    public func detach(_ sha256: String, from id: ProductID, event: NewEvent, expectedRevision: Int?) throws -> Product {
+        try write { session in
+            try Self.requireExists(session, id)
+            try Self.checkRevision(session, id, expected: expectedRevision)
+            guard
+                let size = try session.int(
+                    """
+                    SELECT o.size FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                    WHERE f.product_id = ? AND f.sha256 = ?
+                    """, [id.rawValue, sha256])
+            else { throw CatalogueError.notAttached(id: id, file: sha256) }
+            try session.execute("DELETE FROM product_file WHERE product_id = ? AND sha256 = ?", [id.rawValue, sha256])
+            try session.execute(
+                """
+                UPDATE product SET file_count = file_count - 1, content_files = content_files - ?,
+                    updated_at = ?, revision = revision + 1 WHERE id = ?
+                """, [size > 0 ? 1 : 0, Timestamp.string(event.at), id.rawValue])
+            try Self.insertEvent(session, event, productID: id)
+        }
+        return try requireProduct(id)
+    }
+
+    public func update(_ id: ProductID, metadata: ProductMetadata, event: NewEvent, expectedRevision: Int?) throws
+        -> Product
+    {
+        try write { session in
+            try Self.requireExists(session, id)
+            try Self.checkRevision(session, id, expected: expectedRevision)
+            try replaceMetadata(session, id: id, metadata: metadata, updatedAt: event.at)
+            try Self.insertEvent(session, event, productID: id)
+        }
+        return try requireProduct(id)
+    }
+
+    func replaceMetadata(_ session: PostgresSession, id: ProductID, metadata: ProductMetadata, updatedAt: Date) throws {
+        try session.execute(
+            """
+            UPDATE product SET title = ?, description = ?, kind = ?, content_line = ?, agency = ?,
+                province = ?, province_current = ?, produced = ?, published = ?, published_first = ?,
+                funding = ?, rights = ?, public = ?, updated_at = ?, revision = revision + 1
+            WHERE id = ?
+            """, metadataArguments(metadata) + [Timestamp.string(updatedAt), id.rawValue])
+        for table in ["product_language", "product_platform", "product_topic"] {
+            try session.execute("DELETE FROM \(table) WHERE product_id = ?", [id.rawValue])
+        }
+        try writeLists(session, id: id, metadata: metadata)
+        try Self.writeSearchText(session, id: id, metadata: metadata)
+    }
+
+    public func markPending(_ sha256s: [String]) throws {
+        guard !sha256s.isEmpty else { return }
+        let since = Timestamp.string(Date())
+        try write { session in
+            for sha256 in sha256s {
+                try session.execute(
+                    """
+                    INSERT INTO pending_object(sha256, since) VALUES (?, ?)
+                    ON CONFLICT (sha256) DO UPDATE SET since = EXCLUDED.since
+                    """, [sha256, since])
+            }
+        }
+    }
+
+    public func pendingObjects() throws -> [(sha256: String, referenced: Bool)] {
+        try read { session in
+            try session.rows(
+                """
+                SELECT p.sha256, EXISTS (SELECT 1 FROM object o WHERE o.sha256 = p.sha256)::int AS referenced
+                FROM pending_object p ORDER BY p.sha256
+                """
+            ).map { (sha256: $0.string("sha256"), referenced: $0.bool("referenced")) }
+        }
+    }
+
+    public func clearPending(_ sha256s: [String]) throws {
+        guard !sha256s.isEmpty else { return }
+        try write { session in
+            for batch in Self.batches(sha256s) {
+                try session.execute(
+                    "DELETE FROM pending_object WHERE sha256 IN \(Self.placeholders(batch.count))", batch)
+            }
+        }
+    }
+
+    public func setting(_ key: String) throws -> String? {
+        try read { session in try Self.setting(session, key) }
+    }
+
+    static func setting(_ session: PostgresSession, _ key: String) throws -> String? {
+        try session.text("SELECT value FROM repository WHERE key = ?", ["setting:\(key)"])
+    }
+
+    public func setSetting(_ key: String, value: String?) throws {
+        try write { session in
+            if let value {
+                try session.execute(
+                    """
+                    INSERT INTO repository(key, value) VALUES (?, ?)
+                    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value
+                    """, ["setting:\(key)", value])
+            } else {
+                try session.execute("DELETE FROM repository WHERE key = ?", ["setting:\(key)"])
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    func currentProvince(_ metadata: ProductMetadata) -> String? {
+        guard let province = metadata.province else { return nil }
+        return vocabulary.currentUnit(of: province)?.code ?? province.code
+    }
+
+    func requireProduct(_ id: ProductID) throws -> Product {
+        guard let product = try product(id) else { throw CatalogueError.unknownProduct(id) }
+        return product
+    }
+
+    static func requireExists(_ session: PostgresSession, _ id: ProductID) throws {
+        guard try session.int("SELECT 1 FROM product WHERE id = ?", [id.rawValue]) != nil else {
+            throw CatalogueError.unknownProduct(id)
+        }
+    }
+
+    func writeLists(_ session: PostgresSession, id: ProductID, metadata: ProductMetadata) throws {
+        let roles = Set(metadata.languages.map(\.role))
+        let mask =
+            (roles.contains(.ethnic) ? 1 : 0) | (roles.contains(.foreign) ? 2 : 0) | (roles.contains(.national) ? 4 : 0)
+        var platformMask: Int64 = 0
+        for code in metadata.platforms { platformMask |= 1 << Int64(try Self.platformBit(session, code)) }
+        try session.execute(
+            "UPDATE product SET role_mask = ?, platform_mask = ? WHERE id = ?", [mask, platformMask, id.rawValue])
+        for (position, language) in metadata.languages.enumerated() {
+            try session.execute(
+                "INSERT INTO product_language(product_id, position, code, role, role_override) VALUES (?, ?, ?, ?, ?)",
+                [id.rawValue, position, language.code, language.role.rawValue, language.roleOverride])
+        }
+        for (position, code) in metadata.platforms.enumerated() {
+            try session.execute(
+                "INSERT INTO product_platform(product_id, position, code) VALUES (?, ?, ?)", [id.rawValue, position, code])
+        }
+        for (position, code) in metadata.topics.enumerated() {
+            try session.execute(
+                "INSERT INTO product_topic(product_id, position, code) VALUES (?, ?, ?)", [id.rawValue, position, code])
+        }
+    }
+
+    /// The bit of a platform code in `product.platform_mask`, assigned on first use.
+    static func platformBit(_ session: PostgresSession, _ code: String) throws -> Int {
+        if let bit = try session.int("SELECT bit FROM platform_bit WHERE code = ?", [code]) { return Int(bit) }
+        let next = Int(try session.int("SELECT coalesce(max(bit) + 1, 0) FROM platform_bit") ?? 0)
+        guard next <= 62 else {
+            throw StoreError.database(
+                path: "platform_bit",
+                message: "more than 63 platform codes in one repository; kho's reports count at most 63 platforms")
+        }
+        try session.execute("INSERT INTO platform_bit(code, bit) VALUES (?, ?)", [code, next])
+        return next
+    }
+
+    /// The folded search columns of a product, their word counts and its words.
+    static func searchColumns(_ metadata: ProductMetadata) -> [String] {
+        [
+            TextFolding.fold(metadata.title), metadata.description.map(TextFolding.fold) ?? "",
+            metadata.agency.map(TextFolding.fold) ?? "",
+        ]
+    }
+
+    /// The words of folded text, as the SQLite index's tokenizer (unicode61) splits it.
+    static func tokens(_ folded: String) -> [Substring] {
+        folded.split { !($0.isLetter || $0.isNumber) }
+    }
+
+    static func writeSearchText(_ session: PostgresSession, id: ProductID, metadata: ProductMetadata) throws {
+        let columns = searchColumns(metadata)
+        let words = columns.map(tokens)
+        let lexemes = Set(words.joined().map(String.init)).sorted().joined(separator: " ")
+        try session.execute(
+            """
+            UPDATE product SET title_fold = ?, description_fold = ?, agency_fold = ?,
+                title_tokens = ?, description_tokens = ?, agency_tokens = ?,
+                words = array_to_tsvector(string_to_array(?, ' '))
+            WHERE id = ?
+            """,
+            [
+                columns[0], columns[1], columns[2], words[0].count, words[1].count, words[2].count, lexemes,
+                id.rawValue,
+            ])
+    }
+
+    static func insertFile(_ session: PostgresSession, _ file: NewFile, productID: ProductID, at date: Date) throws {
+        try session.execute(
+            """
+            INSERT INTO object(sha256, size, mime, format, stored_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (sha256) DO NOTHING
+            """,
+            [file.object.sha256, file.object.size, file.object.mime, file.object.format, Timestamp.string(date)])
+        try session.execute(
+            "INSERT INTO product_file(product_id, sha256, role, original_name, added_at) VALUES (?, ?, ?, ?, ?)",
+            [productID.rawValue, file.object.sha256, file.role.rawValue, file.originalName, Timestamp.string(date)])
+        try session.execute(
+            "UPDATE product SET file_count = file_count + 1, content_files = content_files + ? WHERE id = ?",
+            [file.object.size > 0 ? 1 : 0, productID.rawValue])
+        try session.execute("DELETE FROM pending_object WHERE sha256 = ?", [file.object.sha256])
+        if let technical = file.technical {
+            try writeTechnicalMetadata(
+                session, sha256: file.object.sha256, metadata: technical, tool: file.technicalTool, at: date,
+                replace: false)
+        }
+    }
+
+    static func insertEvent(_ session: PostgresSession, _ event: NewEvent, productID: ProductID) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let detail = String(decoding: try encoder.encode(event.detail), as: UTF8.self)
+        try session.execute(
+            "INSERT INTO event(product_id, type, at, agent, outcome, detail) VALUES (?, ?, ?, ?, ?, ?::jsonb)",
+            [
+                productID.rawValue, event.type.rawValue, Timestamp.string(event.at), event.agent,
+                event.outcome.rawValue, detail,
+            ])
+        if event.type == .informationPackageCreation {
+            try session.execute("UPDATE product SET shared = 1 WHERE id = ?", [productID.rawValue])
+        }
+    }
+
+    /// Values in slices small enough for one `IN (…)` list.
+    static func batches<T>(_ values: [T]) -> [[T]] {
+        stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
+    }
+}
+
+/// The average word count of each search column over every product, as SQLite's index keeps it
+/// (its totals and row count). Computed exactly for each search in a catalogue of up to 100,000
+/// products; in a larger one (where it is a scan of the catalogue) kept for a minute, a change of
+/// less than a minute's writes moving the averages by little.
+final class SearchAverages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (averages: [Double], at: Date)?
+
+    func averages(_ session: PostgresSession) throws -> [Double] {
+        let estimate = try session.value("SELECT reltuples::float8 FROM pg_class WHERE oid = 'product'::regclass")
+        let large: Bool
+        if case .double(let rows) = estimate { large = rows > 100_000 } else { large = false }
+        if large {
+            lock.lock()
+            defer { lock.unlock() }
+            if let value, Date().timeIntervalSince(value.at) < 60 { return value.averages }
+        }
+        guard
+            let row = try session.row(
+                """
+                SELECT count(*) AS n, coalesce(sum(title_tokens), 0)::bigint AS t,
+                    coalesce(sum(description_tokens), 0)::bigint AS d, coalesce(sum(agency_tokens), 0)::bigint AS a
+                FROM product
+                """)
+        else { return [1, 1, 1] }
+        let rows = Double(row.int64("n") ?? 0)
+        let averages = ["t", "d", "a"].map { column -> Double in
+            let total = Double(row.int64(column) ?? 0)
+            let average = rows > 0 ? total / rows : 1.0
+            return average <= 0 ? 1.0 : average
+        }
+        if large {
+            lock.lock()
+            value = (averages, Date())
+            lock.unlock()
+        }
+        return averages
+    }
+}

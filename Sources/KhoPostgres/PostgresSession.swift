@@ -1,0 +1,376 @@
+import Foundation
+import KhoCore
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// A value bound to or read from a statement.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case text(String)
+    case int(Int64)
+    case double(Double)
+}
+
+/// What can be bound to a `?` in kho's SQL.
+protocol SQLBindable { var sqlValue: SQLValue { get } }
+extension String: SQLBindable { var sqlValue: SQLValue { .text(self) } }
+extension Int: SQLBindable { var sqlValue: SQLValue { .int(Int64(self)) } }
+extension Int64: SQLBindable { var sqlValue: SQLValue { .int(self) } }
+extension Double: SQLBindable { var sqlValue: SQLValue { .double(self) } }
+extension Bool: SQLBindable { var sqlValue: SQLValue { .int(self ? 1 : 0) } }
+extension SQLValue: SQLBindable { var sqlValue: SQLValue { self } }
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+/// One row of a result, by column name.
+struct SQLRow {
+    let values: [String: SQLValue]
+
+    func text(_ name: String) -> String? {
+        switch values[name] {
+        case .text(let value): return value
+        case .int(let value): return String(value)
+        case .double(let value): return String(value)
+        default: return nil
+        }
+    }
+    func string(_ name: String) -> String { text(name) ?? "" }
+    func int64(_ name: String) -> Int64? {
+        switch values[name] {
+        case .int(let value): return value
+        case .double(let value): return Int64(value)
+        case .text(let value): return Int64(value)
+        default: return nil
+        }
+    }
+    func int(_ name: String) -> Int { Int(int64(name) ?? 0) }
+    func double(_ name: String) -> Double {
+        switch values[name] {
+        case .double(let value): return value
+        case .int(let value): return Double(value)
+        default: return 0
+        }
+    }
+    func bool(_ name: String) -> Bool { (int64(name) ?? 0) != 0 }
+}
+
+/// SQL written with `?` placeholders, as the SQLite catalogue's, numbered `$1…` for PostgreSQL.
+/// A `?` inside a quoted literal or identifier is left alone.
+func numberedPlaceholders(_ sql: String) -> String {
+    var result = ""
+    result.reserveCapacity(sql.utf8.count + 16)
+    var number = 0
+    var quote: Character?
+    for character in sql {
+        if let open = quote {
+            if character == open { quote = nil }
+            result.append(character)
+        } else if character == "'" || character == "\"" {
+            quote = character
+            result.append(character)
+        } else if character == "?" {
+            number += 1
+            result += "$\(number)"
+        } else {
+            result.append(character)
+        }
+    }
+    return result
+}
+
+/// One connection in use: statements run on it, one at a time, waited for on the caller's thread
+/// (the event loop runs on its own threads, so a command's thread may block on it).
+struct PostgresSession {
+    let connection: PostgresConnection
+    let logger: Logger
+    let location: String
+
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
+        let result = try run(sql, arguments)
+        return result.metadata.rows ?? 0
+    }
+
+    func rows(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [SQLRow] {
+        try run(sql, arguments).rows.map(Self.row)
+    }
+
+    func row(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> SQLRow? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of the first row.
+    func value(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> SQLValue {
+        guard let first = try run(sql, arguments).rows.first, let cell = first.first(where: { _ in true }) else {
+            return .null
+        }
+        return Self.value(cell)
+    }
+
+    func int(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int64? {
+        switch try value(sql, arguments) {
+        case .int(let value): return value
+        case .double(let value): return Int64(value)
+        case .text(let value): return Int64(value)
+        case .null: return nil
+        }
+    }
+
+    func text(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> String? {
+        if case .text(let value) = try value(sql, arguments) { return value }
+        return nil
+    }
+
+    /// The first column of every row, as text.
+    func texts(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [String] {
+        try run(sql, arguments).rows.compactMap { row in
+            row.first(where: { _ in true }).flatMap { cell in
+                if case .text(let value) = Self.value(cell) { return value }
+                return nil
+            }
+        }
+    }
+
+    /// Statements separated by `;`, without arguments (a transaction's control, the schema), run
+    /// one by one: postgres-nio speaks only the extended protocol, one statement a message.
+    func script(_ sql: String) throws {
+        for statement in Self.statements(sql) {
+            try execute(statement)
+        }
+    }
+
+    /// SQL split at each `;` outside quotes, with `--` comments left out.
+    static func statements(_ sql: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var quote: Character?
+        var comment = false
+        var previous: Character = " "
+        for character in sql {
+            if comment {
+                if character == "\n" { comment = false }
+                previous = character
+                continue
+            }
+            if let open = quote {
+                if character == open { quote = nil }
+                current.append(character)
+            } else if character == "-" && previous == "-" {
+                current.removeLast()
+                comment = true
+            } else if character == "'" || character == "\"" {
+                quote = character
+                current.append(character)
+            } else if character == ";" {
+                statements.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+            previous = character
+        }
+        statements.append(current)
+        return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+
+    private func run(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument.sqlValue {
+            case .null: bindings.appendNull()
+            case .text(let value): bindings.append(value)
+            case .int(let value): bindings.append(value)
+            case .double(let value): bindings.append(value)
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: numberedPlaceholders(sql), binds: bindings)
+        do { return try connection.query(query, logger: logger).wait() } catch {
+            throw PostgresPool.translate(error, location: location)
+        }
+    }
+
+    static func row(_ row: PostgresRow) -> SQLRow {
+        var values: [String: SQLValue] = [:]
+        for cell in row { values[cell.columnName] = value(cell) }
+        return SQLRow(values: values)
+    }
+
+    static func value(_ cell: PostgresCell) -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8:
+            return (try? cell.decode(Int64.self)).map(SQLValue.int) ?? .null
+        case .float4, .float8:
+            return (try? cell.decode(Double.self)).map(SQLValue.double) ?? .null
+        case .bool:
+            return (try? cell.decode(Bool.self)).map { .int($0 ? 1 : 0) } ?? .null
+        default:
+            return (try? cell.decode(String.self)).map(SQLValue.text) ?? .null
+        }
+    }
+}
+
+/// A failure the server reports for a transaction that may simply be run again: a serialisation
+/// failure or a deadlock between concurrent writers.
+struct RetryableConflict: Error, LocalizedMessage {
+    let sqlState: String
+    let location: String
+
+    func message(_ l: Localizer) -> String {
+        PostgresError.server(
+            location: location, message: "a concurrent write conflicted; run the command again", sqlState: sqlState
+        ).message(l)
+    }
+}
+
+/// The server's own error, kept with its SQLSTATE for the catalogue to turn into its own words.
+struct ServerError: Error, LocalizedMessage {
+    let sqlState: String
+    let message: String
+    let constraint: String?
+    let location: String
+
+    func message(_ l: Localizer) -> String {
+        PostgresError.server(location: location, message: message, sqlState: sqlState).message(l)
+    }
+}
+
+/// A pool of connections to one database. A command uses one; `kho serve` uses several at once,
+/// up to `limit`, and waits for one to come back beyond that.
+final class PostgresPool: @unchecked Sendable {
+    let location: PostgresLocation
+    let logger: Logger
+    private let lock = NSCondition()
+    private var idle: [PostgresConnection] = []
+    private var open = 0
+    private var nextID = 0
+    private let limit: Int
+
+    init(location: PostgresLocation, limit: Int = 16) {
+        self.location = location
+        self.limit = limit
+        var logger = Logger(label: "kho.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+    }
+
+    deinit {
+        for connection in idle { try? connection.close().wait() }
+    }
+
+    /// Opens one connection now, to say at once whether the server, the database and the password
+    /// are right.
+    func check() throws {
+        try withSession { _ in }
+    }
+
+    func withSession<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        let connection = try checkOut()
+        var healthy = true
+        defer { checkIn(connection, healthy: healthy && !connection.isClosed) }
+        do {
+            return try body(PostgresSession(connection: connection, logger: logger, location: location.description))
+        } catch {
+            if connection.isClosed { healthy = false }
+            throw error
+        }
+    }
+
+    private func checkOut() throws -> PostgresConnection {
+        lock.lock()
+        while idle.isEmpty && open >= limit { lock.wait() }
+        if let connection = idle.popLast() {
+            lock.unlock()
+            return connection
+        }
+        open += 1
+        nextID += 1
+        let id = nextID
+        lock.unlock()
+        do {
+            return try connect(id: id)
+        } catch {
+            lock.lock()
+            open -= 1
+            lock.signal()
+            lock.unlock()
+            throw error
+        }
+    }
+
+    private func checkIn(_ connection: PostgresConnection, healthy: Bool) {
+        lock.lock()
+        if healthy {
+            idle.append(connection)
+        } else {
+            open -= 1
+            try? connection.close().wait()
+        }
+        lock.signal()
+        lock.unlock()
+    }
+
+    private func connect(id: Int) throws -> PostgresConnection {
+        var configuration: PostgresConnection.Configuration
+        let password = location.resolvedPassword()
+        if location.host.hasPrefix("/") {
+            let socket = "\(location.host)/.s.PGSQL.\(location.port)"
+            configuration = .init(
+                unixSocketPath: socket, username: location.user, password: password, database: location.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch location.sslMode {
+            case .disable: tls = .disable
+            case .prefer, .require:
+                let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+                tls = location.sslMode == .prefer ? .prefer(context) : .require(context)
+            }
+            configuration = .init(
+                host: location.host, port: location.port, username: location.user, password: password,
+                database: location.database, tls: tls)
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            return try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: id, logger: logger
+            ).wait()
+        } catch {
+            throw Self.translate(error, location: location.description, user: location.user, connecting: true)
+        }
+    }
+
+    /// postgres-nio's error in kho's words: the usual ways a connection fails named as such.
+    static func translate(_ error: any Error, location: String, user: String = "", connecting: Bool = false) -> any Error {
+        guard let error = error as? PSQLError else {
+            if connecting { return PostgresError.unreachable(location: location, reason: "\(error)") }
+            return error
+        }
+        if let info = error.serverInfo, let state = info[.sqlState] {
+            let message = info[.message] ?? "\(error)"
+            switch state {
+            case "40001", "40P01": return RetryableConflict(sqlState: state, location: location)
+            case "3D000": return PostgresError.noDatabase(location: location)
+            case "28P01", "28000": return PostgresError.authentication(location: location, user: user, reason: message)
+            default:
+                return ServerError(
+                    sqlState: state, message: message, constraint: info[.constraintName], location: location)
+            }
+        }
+        switch error.code {
+        case .authMechanismRequiresPassword:
+            return PostgresError.authentication(
+                location: location, user: user, reason: "the server asks for a password and none was given")
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
+            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            return PostgresError.unreachable(location: location, reason: reason)
+        default:
+            if connecting {
+                return PostgresError.unreachable(location: location, reason: error.underlying.map { "\($0)" } ?? "\(error.code)")
+            }
+            return PostgresError.server(location: location, message: "\(error.code)", sqlState: "")
+        }
+    }
+}
