@@ -117,7 +117,7 @@ let package = Package(
             name: "KhoRepository",
             dependencies: [
                 "KhoCore", "KhoFiles", "KhoStore", "KhoPostgres", "KhoFormats",
-                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "CSV", package: "CSV.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

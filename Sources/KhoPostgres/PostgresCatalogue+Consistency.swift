@@ -105,13 +105,8 @@ extension PostgresCatalogue: ConsistencyChecking {
         let province = row.text("province").flatMap(ProvinceRef.init(qualified:))
         let current = province.map { vocabulary.currentUnit(of: $0)?.code ?? $0.code }
         let published = row.text("published").flatMap(PartialDate.init(parsing:))
-        let columns = [
-            TextFolding.fold(row.string("title")), row.text("description").map(TextFolding.fold) ?? "",
-            row.text("agency").map(TextFolding.fold) ?? "",
-        ]
-        let words = columns.map(tokens)
-        let lexemes = Set(words.joined().map(String.init)).sorted().joined(separator: " ")
-        return (current, published?.firstDay, columns + words.map { String($0.count) } + [lexemes])
+        let search = searchValues(title: row.string("title"), description: row.text("description"), agency: row.text("agency"))
+        return (current, published?.firstDay, search.folded + search.counts.map(String.init) + [search.lexemes])
     }
 
     public func rederive(

@@ -438,12 +438,16 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         return next
     }
 
-    /// The folded search columns of a product, their word counts and its words.
-    static func searchColumns(_ metadata: ProductMetadata) -> [String] {
-        [
-            TextFolding.fold(metadata.title), metadata.description.map(TextFolding.fold) ?? "",
-            metadata.agency.map(TextFolding.fold) ?? "",
+    /// A product's search columns: its folded title, description and agency, their word counts,
+    /// and its distinct words, space-separated, for `words`.
+    static func searchValues(title: String, description: String?, agency: String?) -> (
+        folded: [String], counts: [Int], lexemes: String
+    ) {
+        let folded = [
+            TextFolding.fold(title), description.map(TextFolding.fold) ?? "", agency.map(TextFolding.fold) ?? "",
         ]
+        let words = folded.map(tokens)
+        return (folded, words.map(\.count), Set(words.joined().map(String.init)).sorted().joined(separator: " "))
     }
 
     /// The words of folded text, as the SQLite index's tokenizer (unicode61) splits it.
@@ -452,20 +456,14 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     }
 
     static func writeSearchText(_ session: PostgresSession, id: ProductID, metadata: ProductMetadata) throws {
-        let columns = searchColumns(metadata)
-        let words = columns.map(tokens)
-        let lexemes = Set(words.joined().map(String.init)).sorted().joined(separator: " ")
+        let search = searchValues(title: metadata.title, description: metadata.description, agency: metadata.agency)
         try session.execute(
             """
             UPDATE product SET title_fold = ?, description_fold = ?, agency_fold = ?,
                 title_tokens = ?, description_tokens = ?, agency_tokens = ?,
                 words = array_to_tsvector(string_to_array(?, ' '))
             WHERE id = ?
-            """,
-            [
-                columns[0], columns[1], columns[2], words[0].count, words[1].count, words[2].count, lexemes,
-                id.rawValue,
-            ])
+            """, (search.folded as [any SQLBindable]) + (search.counts as [any SQLBindable]) + [search.lexemes, id.rawValue])
     }
 
     static func insertFile(_ session: PostgresSession, _ file: NewFile, productID: ProductID, at date: Date) throws {

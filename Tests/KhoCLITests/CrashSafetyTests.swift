@@ -1,4 +1,5 @@
 import Foundation
+import KhoTestFixtures
 import Testing
 
 #if canImport(Glibc)
@@ -131,7 +132,9 @@ struct InterruptedExportTests {
     }
 }
 
-@Suite("crash injection, short run")
+@Suite(
+    "crash injection, short run",
+    .enabled(if: TestBackend.isSQLite, "scripts/fault-test makes SQLite repositories of its own; the SQLite pass runs it"))
 struct FaultInjectionTests {
     @Test("scripts/fault-test: every writing operation killed at seeded random moments, two trials each, all recover")
     func shortRun() throws {
@@ -150,7 +153,9 @@ struct FaultInjectionTests {
     }
 }
 
-@Suite("power cuts")
+@Suite(
+    "power cuts",
+    .enabled(if: TestBackend.isSQLite, "the power-cut model replays the SQLite catalogue's own writes; the SQLite pass runs it"))
 struct PowerCutTests {
     static var script: String {
         Workspace.samples.deletingLastPathComponent().deletingLastPathComponent()
