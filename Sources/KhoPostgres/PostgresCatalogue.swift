@@ -212,7 +212,15 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
             for merged in products {
                 let product = merged.product
                 let id = product.id.rawValue
-                if merged.replace {
+                // Several imports may write one national catalogue at once, each deciding before its
+                // transaction what is new. A product another import added meanwhile is merged as a
+                // sequential import would have merged it: replaced if this record is later, else kept.
+                var replace = merged.replace
+                if !replace, let here = try session.text("SELECT updated_at FROM product WHERE id = ?", [id]) {
+                    guard Timestamp.string(product.updatedAt) > here else { continue }
+                    replace = true
+                }
+                if replace {
                     try replaceMetadata(session, id: product.id, metadata: product.metadata, updatedAt: product.updatedAt)
                 } else {
                     let metadata = product.metadata

@@ -103,7 +103,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     func resolvedPassword() -> String? {
         if let password { return password }
         let environment = ProcessInfo.processInfo.environment
-        if let value = environment["PGPASSWORD"] { return value }
+        if let value = environment["PGPASSWORD"], !value.isEmpty { return value }
         let file =
             environment["PGPASSFILE"]
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.pgpass"

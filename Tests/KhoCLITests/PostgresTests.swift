@@ -1,0 +1,263 @@
+import Foundation
+import KhoTestFixtures
+import Testing
+
+/// The national tier: the catalogue on PostgreSQL. Runs whenever `KHO_TEST_POSTGRES` names a
+/// server (scripts/test starts a throwaway one), on both passes of the suite.
+@Suite(
+    "the catalogue on PostgreSQL", .serialized,
+    .enabled(if: TestBackend.postgresServer != nil, "needs a PostgreSQL server (scripts/test starts one)"))
+struct PostgresTests {
+    static var server: String { TestBackend.postgresServer ?? "" }
+
+    /// A new database URL on the test server, dropped with the workspace.
+    static func database(_ ws: Workspace) throws -> String {
+        let url = try #require(TestBackend.newDatabaseURL())
+        ws.databases.append(url)
+        return url
+    }
+
+    static func psql(_ url: String, _ sql: String) throws -> Int32 {
+        try Workspace.shell("psql '\(url)' -qAt -v ON_ERROR_STOP=1 -c \"\(sql)\" >/dev/null 2>&1")
+    }
+
+    /// The report's JSON without the moment it was made.
+    static func report(_ ws: Workspace, _ repo: String, _ arguments: [String]) throws -> String {
+        let result = try ws.kho(["report"] + arguments + ["--repo", repo, "--json"])
+        #expect(result.status == 0, "kho report \(arguments) --repo \(repo): \(result.stderr)")
+        var json = try #require(try result.json() as? [String: Any])
+        json["generated_at"] = nil
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test("every report and every search gives the same result on SQLite and on PostgreSQL")
+    func equivalence() throws {
+        let ws = try Workspace()
+        // A catalogue with real files, checks, a lost copy, an edit, a removal, an export and a
+        // private product, and 3,000 generated products, on SQLite.
+        #expect(ws.sh("kho init --repo lite").status == 0)
+        let samples = Workspace.samples.path
+        try ws.ok("ingest", "--repo", "lite", samples, "--manifest", "\(samples)/manifest.csv")
+        let generator = Workspace.samples.deletingLastPathComponent().deletingLastPathComponent()
+        #expect(
+            try Workspace.shell(
+                "cd '\(generator.path)' && python3 scripts/generate-catalogue.py '\(ws.root.path)/lite/catalogue.sqlite' 3000 >/dev/null")
+                == 0)
+        let ids = try ws.ok("list", "--repo", "lite", "--ids").stdout.split(separator: "\n").map(String.init)
+        try ws.ok("edit", "--repo", "lite", ids[0], "--title", "Quyền trẻ em ở vùng cao: sổ tay")
+        try ws.ok("edit", "--repo", "lite", ids[1], "--private")
+        try ws.ok("remove", "--repo", "lite", ids[2], "--reason", "trùng lặp")
+        try ws.ok("verify", "--repo", "lite")
+        let objects = ws.root.appendingPathComponent("lite/objects").path
+        #expect(
+            try Workspace.shell(
+                "f=$(find '\(objects)' -type f | sort | head -1); chmod u+w \"$f\"; printf damaged > \"$f\"") == 0)
+        _ = try ws.kho("verify", "--repo", "lite")
+        try ws.ok("export", "--repo", "lite", "--out", "bag", "--kind", "ebook,book,radio-report")
+
+        // The same catalogue on PostgreSQL, through a second repository folder that joins it.
+        let url = try Self.database(ws)
+        try ws.ok("catalogue", "copy", "--repo", "lite", "--to", url)
+        try ws.ok("init", "--repo", "pg", "--catalogue", url)
+
+        var compared = 0
+        for name in ["summary", "shares", "books", "coverage"] {
+            for grouping in [nil, "province", "province-2022", "agency", "kind", "topic", "content-line", "year", "half"] {
+                let arguments = [name] + (grouping.map { ["--by", $0] } ?? [])
+                #expect(try Self.report(ws, "lite", arguments) == (try Self.report(ws, "pg", arguments)), "\(arguments)")
+                compared += 1
+            }
+        }
+        for arguments in [
+            ["period", "2024-H1"], ["period", "2025", "--by", "province"], ["summary", "--period", "2024-Q3"],
+            ["shares", "--province", "gia-lai"], ["summary", "--kind", "book,ebook", "--by", "kind"],
+            ["coverage", "--digitised"], ["summary", "--lang", "jra", "--by", "topic"],
+        ] {
+            #expect(try Self.report(ws, "lite", arguments) == (try Self.report(ws, "pg", arguments)), "\(arguments)")
+            compared += 1
+        }
+        #expect(compared >= 40)
+        for query in [
+            "quyen", "quyền trẻ em", "QUYEN TRE EM", "dan toc thieu so", "đồng bào", "Đồng Bào", "gia lai", "tre*",
+            "nhân quyền", "bao ve phu nu", "phóng sự", "quyen con nguoi viet nam", "zzz-none", "dân tộc",
+        ] {
+            for extra in [[], ["--kind", "article,book"], ["--province", "gia-lai"], ["--limit", "5"]] {
+                let lite = try ws.kho(["search", "--repo", "lite", query, "--json"] + extra)
+                let pg = try ws.kho(["search", "--repo", "pg", query, "--json"] + extra)
+                #expect(lite.stdout == pg.stdout, "search \(query) \(extra)")
+            }
+        }
+        for filter in [["--lang", "jra"], ["--province", "thanh-hoa"], ["--digitised"], ["--agency", "bao nhan dan"]] {
+            let lite = try ws.kho(["list", "--repo", "lite", "--json"] + filter)
+            #expect(lite.stdout == (try ws.kho(["list", "--repo", "pg", "--json"] + filter)).stdout, "list \(filter)")
+        }
+        #expect(try ws.ok("log", "--repo", "lite").stdout == (try ws.ok("log", "--repo", "pg").stdout))
+        // Doctor finds nothing wrong in the copy's catalogue.
+        let doctor = try ws.kho("doctor", "--repo", "pg", "--json")
+        let findings = (try doctor.json() as? [String: Any])?["findings"] as? [[String: Any]] ?? []
+        #expect(
+            !findings.contains { ($0["check"] as? String).map { ["schema", "catalogue", "derived", "foreign-keys"].contains($0) } ?? false },
+            "\(findings)")
+    }
+
+    @Test("a repository moves to PostgreSQL and back with kho catalogue copy --use, and keeps working")
+    func moveAndBack() throws {
+        let ws = try Workspace()
+        #expect(ws.sh("kho init").status == 0)
+        let samples = Workspace.samples.path
+        try ws.ok("ingest", samples, "--manifest", "\(samples)/manifest.csv")
+        let url = try Self.database(ws)
+        let moved = try ws.ok("catalogue", "copy", "--to", url, "--use")
+        #expect(moved.stdout.contains("15 tables, each with the same rows and the same SHA-256"), "\(moved.stdout)")
+        #expect(ws.onPostgres())
+        #expect(FileManager.default.fileExists(atPath: ws.repo + "/catalogue.sqlite.before-postgresql"))
+        #expect(try ws.ok("catalogue", "show").stdout.contains("PostgreSQL"))
+        // Every object is still found, and new work goes to the server.
+        try ws.ok("verify")
+        try ws.write("in/bai-moi.txt", "Bài viết mới về quyền của người khuyết tật.")
+        try ws.ok("ingest", "in", "--kind", "article", "--lang", "vi")
+        #expect(try ws.ok("search", "bai moi", "--ids").stdout.split(separator: "\n").count == 1)
+        // A copy into a database that holds a catalogue is refused, and so is an existing file.
+        let again = try ws.kho("catalogue", "copy", "--to", url)
+        #expect(again.status != 0)
+        let back = try ws.ok("catalogue", "copy", "--to", "storage/catalogue.sqlite", "--use")
+        #expect(back.stdout.contains("same in both"))
+        #expect(!ws.onPostgres())
+        #expect(try ws.ok("list", "--ids").stdout.split(separator: "\n").count == 7)
+        #expect(try ws.ok("search", "bai moi", "--ids").stdout.split(separator: "\n").count == 1)
+        let refused = try ws.kho("catalogue", "copy", "--to", "storage/catalogue.sqlite")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("already exists"), "\(refused.stderr)")
+        try ws.ok("doctor")
+    }
+
+    @Test("no server, no database, a wrong password, a newer schema, a foreign database: each said plainly")
+    func errors() throws {
+        let ws = try Workspace()
+        // The password: given once in the URL at init, never written down.
+        let secured = try Self.database(ws).replacingOccurrences(of: "//kho@", with: "//kho_password:kho-test-password@")
+        let created = try ws.ok("init", "--repo", "secure", "--catalogue", secured)
+        #expect(!created.stdout.contains("kho-test-password"))
+        let remembered = try String(contentsOfFile: ws.root.path + "/secure/catalogue.url", encoding: .utf8)
+        #expect(remembered.hasPrefix("postgresql://kho_password@127.0.0.1:"), "\(remembered)")
+        #expect(!remembered.contains("kho-test-password"))
+        let none = try ws.kho(["list", "--repo", "secure"], environment: ["HOME": ws.root.path, "PGPASSWORD": ""])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("refused the user kho_password"), "\(none.stderr)")
+        #expect(none.stderr.contains("$PGPASSWORD or in ~/.pgpass"))
+        let wrong = try ws.kho(["list", "--repo", "secure"], environment: ["PGPASSWORD": "not-it"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("refused the user kho_password"), "\(wrong.stderr)")
+        #expect(!wrong.stderr.contains("PSQLError"))
+        #expect(try ws.kho(["list", "--repo", "secure"], environment: ["PGPASSWORD": "kho-test-password"]).status == 0)
+        // ~/.pgpass, as libpq reads it.
+        try ws.write(".pgpass", "# kho's test server\n127.0.0.1:*:*:kho_password:kho-test-password\n")
+        #expect(try Workspace.shell("chmod 600 '\(ws.root.path)/.pgpass'") == 0)
+        let passFile = try ws.kho(["list", "--repo", "secure"], environment: ["HOME": ws.root.path, "PGPASSWORD": ""])
+        #expect(passFile.status == 0, "\(passFile.stderr)")
+
+        // No server at the address.
+        let port = try #require(
+            Int(
+                try String(
+                    decoding: Self.capture(
+                        "python3 -c 'import socket; s = socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'"),
+                    as: UTF8.self
+                ).trimmingCharacters(in: .whitespacesAndNewlines)))
+        try ws.write("down/catalogue.url", "postgresql://kho@127.0.0.1:\(port)/kho\n")
+        let down = try ws.kho("list", "--repo", "down")
+        #expect(down.status == 1)
+        #expect(down.stderr.contains("no PostgreSQL server answers there"), "\(down.stderr)")
+
+        // The database is gone.
+        let gone = try Self.database(ws)
+        try ws.ok("init", "--repo", "gone", "--catalogue", gone)
+        TestBackend.drop(gone)
+        let missing = try ws.kho("list", "--repo", "gone")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("the server has no such database"), "\(missing.stderr)")
+
+        // A newer kho wrote it.
+        let newer = try Self.database(ws)
+        try ws.ok("init", "--repo", "newer", "--catalogue", newer)
+        #expect(try Self.psql(newer, "INSERT INTO kho_schema VALUES (99, 'v99', '2030-01-01T00:00:00Z')") == 0)
+        let future = try ws.kho("list", "--repo", "newer")
+        #expect(future.status == 1)
+        #expect(future.stderr.contains("schema version 99, written by a newer kho"), "\(future.stderr)")
+
+        // A database that holds something else is not written into.
+        let foreign = try Self.database(ws)
+        #expect(try Self.psql("\(Self.server)/postgres", "CREATE DATABASE \\\"\(foreign.split(separator: "/").last!)\\\"") == 0)
+        #expect(try Self.psql(foreign, "CREATE TABLE accounts (id integer)") == 0)
+        let refused = try ws.kho("init", "--repo", "foreign", "--catalogue", foreign)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("holds no kho catalogue"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ws.root.path + "/foreign/catalogue.url"))
+        // A malformed URL names what is expected.
+        let malformed = try ws.kho("init", "--repo", "bad", "--catalogue", "postgresql://kho@127.0.0.1:99999/x")
+        #expect(malformed.status != 0)
+        #expect(malformed.stderr.contains("is not a port number"), "\(malformed.stderr)")
+    }
+
+    static func capture(_ command: String) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+
+    @Test("imports from several provinces into one national catalogue at once, while reports and searches run")
+    func concurrentImports() throws {
+        let ws = try Workspace()
+        // Three provinces' bundles, each from a repository of its own.
+        var bundles: [String] = []
+        var expected = 0
+        for (index, province) in ["gia-lai", "thanh-hoa", "bac-giang"].enumerated() {
+            let repo = "province-\(index)"
+            #expect(ws.sh("kho init --repo \(repo)").status == 0)
+            for number in 0..<40 {
+                try ws.write("\(repo)-in/bai-\(number).txt", "Bài \(number) của \(province) về quyền con người, số \(index * 100 + number).")
+            }
+            try ws.ok("ingest", "--repo", repo, "\(repo)-in", "--kind", "article", "--lang", "vi", "--province", province)
+            try ws.ok("export", "--repo", repo, "--out", "bundle-\(index).zip")
+            bundles.append("bundle-\(index).zip")
+            expected += 40
+        }
+        // One national catalogue; four import workers, each with its own folder, one bundle twice at once.
+        let url = try Self.database(ws)
+        for worker in 0..<4 { try ws.ok("init", "--repo", "national-\(worker)", "--catalogue", url) }
+        let plan = [(0, bundles[0]), (1, bundles[1]), (2, bundles[2]), (3, bundles[0])]
+        let readers = (0..<2).map { index in
+            ws.start(
+                ["-c", "for i in $(seq 1 15); do kho report summary --by province --repo national-\(index) --json >/dev/null || exit 1; kho search quyen --repo national-\(index) >/dev/null || exit 1; done"],
+                environment: ["PATH": URL(fileURLWithPath: Workspace.binary).deletingLastPathComponent().path + ":/usr/bin:/bin"],
+                executable: "/bin/sh")
+        }
+        let imports = plan.map { worker, bundle in ws.start(["import", "--repo", "national-\(worker)", bundle]) }
+        var failures: [String] = []
+        for running in imports + readers {
+            running.process.waitUntilExit()
+            let result = ws.finish(running)
+            if result.status != 0 { failures.append(result.stderr) }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        let listed = try ws.ok("list", "--repo", "national-0", "--ids").stdout.split(separator: "\n")
+        #expect(listed.count == expected, "every product once")
+        #expect(Set(listed).count == listed.count)
+        let summary = try #require(try ws.ok("report", "summary", "--repo", "national-1", "--json").json() as? [String: Any])
+        #expect((summary["catalogue"] as? [String: Any])?["products"] as? Int == expected)
+        // Each product was merged once per import that brought it, never duplicated.
+        let objects = try Self.capture("psql '\(url)' -qAt -c 'SELECT count(*), count(DISTINCT sha256) FROM object'")
+        let counts = String(decoding: objects, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(counts == "\(expected)|\(expected)", "\(counts)")
+        let doctor = try ws.kho("doctor", "--repo", "national-2", "--json")
+        let findings = (try doctor.json() as? [String: Any])?["findings"] as? [[String: Any]] ?? []
+        #expect(!findings.contains { ($0["check"] as? String) == "derived" }, "\(findings)")
+    }
+}
