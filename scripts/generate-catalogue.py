@@ -3,12 +3,15 @@
 
 The rows follow the catalogue's schema and rules (codes from catalogue-schema/vocabularies,
 derived columns and the folded full-text index as kho writes them), so kho reads them as its own.
-Usage: generate-catalogue.py CATALOGUE.sqlite PRODUCTS
+Usage: generate-catalogue.py CATALOGUE.sqlite PRODUCTS [ID_OFFSET [SEED]]
+(ID_OFFSET shifts the generated ids, so that several catalogues, one per province, hold distinct
+products; SEED varies their content.)
 """
 import json, random, sqlite3, sys, unicodedata
 
 path, count = sys.argv[1], int(sys.argv[2])
-rng = random.Random(1079)
+id_offset = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+rng = random.Random(int(sys.argv[4]) if len(sys.argv) > 4 else 1079)
 vocab = lambda name: json.load(open(f"catalogue-schema/vocabularies/{name}.json", encoding="utf-8"))
 kinds = [k["code"] for k in vocab("kinds")["entries"]]
 platforms = [p["code"] for p in vocab("platforms")["entries"]]
@@ -61,7 +64,7 @@ def flush():
 start = db.execute("SELECT coalesce(max(seq), 0) FROM product").fetchone()[0]
 for n in range(count):
     seq = start + n + 1
-    pid = ident(seq)
+    pid = ident(seq + id_offset)
     title = " ".join(rng.choice(words) for _ in range(rng.randint(4, 9))).capitalize()
     kind = rng.choice(kinds)
     agency = rng.choice(agencies)

@@ -64,6 +64,14 @@ extension Repository {
             switch target {
             case .sqlite(let path):
                 if FileManager.default.fileExists(atPath: path) { throw CatalogueCopyError.targetExists(path) }
+                let folder = path.parentPath
+                if !folder.isEmpty {
+                    do {
+                        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    } catch {
+                        throw RepositoryError.cannotCreate(path: folder, reason: error.localizedDescription)
+                    }
+                }
                 destination = try SQLiteCatalogue.create(
                     path: path, vocabulary: vocabulary, repositoryID: catalogue.repositoryID, now: now)
             case .postgres(let location):

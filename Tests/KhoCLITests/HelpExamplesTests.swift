@@ -108,15 +108,16 @@ struct HelpExamplesTests {
                 .replacingOccurrences(of: "PRODUCT-ID", with: poster)
                 .replacingOccurrences(of: "3a7bd3e2360a3d29", with: String(object))
             let bundles = ["gia-lai-2024", "gia-lai-2024.zip"]
+            // The national tier's examples, on the test's own PostgreSQL server (skipped without one).
+            if line.contains("postgresql://kho@db.example.vn/kho") {
+                guard let url = TestBackend.newDatabaseURL() else { continue }
+                line = line.replacingOccurrences(of: "postgresql://kho@db.example.vn/kho", with: url)
+                ws.databases.append(url)
+            }
             switch example.command {
             case ["init"]:
                 #expect(try Workspace.shell("chmod -R u+w '\(ws.root.path)/storage' && rm -rf '\(ws.root.path)/storage'") == 0)
-                // The national tier's example, on the test's own PostgreSQL server (skipped without one).
-                if line.contains("postgresql://kho@db.example.vn/kho") {
-                    guard let url = TestBackend.newDatabaseURL() else { continue }
-                    line = line.replacingOccurrences(of: "postgresql://kho@db.example.vn/kho", with: url)
-                    ws.databases.append(url)
-                }
+
             case ["ingest"]:
                 try ws.copySample("phong-su-quyen-dong-bao-jrai.mp3", as: "reportage.mp3")
                 try ws.write("photos/trien-lam-1.jpg", try Data(contentsOf: Workspace.samples.appendingPathComponent("anh-trien-lam-nhan-quyen.jpg")) + Data([0]))
