@@ -109,7 +109,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.embedInCode("Schema/v1-catalogue.sql")],
+            resources: [.embedInCode("Schema/v1-catalogue.sql"), .embedInCode("Schema/v2-search-totals.sql")],
             swiftSettings: strict
         ),
         // A repository on disk: opening, locking, recovery, and ingest of files, folders and manifests.

@@ -93,6 +93,20 @@ extension PostgresCatalogue: ConsistencyChecking {
                     }
                 }
             }
+            // The search ranking's totals, against the product rows.
+            if let totals = try session.row(
+                """
+                SELECT (SELECT sum(products) || ' ' || sum(title_tokens) || ' ' || sum(description_tokens) || ' '
+                        || sum(agency_tokens) FROM search_totals) AS stored,
+                    (SELECT count(*) || ' ' || coalesce(sum(title_tokens), 0) || ' ' || coalesce(sum(description_tokens), 0)
+                        || ' ' || coalesce(sum(agency_tokens), 0) FROM product) AS expected
+                """), totals.text("stored") != totals.text("expected")
+            {
+                found.append(
+                    DerivedMismatch(
+                        product: nil, column: .searchText, stored: "search totals \(totals.string("stored"))",
+                        expected: totals.string("expected")))
+            }
             return found
         }
     }
@@ -132,6 +146,8 @@ extension PostgresCatalogue: ConsistencyChecking {
                         derived.search[6], id.rawValue,
                     ])
             }
+            // The search totals, from the rows as they now are.
+            try SearchTotalsDelta.recompute(session)
             try Self.insertRepairs(session, repairs)
         }
     }

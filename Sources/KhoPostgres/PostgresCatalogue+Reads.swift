@@ -64,7 +64,7 @@ extension PostgresCatalogue {
             ORDER BY p.seq DESC LIMIT \(ProductPage.rankingWindow)
             """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments)
         guard !candidates.isEmpty else { return ([], 0) }
-        let averages = try averages.averages(session)
+        let averages = try SearchAverages.averages(session)
         let weights: [Double] = [10.0, 1.0, 3.0]
         let columns = ["title_fold", "description_fold", "agency_fold"]
         let lengths = ["title_tokens", "description_tokens", "agency_tokens"]
@@ -133,17 +133,6 @@ extension PostgresCatalogue {
         }
     }
 
-    /// Products all of whose files failed their last fixity check: they have no intact copy.
-    static let lostProducts = """
-        SELECT f.product_id FROM product_file f
-        JOIN fixity_check c ON c.sha256 = f.sha256 AND c.seq = (SELECT max(seq) FROM fixity_check WHERE sha256 = f.sha256)
-        WHERE c.outcome != 'pass'
-        GROUP BY f.product_id
-        HAVING count(*) >= (SELECT file_count FROM product q WHERE q.id = f.product_id)
-        """
-
-    static let privateProducts = "SELECT seq FROM product WHERE public = 0"
-
     public func events(for id: ProductID?) throws -> [ProductEvent] {
         try read { session in try Self.events(session, for: id) }
     }
@@ -170,79 +159,15 @@ extension PostgresCatalogue {
 
     // MARK: SQL
 
-    /// The WHERE condition and its arguments for a filter over `product p`: the SQLite backend's,
-    /// in PostgreSQL's words.
+    /// PostgreSQL's words for the two places the backends' filters differ: the stored folded
+    /// agency, and the public flag itself.
+    static let dialect = CatalogueSQL.Dialect(foldedAgency: "p.agency_fold", isPublic: "p.public = 1")
+
+    /// The WHERE condition and its arguments for a filter over `product p`: the SQLite backend's
+    /// (`CatalogueSQL`).
     static func sql(for filter: ProductFilter) -> (String, [any SQLBindable]) {
-        var conditions = ["TRUE"]
-        var arguments: [any SQLBindable] = []
-        func anyOf(_ values: [String]) -> String {
-            arguments += values as [any SQLBindable]
-            return placeholders(values.count)
-        }
-        if !filter.kinds.isEmpty { conditions.append("p.kind IN \(anyOf(filter.kinds))") }
-        if !filter.contentLines.isEmpty { conditions.append("p.content_line IN \(anyOf(filter.contentLines))") }
-        for (table, values) in [
-            ("product_language", filter.languages), ("product_platform", filter.platforms),
-            ("product_topic", filter.topics),
-        ] where !values.isEmpty {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM \(table) x WHERE x.product_id = p.id AND x.code IN \(anyOf(values)))")
-        }
-        if !filter.provinces.isEmpty {
-            var alternatives: [String] = []
-            for province in filter.provinces {
-                switch province {
-                case .current(let code):
-                    alternatives.append("p.province_current = ?")
-                    arguments.append(code)
-                case .registered(let ref):
-                    alternatives.append("p.province = ?")
-                    arguments.append(ref.qualified)
-                }
-            }
-            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
-        }
-        if let agency = filter.agency {
-            conditions.append("p.agency IS NOT NULL AND p.agency_fold LIKE ? ESCAPE '\\'")
-            let escaped = TextFolding.fold(agency).replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            arguments.append("%\(escaped)%")
-        }
-        if let from = filter.publishedFrom {
-            conditions.append("p.published_first >= ?")
-            arguments.append(from.firstDay)
-        }
-        if let to = filter.publishedTo {
-            conditions.append("p.published_first <= ?")
-            arguments.append(to.lastDay)
-        }
-        if let hasFiles = filter.hasFiles {
-            conditions.append(
-                hasFiles
-                    ? "(p.content_files > 0 AND p.id NOT IN (\(lostProducts)))"
-                    : "(p.content_files = 0 OR p.id IN (\(lostProducts)))")
-        }
-        if filter.publicOnly { conditions.append("p.public = 1") }
-        if let group = filter.targetGroup {
-            func digital(_ kinds: [String], _ platforms: [String]) -> String {
-                let kindList = kinds.isEmpty ? "FALSE" : "p.kind IN \(anyOf(kinds))"
-                let platformList =
-                    platforms.isEmpty
-                    ? "FALSE"
-                    : "EXISTS (SELECT 1 FROM product_platform x WHERE x.product_id = p.id AND x.code IN \(anyOf(platforms)))"
-                return "(\(kindList) OR \(platformList))"
-            }
-            switch group {
-            case .ethnic: conditions.append("(p.role_mask & 1) != 0")
-            case .foreign: conditions.append("(p.role_mask & 2) != 0")
-            case .national: conditions.append("(p.role_mask & 4) != 0")
-            case .digital(let kinds, let platforms): conditions.append(digital(kinds, platforms))
-            case .any(let kinds, let platforms):
-                conditions.append("((p.role_mask & 3) != 0 OR \(digital(kinds, platforms)))")
-            case .books(let kinds): conditions.append(kinds.isEmpty ? "FALSE" : "p.kind IN \(anyOf(kinds))")
-            }
-        }
-        return (conditions.joined(separator: " AND "), arguments)
+        let (condition, arguments) = CatalogueSQL.condition(for: filter, dialect)
+        return (condition, arguments.map { $0 as any SQLBindable })
     }
 
     /// The columns of `product` that make a `Product` (not the search columns).
@@ -576,9 +501,15 @@ extension PostgresCatalogue {
         ).compactMap(tombstone)
     }
 
-    /// Deletes a product, if present, with everything that hangs on it (by cascade). The objects stay.
+    /// Deletes a product, if present, with everything that hangs on it (by cascade), and takes its
+    /// words off the search totals. The objects stay.
     static func delete(_ session: PostgresSession, _ id: ProductID) throws {
-        try session.execute("DELETE FROM product WHERE id = ?", [id.rawValue])
+        if let gone = try session.row(
+            "DELETE FROM product WHERE id = ? RETURNING title_tokens, description_tokens, agency_tokens", [id.rawValue])
+        {
+            session.totals.add(
+                products: -1, tokens: ["title_tokens", "description_tokens", "agency_tokens"].map { -gone.int($0) })
+        }
     }
 
     /// Records a tombstone, replacing one for the same id (a new number: a later change).

@@ -45,36 +45,9 @@ extension PostgresCatalogue {
                 digitalMask |= 1 << bit
             }
         }
-        let key: String
-        var join = ""
-        switch grouping {
-        case nil: key = "''"
-        case .province: key = "coalesce(p.province_current, '')"
-        case .province2022: key = "coalesce(p.province, '')"
-        case .agency: key = "coalesce(p.agency, '')"
-        case .kind: key = "p.kind"
-        case .contentLine: key = "coalesce(p.content_line, '')"
-        case .year: key = "coalesce(substr(p.published, 1, 4), '')"
-        case .half:
-            key = """
-                coalesce(substr(p.published, 1, 4) || CASE WHEN length(p.published) < 7 THEN ''
-                    WHEN substr(p.published, 6, 2) <= '06' THEN '-H1' ELSE '-H2' END, '')
-                """
-        case .topic:
-            key = "coalesce(t.code, '')"
-            join = "LEFT JOIN product_topic t ON t.product_id = p.id"
-        }
-        // Flags, one bit each: 1 ethnic, 2 foreign, 4 digital, 8 book, 16 e-book, 32 digitised,
-        // 64 shared, 128 public; the kind's flags are added from the rules below.
-        var kindFlags: [String: Int] = [:]
-        for code in rules.digitalKinds { kindFlags[code, default: 0] |= 4 }
-        for code in rules.bookKinds { kindFlags[code, default: 0] |= 8 }
-        for code in rules.ebookKinds { kindFlags[code, default: 0] |= 16 }
-        let flags = """
-            (p.role_mask & 3) | CASE WHEN (p.platform_mask & \(digitalMask)) != 0 THEN 4 ELSE 0 END
-            | CASE WHEN p.content_files > 0 AND p.id NOT IN (\(lostProducts)) THEN 32 ELSE 0 END
-            | (p.shared << 6) | (p.public << 7)
-            """
+        let (key, join) = CatalogueSQL.groupKey(grouping)
+        let kindFlags = CatalogueSQL.kindFlags(rules)
+        let flags = CatalogueSQL.flags(digitalMask: digitalMask)
         let (condition, arguments) = sql(for: filter)
         var tallies: [String: [Int]] = [:]
         for row in try session.rows(

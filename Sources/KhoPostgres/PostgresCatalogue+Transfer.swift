@@ -48,6 +48,7 @@ extension PostgresCatalogue: CatalogueTransfer {
                     try session.script(
                         "TRUNCATE " + CatalogueTableShape.all.map(\.name).joined(separator: ", ") + " RESTART IDENTITY")
                     try source { shape, rows in try Self.insert(session, shape, rows) }
+                    try SearchTotalsDelta.recompute(session)
                     for shape in CatalogueTableShape.all {
                         guard let identity = shape.identity else { continue }
                         try session.execute(

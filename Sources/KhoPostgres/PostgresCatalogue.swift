@@ -19,8 +19,6 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     public let repositoryID: String
     /// Where the async reads of `kho serve` wait on the database, off the caller's thread.
     let threads: NIOThreadPool
-    /// The averages of the search columns' lengths, for the ranking, kept for a minute.
-    let averages = SearchAverages()
 
     /// The advisory lock that orders writers against a change mark (see `changeMark()`).
     static let changeLogLock: Int64 = 0x6B68_6F00_0001
@@ -47,8 +45,9 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                 let quoted = "\"" + location.database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 do {
                     try session.script("CREATE DATABASE \(quoted) ENCODING 'UTF8' TEMPLATE template0")
-                } catch let error as ServerError where error.sqlState == "42P04" {
-                    // Created by another process meanwhile.
+                } catch let error as ServerError where error.sqlState == "42P04" || error.sqlState == "23505" {
+                    // Created by another process meanwhile (a race on pg_database's unique index
+                    // reports 23505 rather than 42P04).
                 } catch let error as ServerError {
                     throw PostgresError.server(
                         location: location.description,
@@ -104,6 +103,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                     do {
                         try session.execute("SELECT pg_advisory_xact_lock_shared(?)", [Self.changeLogLock])
                         let result = try body(session)
+                        try session.totals.flush(session)
                         try session.script("COMMIT")
                         return result
                     } catch {
@@ -195,7 +195,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                 Timestamp.string(product.event.at),
             ])
         try writeLists(session, id: product.id, metadata: metadata)
-        try Self.writeSearchText(session, id: product.id, metadata: metadata)
+        try Self.writeSearchText(session, id: product.id, metadata: metadata, isNew: true)
         for file in product.files {
             try Self.insertFile(session, file, productID: product.id, at: product.event.at)
         }
@@ -236,7 +236,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                             Timestamp.string(product.updatedAt),
                         ])
                     try writeLists(session, id: product.id, metadata: metadata)
-                    try Self.writeSearchText(session, id: product.id, metadata: metadata)
+                    try Self.writeSearchText(session, id: product.id, metadata: metadata, isNew: true)
                 }
                 let present = Set(try session.texts("SELECT sha256 FROM product_file WHERE product_id = ?", [id]))
                 for file in product.files where !present.contains(file.object.sha256) {
@@ -332,7 +332,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
             try session.execute("DELETE FROM \(table) WHERE product_id = ?", [id.rawValue])
         }
         try writeLists(session, id: id, metadata: metadata)
-        try Self.writeSearchText(session, id: id, metadata: metadata)
+        try Self.writeSearchText(session, id: id, metadata: metadata, isNew: false)
     }
 
     public func markPending(_ sha256s: [String]) throws {
@@ -463,8 +463,21 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         folded.split { !($0.isLetter || $0.isNumber) }
     }
 
-    static func writeSearchText(_ session: PostgresSession, id: ProductID, metadata: ProductMetadata) throws {
+    /// Writes a product's search columns, and what they change in the ranking's totals: a new
+    /// product adds its counts, a changed one the difference.
+    static func writeSearchText(_ session: PostgresSession, id: ProductID, metadata: ProductMetadata, isNew: Bool)
+        throws
+    {
         let search = searchValues(title: metadata.title, description: metadata.description, agency: metadata.agency)
+        if isNew {
+            session.totals.add(products: 1, tokens: search.counts)
+        } else if let old = try session.row(
+            "SELECT title_tokens, description_tokens, agency_tokens FROM product WHERE id = ?", [id.rawValue])
+        {
+            session.totals.add(products: 0, tokens: search.counts)
+            session.totals.add(
+                products: 0, tokens: ["title_tokens", "description_tokens", "agency_tokens"].map { -old.int($0) })
+        }
         try session.execute(
             """
             UPDATE product SET title_fold = ?, description_fold = ?, agency_fold = ?,
@@ -515,47 +528,67 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
     }
 
-    static func placeholders(_ count: Int) -> String {
-        "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
-    }
+    static func placeholders(_ count: Int) -> String { CatalogueSQL.placeholders(count) }
 }
 
 /// The average word count of each search column over every product, as SQLite's index keeps it
-/// (its totals and row count). Computed exactly for each search in a catalogue of up to 100,000
-/// products; in a larger one (where it is a scan of the catalogue) kept for a minute, a change of
-/// less than a minute's writes moving the averages by little.
-final class SearchAverages: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: (averages: [Double], at: Date)?
-
-    func averages(_ session: PostgresSession) throws -> [Double] {
-        let estimate = try session.value("SELECT reltuples::float8 FROM pg_class WHERE oid = 'product'::regclass")
-        let large: Bool
-        if case .double(let rows) = estimate { large = rows > 100_000 } else { large = false }
-        if large {
-            lock.lock()
-            defer { lock.unlock() }
-            if let value, Date().timeIntervalSince(value.at) < 60 { return value.averages }
-        }
+/// (its totals and row count): from `search_totals`, which every write keeps in its transaction.
+enum SearchAverages {
+    static func averages(_ session: PostgresSession) throws -> [Double] {
         guard
             let row = try session.row(
                 """
-                SELECT count(*) AS n, coalesce(sum(title_tokens), 0)::bigint AS t,
+                SELECT coalesce(sum(products), 0)::bigint AS n, coalesce(sum(title_tokens), 0)::bigint AS t,
                     coalesce(sum(description_tokens), 0)::bigint AS d, coalesce(sum(agency_tokens), 0)::bigint AS a
-                FROM product
+                FROM search_totals
                 """)
         else { return [1, 1, 1] }
         let rows = Double(row.int64("n") ?? 0)
-        let averages = ["t", "d", "a"].map { column -> Double in
+        return ["t", "d", "a"].map { column -> Double in
             let total = Double(row.int64(column) ?? 0)
             let average = rows > 0 ? total / rows : 1.0
             return average <= 0 ? 1.0 : average
         }
-        if large {
-            lock.lock()
-            value = (averages, Date())
-            lock.unlock()
-        }
-        return averages
+    }
+}
+
+/// What one write transaction changes in the search totals, added to one of their 16 shards, at
+/// random, just before it commits (one statement, and concurrent writers seldom touch one row).
+final class SearchTotalsDelta: @unchecked Sendable {
+    private(set) var products: Int64 = 0
+    private(set) var tokens: [Int64] = [0, 0, 0]
+
+    func add(products: Int64, tokens counts: [Int]) {
+        self.products += products
+        for index in 0..<3 { tokens[index] += Int64(counts[index]) }
+    }
+
+    func reset() {
+        products = 0
+        tokens = [0, 0, 0]
+    }
+
+    func flush(_ session: PostgresSession) throws {
+        guard products != 0 || tokens.contains(where: { $0 != 0 }) else { return }
+        try session.execute(
+            """
+            UPDATE search_totals SET products = products + ?, title_tokens = title_tokens + ?,
+                description_tokens = description_tokens + ?, agency_tokens = agency_tokens + ?
+            WHERE shard = ?
+            """, [products, tokens[0], tokens[1], tokens[2], Int.random(in: 0..<16)])
+        reset()
+    }
+
+    /// Sets the totals from the product rows themselves (after a copy, or a repair).
+    static func recompute(_ session: PostgresSession) throws {
+        try session.execute("UPDATE search_totals SET products = 0, title_tokens = 0, description_tokens = 0, agency_tokens = 0")
+        try session.execute(
+            """
+            UPDATE search_totals SET (products, title_tokens, description_tokens, agency_tokens) = (
+                SELECT count(*), coalesce(sum(title_tokens), 0), coalesce(sum(description_tokens), 0),
+                    coalesce(sum(agency_tokens), 0) FROM product)
+            WHERE shard = 0
+            """)
+        session.totals.reset()
     }
 }

@@ -7,7 +7,11 @@ import KhoCore
 enum PostgresMigrations {
     /// Every version this kho knows, oldest first.
     static let versions: [(version: Int, name: String, sql: String)] = [
-        (1, "v1: the catalogue as SQLite's at its v12", String(decoding: PackageResources.v1_catalogue_sql, as: UTF8.self))
+        (1, "v1: the catalogue as SQLite's at its v12", String(decoding: PackageResources.v1_catalogue_sql, as: UTF8.self)),
+        (
+            2, "v2: the search ranking's totals",
+            String(decoding: PackageResources.v2_search_totals_sql, as: UTF8.self)
+        ),
     ]
 
     static var latest: Int { versions.last?.version ?? 0 }

@@ -87,6 +87,8 @@ struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
     let location: String
+    /// What this transaction changed in the search ranking's totals, added to them before it commits.
+    let totals = SearchTotalsDelta()
 
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {

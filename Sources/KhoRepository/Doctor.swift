@@ -131,17 +131,21 @@ public final class Doctor {
             add("lock", .warning, repository.path + "/.lock", "lock_held", ["holder": lockHolder])
         }
 
-        // The schema and the database engine's own checks.
+        // The schema and the database engine's own checks, named by the catalogue's file (or its
+        // PostgreSQL URL).
+        let database =
+            repository.catalogueLocation.hasPrefix(repository.path + "/")
+            ? Repository.catalogueFile : repository.catalogueLocation
         let schema = try catalogue.schemaState()
-        if schema.newer { add("schema", .warning, Repository.catalogueFile, "schema_newer") }
+        if schema.newer { add("schema", .warning, database, "schema_newer") }
         for migration in schema.missing {
-            add("schema", .problem, Repository.catalogueFile, "schema_missing", ["migration": migration])
+            add("schema", .problem, database, "schema_missing", ["migration": migration])
         }
         for message in try catalogue.integrityProblems() {
-            add("catalogue", .problem, Repository.catalogueFile, "integrity", ["message": message])
+            add("catalogue", .problem, database, "integrity", ["message": message])
         }
         for message in try catalogue.foreignKeyProblems() {
-            add("foreign-keys", .problem, Repository.catalogueFile, "foreign_key", ["message": message])
+            add("foreign-keys", .problem, database, "foreign_key", ["message": message])
         }
 
         // The columns reports and searches read, against the rows they derive from.

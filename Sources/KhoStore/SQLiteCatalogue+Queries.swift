@@ -155,22 +155,14 @@ extension SQLiteCatalogue {
     }
 
     /// Products all of whose files failed their last fixity check: they have no intact copy.
-    static let lostProducts = """
-        SELECT f.product_id FROM product_file f
-        JOIN fixity_check c ON c.sha256 = f.sha256 AND c.seq = (SELECT max(seq) FROM fixity_check WHERE sha256 = f.sha256)
-        WHERE c.outcome != 'pass'
-        GROUP BY f.product_id
-        HAVING count(*) >= (SELECT file_count FROM product q WHERE q.id = f.product_id)
-        """
+    static let lostProducts = CatalogueSQL.lostProducts
 
     /// Values in slices small enough for one `IN (…)` list.
     static func batches(_ values: [String]) -> [[String]] {
         stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
     }
 
-    static func placeholders(_ count: Int) -> String {
-        "(" + Array(repeating: "?", count: count).joined(separator: ",") + ")"
-    }
+    static func placeholders(_ count: Int) -> String { CatalogueSQL.placeholders(count) }
 
     public func events(for id: ProductID?) throws -> [ProductEvent] {
         try read { db in try Self.events(db, for: id) }
@@ -205,79 +197,16 @@ extension SQLiteCatalogue {
 
     // MARK: SQL
 
-    /// The WHERE condition and its arguments for a filter over `product p`.
+    /// SQLite's words for the two places the backends' filters differ: the agency folded by the
+    /// `kho_fold` function, and the public side's exclusion of the few private products through
+    /// their partial index (migration v8), cheaper than reading every candidate's row.
+    static let dialect = CatalogueSQL.Dialect(
+        foldedAgency: "kho_fold(p.agency)", isPublic: "p.seq NOT IN (\(privateProducts))")
+
+    /// The WHERE condition and its arguments for a filter over `product p` (`CatalogueSQL`).
     static func sql(for filter: ProductFilter) -> (String, StatementArguments) {
-        var conditions = ["1"]
-        var arguments = StatementArguments()
-        func anyOf(_ values: [String]) -> String {
-            arguments += StatementArguments(values)
-            return placeholders(values.count)
-        }
-        if !filter.kinds.isEmpty { conditions.append("p.kind IN \(anyOf(filter.kinds))") }
-        if !filter.contentLines.isEmpty { conditions.append("p.content_line IN \(anyOf(filter.contentLines))") }
-        for (table, values) in [
-            ("product_language", filter.languages), ("product_platform", filter.platforms),
-            ("product_topic", filter.topics),
-        ] where !values.isEmpty {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM \(table) x WHERE x.product_id = p.id AND x.code IN \(anyOf(values)))")
-        }
-        if !filter.provinces.isEmpty {
-            var alternatives: [String] = []
-            for province in filter.provinces {
-                switch province {
-                case .current(let code):
-                    alternatives.append("p.province_current = ?")
-                    arguments += [code]
-                case .registered(let ref):
-                    alternatives.append("p.province = ?")
-                    arguments += [ref.qualified]
-                }
-            }
-            conditions.append("(" + alternatives.joined(separator: " OR ") + ")")
-        }
-        if let agency = filter.agency {
-            conditions.append("kho_fold(p.agency) LIKE ? ESCAPE '\\'")
-            let escaped = TextFolding.fold(agency).replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            arguments += ["%\(escaped)%"]
-        }
-        if let from = filter.publishedFrom {
-            conditions.append("p.published_first >= ?")
-            arguments += [from.firstDay]
-        }
-        if let to = filter.publishedTo {
-            conditions.append("p.published_first <= ?")
-            arguments += [to.lastDay]
-        }
-        // Digitised: at least one file with content whose last fixity check, if any, passed.
-        if let hasFiles = filter.hasFiles {
-            conditions.append(
-                hasFiles
-                    ? "(p.content_files > 0 AND p.id NOT IN (\(lostProducts)))"
-                    : "(p.content_files = 0 OR p.id IN (\(lostProducts)))")
-        }
-        if filter.publicOnly { conditions.append("p.seq NOT IN (\(privateProducts))") }
-        if let group = filter.targetGroup {
-            func digital(_ kinds: [String], _ platforms: [String]) -> String {
-                let kindList = kinds.isEmpty ? "0" : "p.kind IN \(anyOf(kinds))"
-                let platformList =
-                    platforms.isEmpty
-                    ? "0"
-                    : "EXISTS (SELECT 1 FROM product_platform x WHERE x.product_id = p.id AND x.code IN \(anyOf(platforms)))"
-                return "(\(kindList) OR \(platformList))"
-            }
-            switch group {
-            case .ethnic: conditions.append("(p.role_mask & 1) != 0")
-            case .foreign: conditions.append("(p.role_mask & 2) != 0")
-            case .national: conditions.append("(p.role_mask & 4) != 0")
-            case .digital(let kinds, let platforms): conditions.append(digital(kinds, platforms))
-            case .any(let kinds, let platforms):
-                conditions.append("((p.role_mask & 3) != 0 OR \(digital(kinds, platforms)))")
-            case .books(let kinds): conditions.append(kinds.isEmpty ? "0" : "p.kind IN \(anyOf(kinds))")
-            }
-        }
-        return (conditions.joined(separator: " AND "), arguments)
+        let (condition, arguments) = CatalogueSQL.condition(for: filter, dialect)
+        return (condition, StatementArguments(arguments))
     }
 
     /// Loads whole products (with languages, platforms, topics and files) in four queries.

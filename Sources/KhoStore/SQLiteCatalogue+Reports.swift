@@ -47,47 +47,16 @@ extension SQLiteCatalogue {
         -> [String: ReportCounts]
     {
         var arguments = StatementArguments()
-        func list(_ values: [String]) -> String {
-            guard !values.isEmpty else { return "(NULL)" }
-            arguments += StatementArguments(values)
-            return placeholders(values.count)
-        }
         var digitalMask: Int64 = 0
         for code in rules.digitalPlatforms {
             if let bit = try Int.fetchOne(db, sql: "SELECT bit FROM platform_bit WHERE code = ?", arguments: [code]) {
                 digitalMask |= 1 << Int64(bit)
             }
         }
-        let key: String
-        var join = ""
-        switch grouping {
-        case nil: key = "''"
-        case .province: key = "coalesce(p.province_current, '')"
-        case .province2022: key = "coalesce(p.province, '')"
-        case .agency: key = "coalesce(p.agency, '')"
-        case .kind: key = "p.kind"
-        case .contentLine: key = "coalesce(p.content_line, '')"
-        case .year: key = "coalesce(substr(p.published, 1, 4), '')"
-        case .half:
-            key = """
-                coalesce(substr(p.published, 1, 4) || CASE WHEN length(p.published) < 7 THEN ''
-                    WHEN substr(p.published, 6, 2) <= '06' THEN '-H1' ELSE '-H2' END, '')
-                """
-        case .topic:
-            key = "coalesce(t.code, '')"
-            join = "LEFT JOIN product_topic t ON t.product_id = p.id"
-        }
-        // Flags, one bit each: 1 ethnic, 2 foreign, 4 digital, 8 book, 16 e-book, 32 digitised, 64 shared,
-        // 128 public. The
-        // kind's flags are looked up here rather than in SQL, where `IN` lists cost more per row.
-        var kindFlags: [String: Int] = [:]
-        for code in rules.digitalKinds { kindFlags[code, default: 0] |= 4 }
-        for code in rules.bookKinds { kindFlags[code, default: 0] |= 8 }
-        for code in rules.ebookKinds { kindFlags[code, default: 0] |= 16 }
-        let flags = """
-            (p.role_mask & 3) | (((p.platform_mask & \(digitalMask)) != 0) << 2)
-            | ((p.content_files > 0 AND p.id NOT IN (\(lostProducts))) << 5) | (p.shared << 6) | (p.public << 7)
-            """
+        let (key, join) = CatalogueSQL.groupKey(grouping)
+        // The kind's flags are looked up here rather than in SQL, where `IN` lists cost more per row.
+        let kindFlags = CatalogueSQL.kindFlags(rules)
+        let flags = CatalogueSQL.flags(digitalMask: digitalMask)
         let (condition, filterArguments) = sql(for: filter)
         arguments += filterArguments
         // Counts per (group, flags): at most 256 flag combinations per group.

@@ -118,6 +118,13 @@ struct PostgresTests {
         try ws.write("in/bai-moi.txt", "Bài viết mới về quyền của người khuyết tật.")
         try ws.ok("ingest", "in", "--kind", "article", "--lang", "vi")
         #expect(try ws.ok("search", "bai moi", "--ids").stdout.split(separator: "\n").count == 1)
+        // The search ranking's totals are kept by every write; doctor finds them damaged and repairs them.
+        #expect(try Self.psql(url, "UPDATE search_totals SET products = products + 5 WHERE shard = 3") == 0)
+        let damaged = try #require(try ws.kho("doctor", "--json").json() as? [String: Any])
+        let findings = damaged["findings"] as? [[String: Any]] ?? []
+        #expect(findings.contains { ($0["message"] as? String)?.contains("search totals") ?? false }, "\(findings)")
+        try ws.ok("doctor", "--repair")
+        #expect((try ws.kho("doctor", "--json").json() as? [String: Any])?["ok"] as? Bool == true)
         // A copy into a database that holds a catalogue is refused, and so is an existing file.
         let again = try ws.kho("catalogue", "copy", "--to", url)
         #expect(again.status != 0)
@@ -198,6 +205,35 @@ struct PostgresTests {
         let malformed = try ws.kho("init", "--repo", "bad", "--catalogue", "postgresql://kho@127.0.0.1:99999/x")
         #expect(malformed.status != 0)
         #expect(malformed.stderr.contains("is not a port number"), "\(malformed.stderr)")
+    }
+
+    @Test("several processes creating and opening one catalogue at once: one schema, one repository id")
+    func concurrentOpens() throws {
+        let ws = try Workspace()
+        let url = try Self.database(ws)
+        let running = (0..<6).map { ws.start(["init", "--repo", "worker-\($0)", "--catalogue", url]) }
+        let results = running.map { process -> RunResult in
+            process.process.waitUntilExit()
+            return ws.finish(process)
+        }
+        for result in results { #expect(result.status == 0, "\(result.stderr)") }
+        let ids = Set(
+            try (0..<6).map { worker -> String in
+                let show = try #require(
+                    try ws.ok("catalogue", "show", "--repo", "worker-\(worker)", "--json").json() as? [String: Any])
+                return try #require(show["repository"] as? String)
+            })
+        #expect(ids.count == 1, "one catalogue, one repository id: \(ids)")
+        let versions = String(
+            decoding: try Self.capture("psql '\(url)' -qAt -c 'SELECT count(*) = count(DISTINCT version), min(version) FROM kho_schema'"),
+            as: UTF8.self)
+        #expect(versions.trimmingCharacters(in: .whitespacesAndNewlines) == "t|1", "each version applied once: \(versions)")
+        // And they all read it at once.
+        let readers = (0..<6).map { ws.start(["report", "summary", "--repo", "worker-\($0)", "--json"]) }
+        for reader in readers {
+            reader.process.waitUntilExit()
+            #expect(ws.finish(reader).status == 0)
+        }
     }
 
     static func capture(_ command: String) throws -> Data {
