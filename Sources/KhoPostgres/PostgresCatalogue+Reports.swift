@@ -26,8 +26,10 @@ extension PostgresCatalogue {
     }
 
     static func state(_ session: PostgresSession) throws -> CatalogueState {
+        // The product count from the search totals, which every write keeps with its products (and
+        // doctor checks): 16 rows to read instead of a scan of the catalogue.
         CatalogueState(
-            products: Int(try session.int("SELECT count(*) FROM product") ?? 0),
+            products: Int(try session.int("SELECT coalesce(sum(products), 0)::bigint FROM search_totals") ?? 0),
             lastChange: try session.text("SELECT at FROM event ORDER BY seq DESC LIMIT 1"),
             lastEvent: try session.int("SELECT coalesce(max(seq), 0) FROM event") ?? 0,
             lastFixityCheck: try session.int("SELECT coalesce(max(seq), 0) FROM fixity_check") ?? 0)
