@@ -5,6 +5,9 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable, LocalizedMe
     case invalidURL(url: String, reason: String)
     /// No server answers at the address (it is down, or the host or port is wrong).
     case unreachable(location: String, reason: String)
+    /// The encrypted connection could not be made: the server's certificate was not trusted, or
+    /// the server does not speak TLS where sslmode requires it.
+    case tls(location: String, reason: String)
     /// The server has no such database.
     case noDatabase(location: String)
     /// The server refused the user: a wrong or missing password, or no such role.
@@ -24,6 +27,7 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable, LocalizedMe
         case .unreachable(let location, let reason):
             return l("postgres.unreachable", ["location": location, "reason": reason])
         case .noDatabase(let location): return l("postgres.no_database", ["location": location])
+        case .tls(let location, let reason): return l("postgres.tls", ["location": location, "reason": reason])
         case .authentication(let location, let user, let reason):
             return l("postgres.authentication", ["location": location, "user": user, "reason": reason])
         case .schemaNewer(let location, let found, let known):

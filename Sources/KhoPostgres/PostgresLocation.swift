@@ -6,7 +6,9 @@ import KhoCore
 /// The password is never kept: it comes, as libpq's users expect, from the URL given on the
 /// command line (used for that command only), `$PGPASSWORD`, or the password file
 /// (`$PGPASSFILE`, else `~/.pgpass`). A host that starts with `/` (or `?host=/run/postgresql`)
-/// is a Unix socket folder, for peer authentication. `?sslmode=disable|prefer|require` as libpq.
+/// is a Unix socket folder, for peer authentication. `?sslmode=disable|prefer|require|verify-full`
+/// as libpq: `prefer` and `require` encrypt without checking the server's certificate,
+/// `verify-full` checks it against the system's trusted authorities and the host name.
 public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var user: String
     public var host: String
@@ -18,6 +20,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     public enum SSLMode: String, Sendable {
         case disable, prefer, require
+        case verifyFull = "verify-full"
     }
 
     /// Whether `text` names a PostgreSQL catalogue rather than a file.
@@ -58,7 +61,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         let mode = query["sslmode"] ?? environment["PGSSLMODE"] ?? (host.hasPrefix("/") ? "disable" : "prefer")
         guard let sslMode = SSLMode(rawValue: mode) else {
             throw PostgresError.invalidURL(
-                url: Self.redact(text), reason: "sslmode `\(mode)`; kho takes disable, prefer or require")
+                url: Self.redact(text), reason: "sslmode `\(mode)`; kho takes disable, prefer, require or verify-full")
         }
         self.sslMode = sslMode
         password = components.percentEncodedPassword?.removingPercentEncoding

@@ -326,8 +326,11 @@ final class PostgresPool: @unchecked Sendable {
             let tls: PostgresConnection.Configuration.TLS
             switch location.sslMode {
             case .disable: tls = .disable
-            case .prefer, .require:
-                let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+            case .prefer, .require, .verifyFull:
+                // As libpq: prefer and require encrypt, verify-full also checks who answers.
+                var settings = TLSConfiguration.makeClientConfiguration()
+                if location.sslMode != .verifyFull { settings.certificateVerification = .none }
+                let context = try NIOSSLContext(configuration: settings)
                 tls = location.sslMode == .prefer ? .prefer(context) : .require(context)
             }
             configuration = .init(
@@ -364,6 +367,12 @@ final class PostgresPool: @unchecked Sendable {
                 return ServerError(
                     sqlState: state, message: message, constraint: info[.constraintName], location: location)
             }
+        }
+        if error.code == .sslUnsupported {
+            return PostgresError.tls(location: location, reason: "the server does not offer TLS")
+        }
+        if let underlying = error.underlying, underlying is NIOSSLError || underlying is BoringSSLError {
+            return PostgresError.tls(location: location, reason: "\(underlying)")
         }
         switch error.code {
         case .authMechanismRequiresPassword:

@@ -201,6 +201,15 @@ struct PostgresTests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("holds no kho catalogue"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: ws.root.path + "/foreign/catalogue.url"))
+        // TLS, as libpq: require encrypts without checking; verify-full refuses a self-signed certificate.
+        let encrypted = try Self.database(ws)
+        try ws.ok("init", "--repo", "tls", "--catalogue", encrypted + "?sslmode=require")
+        #expect(try String(contentsOfFile: ws.root.path + "/tls/catalogue.url", encoding: .utf8).contains("sslmode=require"))
+        try ws.ok("list", "--repo", "tls")
+        try ws.write("verified/catalogue.url", encrypted + "?sslmode=verify-full\n")
+        let unverified = try ws.kho("list", "--repo", "verified")
+        #expect(unverified.status == 1)
+        #expect(unverified.stderr.contains("no encrypted connection could be made"), "\(unverified.stderr)")
         // A malformed URL names what is expected.
         let malformed = try ws.kho("init", "--repo", "bad", "--catalogue", "postgresql://kho@127.0.0.1:99999/x")
         #expect(malformed.status != 0)
