@@ -109,7 +109,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.embedInCode("Schema/v1-catalogue.sql"), .embedInCode("Schema/v2-search-totals.sql")],
+            resources: [.embedInCode("Schema/v1-catalogue.sql"), .embedInCode("Schema/v2-search-totals.sql"),
+                .embedInCode("Schema/v3-search-totals-appended.sql"),
+            ],
             swiftSettings: strict
         ),
         // A repository on disk: opening, locking, recovery, and ingest of files, folders and manifests.

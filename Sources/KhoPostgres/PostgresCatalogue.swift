@@ -103,8 +103,12 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                     do {
                         try session.execute("SELECT pg_advisory_xact_lock_shared(?)", [Self.changeLogLock])
                         let result = try body(session)
-                        try session.totals.flush(session)
+                        let appended = try session.totals.flush(session)
                         try session.script("COMMIT")
+                        // Now and then the appended totals are folded into one row.
+                        if appended, Int.random(in: 0..<256) == 0 {
+                            try? SearchTotalsDelta.compact(session, lock: Self.changeLogLock, limit: 256)
+                        }
                         return result
                     } catch {
                         try? session.script("ROLLBACK")
@@ -532,7 +536,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
 }
 
 /// The average word count of each search column over every product, as SQLite's index keeps it
-/// (its totals and row count): from `search_totals`, which every write keeps in its transaction.
+/// (its totals and row count): the sum of `search_totals`, which every write keeps in its transaction.
 enum SearchAverages {
     static func averages(_ session: PostgresSession) throws -> [Double] {
         guard
@@ -552,8 +556,8 @@ enum SearchAverages {
     }
 }
 
-/// What one write transaction changes in the search totals, added to one of their 16 shards, at
-/// random, just before it commits (one statement, and concurrent writers seldom touch one row).
+/// What one write transaction changes in the search totals, appended as one row just before it
+/// commits: an insert, which conflicts with no concurrent writer's.
 final class SearchTotalsDelta: @unchecked Sendable {
     private(set) var products: Int64 = 0
     private(set) var tokens: [Int64] = [0, 0, 0]
@@ -568,27 +572,50 @@ final class SearchTotalsDelta: @unchecked Sendable {
         tokens = [0, 0, 0]
     }
 
-    func flush(_ session: PostgresSession) throws {
-        guard products != 0 || tokens.contains(where: { $0 != 0 }) else { return }
+    /// Appends the change; true when one was written.
+    @discardableResult
+    func flush(_ session: PostgresSession) throws -> Bool {
+        guard products != 0 || tokens.contains(where: { $0 != 0 }) else { return false }
         try session.execute(
-            """
-            UPDATE search_totals SET products = products + ?, title_tokens = title_tokens + ?,
-                description_tokens = description_tokens + ?, agency_tokens = agency_tokens + ?
-            WHERE shard = ?
-            """, [products, tokens[0], tokens[1], tokens[2], Int.random(in: 0..<16)])
+            "INSERT INTO search_totals(products, title_tokens, description_tokens, agency_tokens) VALUES (?, ?, ?, ?)",
+            [products, tokens[0], tokens[1], tokens[2]])
         reset()
+        return true
     }
 
     /// Sets the totals from the product rows themselves (after a copy, or a repair).
     static func recompute(_ session: PostgresSession) throws {
-        try session.execute("UPDATE search_totals SET products = 0, title_tokens = 0, description_tokens = 0, agency_tokens = 0")
+        try session.execute("DELETE FROM search_totals")
         try session.execute(
             """
-            UPDATE search_totals SET (products, title_tokens, description_tokens, agency_tokens) = (
-                SELECT count(*), coalesce(sum(title_tokens), 0), coalesce(sum(description_tokens), 0),
-                    coalesce(sum(agency_tokens), 0) FROM product)
-            WHERE shard = 0
+            INSERT INTO search_totals(products, title_tokens, description_tokens, agency_tokens)
+            SELECT count(*), coalesce(sum(title_tokens), 0), coalesce(sum(description_tokens), 0),
+                coalesce(sum(agency_tokens), 0) FROM product
             """)
         session.totals.reset()
+    }
+
+    /// Folds the appended rows into one, once there are more than `limit` of them: in its own
+    /// transaction, holding the change-log lock exclusively, so that no writer runs meanwhile.
+    static func compact(_ session: PostgresSession, lock: Int64, limit: Int) throws {
+        try session.script("BEGIN")
+        do {
+            guard (try session.int("SELECT count(*) FROM search_totals") ?? 0) > limit else {
+                try session.script("COMMIT")
+                return
+            }
+            try session.execute("SELECT pg_advisory_xact_lock(?)", [lock])
+            try session.execute(
+                """
+                WITH gone AS (DELETE FROM search_totals RETURNING *)
+                INSERT INTO search_totals(products, title_tokens, description_tokens, agency_tokens)
+                SELECT coalesce(sum(products), 0), coalesce(sum(title_tokens), 0),
+                    coalesce(sum(description_tokens), 0), coalesce(sum(agency_tokens), 0) FROM gone
+                """)
+            try session.script("COMMIT")
+        } catch {
+            try? session.script("ROLLBACK")
+            throw error
+        }
     }
 }

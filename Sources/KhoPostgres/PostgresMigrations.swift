@@ -12,6 +12,10 @@ enum PostgresMigrations {
             2, "v2: the search ranking's totals",
             String(decoding: PackageResources.v2_search_totals_sql, as: UTF8.self)
         ),
+        (
+            3, "v3: the search totals appended, not updated",
+            String(decoding: PackageResources.v3_search_totals_appended_sql, as: UTF8.self)
+        ),
     ]
 
     static var latest: Int { versions.last?.version ?? 0 }
