@@ -96,8 +96,9 @@ extension PostgresCatalogue: ConsistencyChecking {
             // The search ranking's totals, against the product rows.
             if let totals = try session.row(
                 """
-                SELECT (SELECT sum(products) || ' ' || sum(title_tokens) || ' ' || sum(description_tokens) || ' '
-                        || sum(agency_tokens) FROM search_totals) AS stored,
+                SELECT (SELECT coalesce(sum(products), 0) || ' ' || coalesce(sum(title_tokens), 0) || ' '
+                        || coalesce(sum(description_tokens), 0) || ' ' || coalesce(sum(agency_tokens), 0)
+                        FROM search_totals) AS stored,
                     (SELECT count(*) || ' ' || coalesce(sum(title_tokens), 0) || ' ' || coalesce(sum(description_tokens), 0)
                         || ' ' || coalesce(sum(agency_tokens), 0) FROM product) AS expected
                 """), totals.text("stored") != totals.text("expected")

@@ -233,6 +233,9 @@ struct PostgresTests {
                 return try #require(show["repository"] as? String)
             })
         #expect(ids.count == 1, "one catalogue, one repository id: \(ids)")
+        // An empty catalogue is a sound one.
+        let doctor = try #require(try ws.kho("doctor", "--repo", "worker-0", "--json").json() as? [String: Any])
+        #expect(doctor["ok"] as? Bool == true, "\(doctor)")
         let versions = String(
             decoding: try Self.capture("psql '\(url)' -qAt -c 'SELECT count(*) = count(DISTINCT version), min(version) FROM kho_schema'"),
             as: UTF8.self)
