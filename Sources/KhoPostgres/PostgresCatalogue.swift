@@ -17,8 +17,10 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     public let location: PostgresLocation
     let vocabulary: Vocabulary
     public let repositoryID: String
-    /// Where the async reads of `kho serve` wait on the database, off the caller's thread.
-    let threads: NIOThreadPool
+    /// Where the async reads of `kho serve` wait on the database, off the caller's thread: started
+    /// by the first async read (a command never makes one), stopped with the catalogue.
+    private var threadPool: NIOThreadPool?
+    private let threadPoolLock = NSLock()
 
     /// The advisory lock that orders writers against a change mark (see `changeMark()`).
     static let changeLogLock: Int64 = 0x6B68_6F00_0001
@@ -65,8 +67,6 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         self.location = location
         self.vocabulary = vocabulary
         pool = PostgresPool(location: location)
-        threads = NIOThreadPool(numberOfThreads: 4)
-        threads.start()
         let pool = self.pool
         let place = location.description
         repositoryID = try pool.withSession { session in
@@ -86,7 +86,18 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     }
 
     deinit {
-        try? threads.syncShutdownGracefully()
+        try? threadPool?.syncShutdownGracefully()
+    }
+
+    /// The thread pool of the async reads, started when first needed.
+    private var threads: NIOThreadPool {
+        threadPoolLock.lock()
+        defer { threadPoolLock.unlock() }
+        if let threadPool { return threadPool }
+        let started = NIOThreadPool(numberOfThreads: 4)
+        started.start()
+        threadPool = started
+        return started
     }
 
     // MARK: Transactions

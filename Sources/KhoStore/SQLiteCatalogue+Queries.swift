@@ -154,9 +154,6 @@ extension SQLiteCatalogue {
         }
     }
 
-    /// Products all of whose files failed their last fixity check: they have no intact copy.
-    static let lostProducts = CatalogueSQL.lostProducts
-
     /// Values in slices small enough for one `IN (…)` list.
     static func batches(_ values: [String]) -> [[String]] {
         stride(from: 0, to: values.count, by: 500).map { Array(values[$0..<min($0 + 500, values.count)]) }
