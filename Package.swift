@@ -36,6 +36,9 @@ let package = Package(
                 .embedInCode("Vocabularies/content-lines.json"),
                 .embedInCode("Vocabularies/provinces.json"),
                 .embedInCode("Vocabularies/funding.json"),
+                .embedInCode("Vocabularies/countries.json"),
+                .embedInCode("Vocabularies/licences.json"),
+                .embedInCode("Vocabularies/retention.json"),
                 .embedInCode("Profiles/vn-archive-2019.json"),
                 .embedInCode("Messages/vi.json"),
                 .embedInCode("Messages/en.json"),
@@ -71,6 +74,9 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "KhoQR", dependencies: ["KhoCore", "CQREncode", "CPNG"], swiftSettings: strict),
+        // libvips, for exhibitions' web-sized images (Debian: libvips-dev).
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .target(name: "KhoImages", dependencies: ["KhoCore", "CVips"], swiftSettings: strict),
         // zlib's CRC-32, for the ZIP archives bundles are written as (Debian: zlib1g-dev).
         .systemLibrary(name: "CKhoZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Bundles for the shared national database: BagIt 1.0 bags as folders, .zip or .tar, written and checked.
@@ -111,6 +117,7 @@ let package = Package(
             ],
             resources: [.embedInCode("Schema/v1-catalogue.sql"), .embedInCode("Schema/v2-search-totals.sql"),
                 .embedInCode("Schema/v3-search-totals-appended.sql"),
+                .embedInCode("Schema/v4-exhibitions.sql"),
             ],
             swiftSettings: strict
         ),
@@ -134,7 +141,8 @@ let package = Package(
             name: "KhoCLI",
             dependencies: [
                 "KhoCore", "KhoFiles", "KhoStore", "KhoPostgres", "KhoRepository", "KhoFormats", "KhoReports", "KhoQR", "KhoBundle",
-                "KhoApp", "KhoServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KhoApp", "KhoServer", "KhoImages", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -142,7 +150,7 @@ let package = Package(
         .target(
             name: "KhoServer",
             dependencies: [
-                "KhoCore", "KhoApp", "KhoFiles", "KhoFormats", "KhoQR", "KhoReports",
+                "KhoCore", "KhoApp", "KhoFiles", "KhoFormats", "KhoQR", "KhoReports", "KhoImages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -24,7 +24,7 @@ public struct Kho: AsyncParsableCommand {
             Init.self, Ingest.self, Register.self, Attach.self, Detach.self, Show.self, List.self, Search.self, Edit.self,
             Vocab.self, Verify.self, Characterise.self, Conformance.self, Log.self, Quarantine.self, Restore.self,
             Report.self, Config.self, QR.self, Ebook.self, Export.self, Import.self, Bundle.self, Remove.self, Serve.self,
-            Doctor.self, CatalogueCommand.self,
+            Doctor.self, CatalogueCommand.self, ExhibitionCommand.self,
         ]
     )
 

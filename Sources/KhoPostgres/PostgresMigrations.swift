@@ -16,6 +16,7 @@ enum PostgresMigrations {
             3, "v3: the search totals appended, not updated",
             String(decoding: PackageResources.v3_search_totals_appended_sql, as: UTF8.self)
         ),
+        (4, "v4: exhibitions", String(decoding: PackageResources.v4_exhibitions_sql, as: UTF8.self)),
     ]
 
     static var latest: Int { versions.last?.version ?? 0 }

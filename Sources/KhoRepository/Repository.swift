@@ -18,6 +18,7 @@ import KhoStore
 ///       objects/ab/cd/…    stored files, named by SHA-256, read-only
 ///       tmp/               files being copied in; emptied after an interrupted run
 ///       vocabulary/        optional extensions of the built-in vocabularies
+///       derivatives/       web-sized copies of exhibition images, made on demand (derived: safe to delete)
 ///       .lock              held by a command that writes
 public final class Repository {
     public let path: String
@@ -35,6 +36,13 @@ public final class Repository {
     public var onLockWait: (String) -> Void = { _ in }
 
     public static let catalogueFile = "catalogue.sqlite"
+    /// Where web-sized copies of images are cached: derived data, remade when deleted. A
+    /// repository this user cannot write caches them in the temporary folder instead.
+    public var derivativesPath: String {
+        isReadOnly
+            ? FileManager.default.temporaryDirectory.appendingPathComponent("kho-derivatives-\(catalogue.repositoryID)").path
+            : "\(path)/derivatives"
+    }
     /// The file that names a PostgreSQL catalogue: one line, its URL without a password.
     public static let catalogueURLFile = "catalogue.url"
 

@@ -37,6 +37,7 @@ public func buildRouter(site: Site, accessLog: Logger? = nil) -> Router<BasicReq
     ProductController(site: site).register(on: router)
     CatalogueController(site: site).register(on: router)
     DashboardController(site: site).register(on: router)
+    ExhibitionController(site: site).register(on: router)
     APIController(site: site).register(on: router)
     OAIController(site: site).register(on: router)
     return router

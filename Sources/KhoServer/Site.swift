@@ -3,12 +3,15 @@ import Foundation
 import KhoApp
 import KhoCore
 import KhoFiles
+import KhoImages
 
 /// What the web side serves from: the application layer's operations, the content store the
 /// files are read from, and the public address QR codes and harvesters are given.
 public struct Site: Sendable {
     public let operations: Operations
     public let store: ContentStore
+    /// Web-sized copies of exhibition images.
+    public let derivatives: DerivativeCache
     /// The address the site is reached at (no trailing slash), e.g. `https://kho.example.gov.vn`.
     public let baseURL: String
     /// The name harvesters see (OAI-PMH `repositoryName`).
@@ -26,8 +29,11 @@ public struct Site: Sendable {
 
     public init(
         operations: Operations, store: ContentStore, baseURL: String, name: String, repositoryID: String,
-        software: String, oaiPageSize: Int = 100
+        software: String, oaiPageSize: Int = 100, derivatives: DerivativeCache? = nil
     ) {
+        self.derivatives =
+            derivatives
+            ?? DerivativeCache(folder: FileManager.default.temporaryDirectory.appendingPathComponent("kho-derivatives-\(repositoryID)").path)
         self.oaiPageSize = oaiPageSize
         tokenKey = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         self.operations = operations

@@ -1,4 +1,5 @@
 import GRDB
+import KhoCore
 
 /// The catalogue's schema, as GRDB migrations. Constraints live here, in SQL: SQLite enforces
 /// them whatever code writes. `catalogue-schema/CATALOGUE.md` documents every table.
@@ -313,6 +314,9 @@ enum CatalogueMigrations {
                         detail TEXT NOT NULL CHECK (json_valid(detail))
                     ) STRICT;
                     """)
+        }
+        migrator.registerMigration("v13: exhibitions") { db in
+            try db.execute(sql: ExhibitionSQL.sqliteSchema)
         }
         return migrator
     }

@@ -78,6 +78,14 @@ struct HelpExamplesTests {
             (try base.ok("show", photo, "--json").json() as? [String: Any]).flatMap { product in
                 ((product["product"] as? [String: Any])?["files"] as? [[String: Any]])?.first?["sha256"] as? String
             })
+        // An exhibition in two languages, online, showing the photo and the poster.
+        let exhibition = try #require(
+            (try base.ok(
+                "exhibition", "create", "--title", "Quyền con người", "--title", "en=Human rights", "--province", "gia-lai",
+                "--opens", "2025-12-01", "--json"
+            ).json() as? [String: Any])?["id"] as? String)
+        try base.ok("exhibition", "add", exhibition, photo, poster)
+        try base.ok("exhibition", "publish", exhibition)
         // Bundles from another repository, for `import` and `bundle verify`.
         let other = try Workspace()
         try other.ok("init")
@@ -107,6 +115,7 @@ struct HelpExamplesTests {
                 .replacingOccurrences(of: "1M7ZTDBJ0AXQ3D5K", with: book)
                 .replacingOccurrences(of: "PRODUCT-ID", with: poster)
                 .replacingOccurrences(of: "3a7bd3e2360a3d29", with: String(object))
+                .replacingOccurrences(of: "1M8XHB0A3D5KQ7ZT", with: exhibition)
             let bundles = ["gia-lai-2024", "gia-lai-2024.zip"]
             // The national tier's examples, on the test's own PostgreSQL server (skipped without one).
             if line.contains("postgresql://kho@db.example.vn/kho") {

@@ -25,8 +25,9 @@ struct Report: AsyncParsableCommand {
               kho report books --format csv --bom --out books.csv
               kho report coverage --kind book,ebook --json
               kho report period 2024-H1 --by kind
+              kho report exhibitions --period 2025
             """,
-        subcommands: [Summary.self, Shares.self, Books.self, Coverage.self, Period.self],
+        subcommands: [Summary.self, Shares.self, Books.self, Coverage.self, Period.self, Exhibitions.self],
         defaultSubcommand: Summary.self)
 
     struct Summary: AsyncParsableCommand {
@@ -64,6 +65,58 @@ struct Report: AsyncParsableCommand {
         var period: String
         @OptionGroup var options: ReportOptions
         func run() async throws { try await options.run(.period, period: period) }
+    }
+}
+
+extension Report {
+    struct Exhibitions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Which of the 34 provinces held an exhibition, in person and online, in which languages; and abroad.",
+            discussion: """
+                An exhibition counts for a period when it was open in person on a day of it (--opens to \
+                --closes) or online at some moment of it (from `publish` to `unpublish`). It counts for the \
+                2025 province its place belongs to now. Without --period, every exhibition ever held counts.
+
+                Examples:
+                  kho report exhibitions
+                  kho report exhibitions --period 2025-H2 --format csv --out trien-lam.csv
+                """)
+        @OptionGroup var repository: RepositoryOptions
+        @Option(help: ArgumentHelp("The period: 2024-H1, 2024-Q3, 2024, 2024-03, or 2023..2025.", valueName: "period"))
+        var period: String?
+        @Option(help: "table, csv, json, html or md.") var format: ReportFormat = .table
+        @Flag(name: .customLong("json"), help: "The same as --format json.") var jsonFlag = false
+        @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+        var out: String?
+        @Flag(help: "Start CSV with a UTF-8 byte-order mark.") var bom = false
+
+        func run() async throws {
+            let repo = try repository.open()
+            var chosen: ReportPeriod?
+            if let period {
+                guard let parsed = ReportPeriod(parsing: period) else {
+                    throw CLIError(Output.l("report.bad_period", ["value": period]))
+                }
+                chosen = parsed
+            }
+            let exhibitions = try await repo.queries.exhibitionList(audience: .staff)
+            let coverage = ExhibitionCoverage(
+                exhibitions: exhibitions, period: chosen, vocabulary: repo.vocabulary, now: Environment.now(),
+                software: Environment.software)
+            let l = Output.l
+            let data: Data
+            switch jsonFlag ? .json : format {
+            case .table: data = Data(ExhibitionReport.table(coverage, l).utf8)
+            case .md: data = Data(ExhibitionReport.markdown(coverage, l).utf8)
+            case .html: data = Data(ExhibitionReport.html(coverage, l).utf8)
+            case .csv: data = Data((bom ? "\u{FEFF}" : "").utf8) + CSVText.encode(ExhibitionReport.csvRows(coverage, l))
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                data = try encoder.encode(coverage) + Data("\n".utf8)
+            }
+            try ReportOptions.emit(data, to: out)
+        }
     }
 }
 
@@ -139,6 +192,11 @@ struct ReportOptions: ParsableArguments {
         case .csv:
             data = Data((bom ? "\u{FEFF}" : "").utf8) + CSVText.encode(ReportText.csvRows(report, l))
         }
+        try Self.emit(data, to: out)
+    }
+
+    /// Prints the report, or writes it to `out` (beside it, then renamed: a reader never sees half).
+    static func emit(_ data: Data, to out: String?) throws {
         guard let out else {
             FileHandle.standardOutput.write(data)
             return

@@ -4,6 +4,7 @@ import Hummingbird
 import KhoApp
 import KhoCore
 import KhoRepository
+import KhoImages
 import KhoServer
 import Logging
 
@@ -56,7 +57,8 @@ struct Serve: AsyncParsableCommand {
         let site = Site(
             operations: Operations(queries: repo.queries, vocabulary: repo.vocabulary, context: context),
             store: repo.store, baseURL: base, name: "kho: \(URL(fileURLWithPath: repo.path).standardized.path)",
-            repositoryID: repo.catalogue.repositoryID, software: Environment.software)
+            repositoryID: repo.catalogue.repositoryID, software: Environment.software,
+            derivatives: DerivativeCache(folder: repo.derivativesPath))
         let shownBase = base
         let app = buildApplication(
             site: site, settings: ServerSettings(host: host, port: port, idleTimeout: .seconds(Int64(idleTimeout))),

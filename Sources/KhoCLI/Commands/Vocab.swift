@@ -73,6 +73,23 @@ struct Vocab: ParsableCommand {
             try show(vocabulary.contentLines) { [$0.code, $0.label, $0.labelVi] }
         case "funding":
             try show(vocabulary.funding) { [$0.code, $0.label, $0.labelVi] }
+        case "countries":
+            try show(vocabulary.countries) { [$0.code, $0.label, $0.labelVi] }
+        case "licences":
+            try show(vocabulary.licences) { licence in
+                let may = [
+                    licence.share ? "share" : nil, licence.adapt ? "adapt" : nil,
+                    licence.commercial ? "commercial" : nil,
+                ].compactMap { $0 }
+                return [licence.code, licence.label, may.isEmpty ? "no re-use" : may.joined(separator: ", ")]
+            }
+        case "retention":
+            try show(vocabulary.retention) { rule in
+                [
+                    rule.code, rule.label, "funding: " + (rule.funding?.joined(separator: ", ") ?? "any"),
+                    "kinds: " + (rule.kinds?.joined(separator: ", ") ?? "any"),
+                ]
+            }
         case "provinces":
             if json {
                 try Output.json(["units2022": vocabulary.units2022, "units2025": vocabulary.units2025])

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Every method that writes runs in one transaction: it happens completely or not at all.
 public typealias Catalogue = ProductWriting & ProductReading & EventLog & FixityRecords & ReportCounting
-    & SettingsStore & BundleHistory
+    & SettingsStore & BundleHistory & ExhibitionStore
 
 /// Registering, merging, changing and removing products.
 public protocol ProductWriting: Sendable {

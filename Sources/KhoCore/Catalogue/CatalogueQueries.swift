@@ -31,6 +31,30 @@ public protocol CatalogueQueries: Sendable {
 
     /// A repository setting, such as `base-url`.
     func settingValue(_ key: String) async throws -> String?
+
+    /// An exhibition with the products it shows, from one snapshot, or nil when unknown. The
+    /// public sees only a published exhibition, and only its public products.
+    func exhibitionView(_ id: ExhibitionID, audience: Audience) async throws -> ExhibitionView?
+
+    /// Every exhibition, oldest first (the public: published ones), for reports and the dashboard.
+    func exhibitionList(audience: Audience) async throws -> [Exhibition]
+}
+
+/// An exhibition and the products of its items, by id (an item whose product is not there, or
+/// may not be shown, is missing from `products`).
+public struct ExhibitionView: Sendable {
+    public var exhibition: Exhibition
+    public var products: [ProductID: Product]
+
+    public init(exhibition: Exhibition, products: [ProductID: Product]) {
+        self.exhibition = exhibition
+        self.products = products
+    }
+
+    /// The items that can be shown, in order, with their products.
+    public var shownItems: [(item: ExhibitionItem, product: Product)] {
+        exhibition.items.compactMap { item in products[item.product].map { (item, $0) } }
+    }
 }
 
 /// A product and what the catalogue knows of its files, read together.

@@ -63,6 +63,12 @@ public struct CatalogueTableShape: Sendable {
         .init(
             "repair", ["seq", "at", "agent", "action", "target", "detail"], key: ["seq"], json: ["detail"],
             identity: "seq"),
+        // Exhibition documents and event details are copied as the text they are (both backends keep text).
+        .init("exhibition", ["seq", "id", "revision", "document", "updated_at"], key: ["seq"], identity: "seq"),
+        .init("exhibition_item", ["exhibition_id", "position", "product_id"], key: ["exhibition_id", "position"]),
+        .init(
+            "exhibition_event", ["seq", "exhibition_id", "type", "at", "agent", "revision", "detail"], key: ["seq"],
+            identity: "seq"),
     ]
 
     init(_ name: String, _ columns: [String], key: [String], json: Set<String> = [], identity: String? = nil) {

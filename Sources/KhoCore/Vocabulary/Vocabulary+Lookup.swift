@@ -191,7 +191,31 @@ extension Vocabulary {
         [
             "kinds": kinds.count, "platforms": platforms.count, "languages": allLanguages.count,
             "topics": topics.count, "content-lines": contentLines.count, "funding": funding.count,
-            "provinces": units2022.count + units2025.count,
+            "provinces": units2022.count + units2025.count, "countries": countries.count,
+            "licences": licences.count, "retention": retention.count,
         ]
+    }
+
+    /// The country with this ISO 3166-1 alpha-2 code or name (any case), or why not.
+    public func country(_ value: String, field: String = "country") throws(VocabularyError) -> Term {
+        let folded = TextFolding.fold(value.trimmingCharacters(in: .whitespaces))
+        if let named = countries.first(where: { TextFolding.fold($0.label) == folded || TextFolding.fold($0.labelVi) == folded }) {
+            return named
+        }
+        return try lookup(
+            value, in: countries, vocabulary: "countries", field: field, code: \.code, label: \.label,
+            labelVi: \.labelVi)
+    }
+
+    /// The licence a product's rights name, when they are a licence code.
+    public func licence(_ rights: String?) -> Licence? {
+        guard let rights else { return nil }
+        let code = rights.trimmingCharacters(in: .whitespaces).lowercased()
+        return licences.first { $0.code == code }
+    }
+
+    /// The retention rule that applies to a product: the schedule's first match, or nil.
+    public func retentionRule(funding: String?, kind: String) -> RetentionRule? {
+        retention.first { $0.matches(funding: funding, kind: kind) }
     }
 }

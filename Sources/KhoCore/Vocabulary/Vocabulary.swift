@@ -12,6 +12,12 @@ public struct Vocabulary: Sendable {
     public private(set) var topics: [Topic]
     public private(set) var contentLines: [Term]
     public private(set) var funding: [Term]
+    /// Countries (ISO 3166-1 alpha-2, lower case), for exhibitions abroad.
+    public let countries: [Term]
+    /// Licences a product's rights may name.
+    public let licences: [Licence]
+    /// The retention schedule, first match wins.
+    public let retention: [RetentionRule]
     public let units2022: [ProvinceUnit]
     public let units2025: [ProvinceUnit]
     /// The day the 2025 provincial units came into force.
@@ -22,7 +28,7 @@ public struct Vocabulary: Sendable {
     /// The names of the vocabularies a repository may extend, as file names without `.json`.
     public static let extensibleNames = ["kinds", "platforms", "languages", "topics", "content-lines", "funding"]
     /// Every vocabulary name, in the order `kho vocab` shows them.
-    public static let allNames = extensibleNames + ["provinces"]
+    public static let allNames = extensibleNames + ["provinces", "countries", "licences", "retention"]
 
     /// The vocabularies built into this version of kho.
     public static func builtIn() throws(VocabularyError) -> Vocabulary {
@@ -48,6 +54,9 @@ public struct Vocabulary: Sendable {
         let topicsFile = try decode("topics", PackageResources.topics_json, as: Topic.self)
         let linesFile = try decode("content-lines", PackageResources.content_lines_json, as: Term.self)
         let fundingFile = try decode("funding", PackageResources.funding_json, as: Term.self)
+        let countriesFile = try decode("countries", PackageResources.countries_json, as: Term.self)
+        let licencesFile = try decode("licences", PackageResources.licences_json, as: Licence.self)
+        let retentionFile = try decode("retention", PackageResources.retention_json, as: RetentionRule.self)
         let provinces: ProvinceFile
         do { provinces = try decoder.decode(ProvinceFile.self, from: Data(PackageResources.provinces_json)) } catch {
             throw .invalidFile(name: "built-in provinces.json", reason: "\(error)")
@@ -58,6 +67,9 @@ public struct Vocabulary: Sendable {
         topics = topicsFile.entries
         contentLines = linesFile.entries
         funding = fundingFile.entries
+        countries = countriesFile.entries
+        licences = licencesFile.entries
+        retention = retentionFile.entries
         units2022 = provinces.units2022
         units2025 = provinces.units2025
         guard let merger = PartialDate(parsing: provinces.mergerDate) else {
@@ -67,7 +79,8 @@ public struct Vocabulary: Sendable {
         versions = [
             "kinds": kindsFile.version, "platforms": platformsFile.version, "languages": languagesFile.version,
             "topics": topicsFile.version, "content-lines": linesFile.version, "funding": fundingFile.version,
-            "provinces": provinces.version,
+            "provinces": provinces.version, "countries": countriesFile.version, "licences": licencesFile.version,
+            "retention": retentionFile.version,
         ]
         indexLanguages()
         for (name, data) in extensions.sorted(by: { $0.key < $1.key }) {

@@ -85,3 +85,44 @@ extension Labelled {
     /// The entry's name in `language`.
     public func label(in language: DisplayLanguage) -> String { language == .vi ? labelVi : label }
 }
+
+/// A licence a product's rights may name (`licences.json`): what a visitor may do with it.
+public struct Licence: Codable, Sendable, Hashable, Labelled {
+    public var code: String
+    public var label: String
+    public var labelVi: String
+    /// The licence's deed, when it has one.
+    public var url: String?
+    /// Copy and redistribute.
+    public var share: Bool
+    /// Make adaptations.
+    public var adapt: Bool
+    /// Use commercially.
+    public var commercial: Bool
+    /// Credit the author when re-using.
+    public var attribution: Bool
+    /// Adaptations under the same licence.
+    public var shareAlike: Bool
+}
+
+/// One rule of the retention schedule (`retention.json`).
+public struct RetentionRule: Codable, Sendable, Hashable, Labelled {
+    public var code: String
+    public var label: String
+    public var labelVi: String
+    /// Funding sources it applies to (nil: any).
+    public var funding: [String]?
+    /// Kinds it applies to (nil: any).
+    public var kinds: [String]?
+    /// Years kept from publication; nil: permanently.
+    public var years: Int?
+    /// Why, in each language.
+    public var basis: String
+    public var basisVi: String
+
+    public func matches(funding source: String?, kind: String) -> Bool {
+        if let kinds, !kinds.contains(kind) { return false }
+        if let funding { return source.map(funding.contains) ?? false }
+        return true
+    }
+}
