@@ -47,6 +47,8 @@ public struct ExportOutcome: Sendable {
     public var follows: String?
     public var products: Int
     public var tombstones: Int
+    /// Exhibitions carried (in the first bag).
+    public var exhibitions = 0
     public var bags: [Bag]
     /// Products whose files alone exceed the bag size: each has a bag of its own.
     public var oversized: [ProductID]
@@ -110,7 +112,12 @@ extension Repository {
             try start.map { start in
                 try start.mark.map { try catalogue.tombstones(after: $0) } ?? catalogue.tombstones(since: start.date)
             } ?? []
-        guard !products.isEmpty || !tombstones.isEmpty else {
+        // Exhibitions travel with an export that no filter narrows: all of them in a full bundle, those
+        // changed at or after the start in an increment (a filtered export carries none).
+        let exhibitions =
+            request.filterArguments.isEmpty
+            ? try catalogue.exhibitions().filter { exhibition in start.map { exhibition.updatedAt >= $0.date } ?? true } : []
+        guard !products.isEmpty || !tombstones.isEmpty || !exhibitions.isEmpty else {
             if let since = request.since { throw ExportRefused.nothingChanged(since: start?.bundle ?? since) }
             throw ExportRefused.nothingInScope
         }
@@ -171,6 +178,7 @@ extension Repository {
             let summary = try BagWriter.write(
                 records: group.map { ($0.id.rawValue, records[$0.id] ?? Data()) },
                 tombstones: index == 0 ? try tombstones.map { ($0.id.rawValue, try encoder.encode($0.record)) } : [],
+                exhibitions: index == 0 ? try exhibitions.map { ($0.id.rawValue, try $0.document()) } : [],
                 store: store, objects: group.flatMap { $0.files.map(\.object.sha256) }, tags: tags, to: paths[index])
             written.append(paths[index])
             bags.append(.init(path: paths[index], products: group.count, files: summary.files, bytes: summary.bytes))
@@ -190,9 +198,11 @@ extension Repository {
                 events: events)
         }
         finished = true
-        return ExportOutcome(
+        var outcome = ExportOutcome(
             identifier: identifier, follows: start?.bundle, products: products.count, tombstones: tombstones.count,
             bags: bags, oversized: oversized)
+        outcome.exhibitions = exhibitions.count
+        return outcome
     }
 }
 

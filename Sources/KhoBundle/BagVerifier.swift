@@ -32,6 +32,8 @@ public enum BagVerifier {
         public var problems: [String] { bagit.problems + profileProblems }
         /// data/records.jsonl, as read.
         public var recordsData = Data()
+        /// data/exhibitions.jsonl, as read (empty in a format-1 bag).
+        public var exhibitionsData = Data()
         /// Objects staged into a store while the bag was read, by SHA-256 (see `verify(_:staging:)`);
         /// not yet synced: the caller syncs (`ContentStore.sync`) those it commits.
         public var staged: [String: StagedFile] = [:]
@@ -138,7 +140,7 @@ public enum BagVerifier {
     /// For a file read into memory (tag files, data/records.jsonl), the most it may hold; nil for
     /// payload files, which are only streamed.
     static func memoryLimit(_ path: String, _ limits: BundleLimits) -> Int64? {
-        if path == "data/records.jsonl" { return limits.maxRecordsSize }
+        if path == "data/records.jsonl" || path == BagWriter.exhibitionsPath { return limits.maxRecordsSize }
         return path.hasPrefix("data/") ? nil : limits.maxTagFileSize
     }
 
@@ -178,7 +180,7 @@ public enum BagVerifier {
             for tag in requiredTags where tags[tag] == nil {
                 problems.append(l("profile.tag_missing", ["tag": tag]))
             }
-            if let version = tags["Kho-Format-Version"], version != "1" {
+            if let version = tags["Kho-Format-Version"], version != "1" && version != "2" {
                 problems.append(l("profile.format_version", ["version": version]))
             }
         } else {
@@ -196,7 +198,8 @@ public enum BagVerifier {
             guard let name = objectName(path), let found = digests[path]?.sha256, name != found else { continue }
             problems.append(l("profile.object_name", ["path": path, "found": found]))
         }
-        for path in payload.keys.sorted() where path != "data/records.jsonl" && objectName(path) == nil {
+        for path in payload.keys.sorted()
+        where path != "data/records.jsonl" && path != BagWriter.exhibitionsPath && objectName(path) == nil {
             problems.append(l("profile.stray_payload", ["path": path]))
         }
         // Records.
@@ -229,8 +232,33 @@ public enum BagVerifier {
         } else {
             problems.append(l("profile.no_records"))
         }
-        return Result(
+        // Exhibitions (format 2): each line an exhibition document, each id once, as many as the tag says.
+        let exhibitionsData = contents[BagWriter.exhibitionsPath]
+        if let data = exhibitionsData {
+            if tags["Kho-Format-Version"] == "1" { problems.append(l("profile.exhibitions_in_format_1")) }
+            var seen = Set<String>()
+            let lines = data.split(separator: 0x0A)
+            for (number, line) in lines.enumerated() {
+                do {
+                    let exhibition = try Exhibition.decode(Data(line))
+                    if !seen.insert(exhibition.id.rawValue).inserted {
+                        problems.append(l("profile.exhibition_twice", ["line": String(number + 1), "id": exhibition.id.rawValue]))
+                    }
+                } catch {
+                    problems.append("\(BagWriter.exhibitionsPath) line \(number + 1): \(error)")
+                }
+            }
+            if Int(tags["Kho-Exhibition-Count"] ?? "-") != lines.count {
+                problems.append(
+                    l("profile.exhibition_count", ["count": tags["Kho-Exhibition-Count"] ?? "-", "found": String(lines.count)]))
+            }
+        } else if tags["Kho-Exhibition-Count"] != nil {
+            problems.append(l("profile.exhibition_count", ["count": tags["Kho-Exhibition-Count"] ?? "-", "found": "0"]))
+        }
+        var result = Result(
             bagit: bagit, profileProblems: problems, tags: tags, files: payload.count, records: records,
             recordsData: recordsData ?? Data())
+        result.exhibitionsData = exhibitionsData ?? Data()
+        return result
     }
 }

@@ -78,8 +78,8 @@ public enum BagWriter {
     }
 
     public static func write(
-        records: [(id: String, json: Data)], tombstones: [(id: String, json: Data)] = [], store: ContentStore,
-        objects: [String], tags: Tags, to out: String
+        records: [(id: String, json: Data)], tombstones: [(id: String, json: Data)] = [],
+        exhibitions: [(id: String, json: Data)] = [], store: ContentStore, objects: [String], tags: Tags, to out: String
     ) throws -> ExportSummary {
         let sink = try makeSink(out, modified: tags.date)
         var finished = false
@@ -98,6 +98,19 @@ public enum BagWriter {
         sha256["data/records.jsonl"] = Hex.string(SHA256.hash(data: lines))
         sha512["data/records.jsonl"] = Hex.string(SHA512.hash(data: lines))
         octets += Int64(lines.count)
+        // Exhibitions (format 2): one document a line, sorted by id. A bag without any stays format 1,
+        // which readers from before exhibitions still take.
+        if !exhibitions.isEmpty {
+            var documents = Data()
+            for exhibition in exhibitions.sorted(by: { $0.id < $1.id }) {
+                documents.append(exhibition.json)
+                documents.append(0x0A)
+            }
+            try sink.add(documents, at: Self.exhibitionsPath)
+            sha256[Self.exhibitionsPath] = Hex.string(SHA256.hash(data: documents))
+            sha512[Self.exhibitionsPath] = Hex.string(SHA512.hash(data: documents))
+            octets += Int64(documents.count)
+        }
         // Objects: copied with both digests computed in the same read, the SHA-256 checked.
         let list = Set(objects).sorted()
         let copied = try sink.copy(list.map { (store.path(for: $0), objectPath($0)) })
@@ -130,7 +143,8 @@ public enum BagWriter {
             info += [("Bag-Group-Identifier", group.identifier), ("Bag-Count", "\(group.index) of \(group.count)")]
         }
         info += [
-            ("Kho-Format-Version", "1"), ("Kho-Repository-Id", tags.repositoryID), ("Kho-Export-Scope", tags.scope),
+            ("Kho-Format-Version", exhibitions.isEmpty ? "1" : "2"), ("Kho-Repository-Id", tags.repositoryID),
+            ("Kho-Export-Scope", tags.scope),
         ]
         if let previous = tags.previous { info.append(("Kho-Previous-Bundle", previous)) }
         info.append(("Kho-Created-At", Timestamp.string(tags.date)))
@@ -138,6 +152,7 @@ public enum BagWriter {
         if let mark = tags.mark { info.append(("Kho-Change-Mark", "\(mark.event)/\(mark.tombstone)")) }
         info.append(("Kho-Product-Count", String(records.count)))
         if !tombstones.isEmpty { info.append(("Kho-Tombstone-Count", String(tombstones.count))) }
+        if !exhibitions.isEmpty { info.append(("Kho-Exhibition-Count", String(exhibitions.count))) }
         let tagFiles: [(String, Data)] = [
             ("bagit.txt", Data("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8)),
             ("bag-info.txt", Data(info.map { "\($0.0): \(singleLine($0.1))\n" }.joined().utf8)),
@@ -153,8 +168,12 @@ public enum BagWriter {
         try sink.finish()
         finished = true
         return ExportSummary(
-            path: out, identifier: identifier, products: records.count, files: sha256.count - 1, bytes: octets)
+            path: out, identifier: identifier, products: records.count,
+            files: sha256.count - 1 - (exhibitions.isEmpty ? 0 : 1), bytes: octets)
     }
+
+    /// The exhibitions of a format-2 bag, one JSON document a line.
+    public static let exhibitionsPath = "data/exhibitions.jsonl"
 
     /// Where an object goes inside a bag: as in a repository's store.
     static func objectPath(_ sha256: String) -> String {

@@ -30,6 +30,10 @@ public struct ImportOutcome: Sendable {
     public var unchanged: [ProductID] = []
     public var objectsStored = 0
     public var objectsAlreadyHere = 0
+    /// Exhibitions the bundle carries that are new here or a later revision, and those it carries
+    /// that this repository has as they are (or in a later revision).
+    public var exhibitionsMerged: [ExhibitionID] = []
+    public var exhibitionsUnchanged = 0
 }
 
 /// Merges a bundle into a repository. The bag is checked completely first; nothing is written if
@@ -85,9 +89,22 @@ public final class BundleImporter {
                 problems.append("data/records.jsonl line \(number + 1): \(error)")
             }
         }
+        var exhibitions: [Exhibition] = []
+        for (number, line) in check.exhibitionsData.split(separator: 0x0A).enumerated() {
+            do { exhibitions.append(try Exhibition.decode(Data(line))) } catch {
+                problems.append("\(BagWriter.exhibitionsPath) line \(number + 1): \(error)")
+            }
+        }
         guard problems.isEmpty else {
             throw BundleError(Localizer.current("import.records_refused", ["path": bag]), problems: problems)
         }
+        // An exhibition is taken when it is new here or the bundle's copy supersedes this one.
+        let exhibitionsHere = Dictionary(
+            uniqueKeysWithValues: try exhibitions.compactMap { try repository.catalogue.exhibition($0.id) }.map { ($0.id, $0) })
+        let newerExhibitions = exhibitions.filter { incoming in
+            exhibitionsHere[incoming.id].map { $0.isSuperseded(by: incoming) } ?? true
+        }
+        outcome.exhibitionsUnchanged = exhibitions.count - newerExhibitions.count
         let existing = Dictionary(
             uniqueKeysWithValues: try repository.catalogue.products(incoming.map(\.product.id) + removals.map(\.id)).map
             {
@@ -164,7 +181,10 @@ public final class BundleImporter {
         let missing = needed.filter { !store.contains($0) }.sorted()
         outcome.objectsStored = missing.count
         outcome.objectsAlreadyHere = needed.count - missing.count
-        if dryRun || (merges.isEmpty && tombstones.isEmpty) { return outcome }
+        if dryRun || (merges.isEmpty && tombstones.isEmpty && newerExhibitions.isEmpty) {
+            if dryRun { outcome.exhibitionsMerged = newerExhibitions.map(\.id) }
+            return outcome
+        }
 
         for sha256 in missing where staged[sha256] == nil {
             throw BundleError(Localizer.current("import.not_read", ["sha256": sha256]))
@@ -180,7 +200,8 @@ public final class BundleImporter {
             crash(at: "stored", after: index + 1)
         }
         store.syncDirectories(of: missing)
-        try repository.catalogue.merge(merges, tombstones: tombstones)
+        outcome.exhibitionsMerged = try repository.catalogue.merge(
+            merges, tombstones: tombstones, exhibitions: newerExhibitions, agent: agent, at: now())
         return outcome
     }
 }

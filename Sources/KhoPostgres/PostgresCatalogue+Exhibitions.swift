@@ -43,21 +43,21 @@ extension PostgresCatalogue {
         }
     }
 
-    public func mergeExhibitions(_ exhibitions: [Exhibition], agent: String, at date: Date) throws -> [ExhibitionID] {
-        guard !exhibitions.isEmpty else { return [] }
-        return try write { session in
-            var stored: [ExhibitionID] = []
-            for exhibition in exhibitions {
-                let current = try Self.exhibition(session, exhibition.id)
-                if let current, !current.isSuperseded(by: exhibition) { continue }
-                try Self.store(session, exhibition, isNew: current == nil)
-                try Self.insertExhibitionEvent(
-                    session, exhibition, type: .merging, agent: agent, at: date,
-                    detail: ["from_repository": exhibition.originRepository])
-                stored.append(exhibition.id)
-            }
-            return stored
+    /// Stores the exhibitions a bundle carries that are new here or supersede the copy here.
+    static func mergeExhibitions(_ session: PostgresSession, _ exhibitions: [Exhibition], agent: String, at date: Date) throws
+        -> [ExhibitionID]
+    {
+        var stored: [ExhibitionID] = []
+        for exhibition in exhibitions {
+            let current = try Self.exhibition(session, exhibition.id)
+            if let current, !current.isSuperseded(by: exhibition) { continue }
+            try Self.store(session, exhibition, isNew: current == nil)
+            try Self.insertExhibitionEvent(
+                session, exhibition, type: .merging, agent: agent, at: date,
+                detail: ["from_repository": exhibition.originRepository])
+            stored.append(exhibition.id)
         }
+        return stored
     }
 
     public func deleteExhibition(_ id: ExhibitionID, agent: String, at date: Date, reason: String) throws {

@@ -217,9 +217,11 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         try Self.insertEvent(session, product.event, productID: product.id)
     }
 
-    public func merge(_ products: [MergedProduct], tombstones: [Tombstone]) throws {
-        guard !products.isEmpty || !tombstones.isEmpty else { return }
-        try write { session in
+    public func merge(
+        _ products: [MergedProduct], tombstones: [Tombstone], exhibitions: [Exhibition], agent: String, at date: Date
+    ) throws -> [ExhibitionID] {
+        guard !products.isEmpty || !tombstones.isEmpty || !exhibitions.isEmpty else { return [] }
+        return try write { session in
             for tombstone in tombstones {
                 try Self.delete(session, tombstone.id)
                 try Self.insertTombstone(session, tombstone)
@@ -271,6 +273,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                 }
                 try Self.insertEvent(session, merged.mergeEvent, productID: product.id)
             }
+            return try Self.mergeExhibitions(session, exhibitions, agent: agent, at: date)
         }
     }
 

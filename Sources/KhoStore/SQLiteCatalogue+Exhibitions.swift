@@ -42,21 +42,21 @@ extension SQLiteCatalogue {
         }
     }
 
-    public func mergeExhibitions(_ exhibitions: [Exhibition], agent: String, at date: Date) throws -> [ExhibitionID] {
-        guard !exhibitions.isEmpty else { return [] }
-        return try write { db in
-            var stored: [ExhibitionID] = []
-            for exhibition in exhibitions {
-                let current = try Self.exhibition(db, exhibition.id)
-                if let current, !current.isSuperseded(by: exhibition) { continue }
-                try Self.store(db, exhibition, isNew: current == nil)
-                try Self.insertExhibitionEvent(
-                    db, exhibition, type: .merging, agent: agent, at: date,
-                    detail: ["from_repository": exhibition.originRepository])
-                stored.append(exhibition.id)
-            }
-            return stored
+    /// Stores the exhibitions a bundle carries that are new here or supersede the copy here.
+    static func mergeExhibitions(_ db: Database, _ exhibitions: [Exhibition], agent: String, at date: Date) throws
+        -> [ExhibitionID]
+    {
+        var stored: [ExhibitionID] = []
+        for exhibition in exhibitions {
+            let current = try Self.exhibition(db, exhibition.id)
+            if let current, !current.isSuperseded(by: exhibition) { continue }
+            try Self.store(db, exhibition, isNew: current == nil)
+            try Self.insertExhibitionEvent(
+                db, exhibition, type: .merging, agent: agent, at: date,
+                detail: ["from_repository": exhibition.originRepository])
+            stored.append(exhibition.id)
         }
+        return stored
     }
 
     public func deleteExhibition(_ id: ExhibitionID, agent: String, at date: Date, reason: String) throws {

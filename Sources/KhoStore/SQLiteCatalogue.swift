@@ -160,9 +160,11 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
         try Self.insertEvent(db, product.event, productID: product.id)
     }
 
-    public func merge(_ products: [MergedProduct], tombstones: [Tombstone]) throws {
-        guard !products.isEmpty || !tombstones.isEmpty else { return }
-        try write { db in
+    public func merge(
+        _ products: [MergedProduct], tombstones: [Tombstone], exhibitions: [Exhibition], agent: String, at date: Date
+    ) throws -> [ExhibitionID] {
+        guard !products.isEmpty || !tombstones.isEmpty || !exhibitions.isEmpty else { return [] }
+        return try write { db in
             for tombstone in tombstones {
                 try Self.delete(db, tombstone.id)
                 try Self.insertTombstone(db, tombstone)
@@ -212,6 +214,7 @@ public final class SQLiteCatalogue: Catalogue, PendingObjectJournal {
                 }
                 try Self.insertEvent(db, merged.mergeEvent, productID: product.id)
             }
+            return try Self.mergeExhibitions(db, exhibitions, agent: agent, at: date)
         }
     }
 

@@ -255,4 +255,57 @@ struct ExhibitionTests {
         try ws.ok("exhibition", "unpublish", id)
         #expect(try await ServeTests.get("\(base)/x/\(id)").0 == 404)
     }
+
+    @Test("bundles carry exhibitions (format 2): imported elsewhere, later revisions win, an unchanged one is left alone")
+    func bundles() throws {
+        let (ws, id, _) = try Self.exhibitionWorkspace()
+        try ws.ok("exhibition", "publish", id)
+        try ws.ok("export", "--out", "full")
+        let bag = ws.root.appendingPathComponent("full").path
+        let info = try String(contentsOfFile: bag + "/bag-info.txt", encoding: .utf8)
+        #expect(info.contains("Kho-Format-Version: 2") && info.contains("Kho-Exhibition-Count: 1"), "\(info)")
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("catalogue-schema/exhibition.schema.json").path
+        let script = try ws.write(
+            "check.py",
+            """
+            import json, sys, jsonschema
+            validator = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+            errors = [e.message for line in open(sys.argv[2], encoding='utf-8') for e in validator.iter_errors(json.loads(line))]
+            print("\\n".join(errors)); sys.exit(1 if errors else 0)
+            """)
+        let checked = ws.sh("python3 '\(script)' '\(schema)' '\(bag)/data/exhibitions.jsonl'")
+        #expect(checked.status == 0, "\(checked.stdout)")
+        #expect(ws.sh("python3 -m bagit --validate '\(bag)' > /dev/null 2>&1").status == 0)
+        // A filtered export carries no exhibition, and stays format 1.
+        try ws.ok("export", "--kind", "book", "--out", "books")
+        let books = try String(contentsOfFile: ws.root.appendingPathComponent("books/bag-info.txt").path, encoding: .utf8)
+        #expect(books.contains("Kho-Format-Version: 1") && !books.contains("Exhibition"))
+
+        let national = try Workspace()
+        try national.ok("init")
+        #expect(ws.sh("cp -a '\(bag)' '\(national.root.path)/full'").status == 0)
+        let first = try #require(try national.ok("import", "full", "--json").json() as? [String: Any])
+        #expect((first["summary"] as? [String: Int])?["exhibitions_merged"] == 1)
+        let copy = try #require(try national.ok("exhibition", "show", id, "--json").json() as? [String: Any])
+        #expect(copy["published"] as? Bool == true)
+        #expect((copy["items"] as? [[String: Any]])?.count == 3)
+        #expect((copy["events"] as? [[String: Any]])?.last?["type"] as? String == "merging")
+        let again = try #require(try national.ok("import", "full", "--json").json() as? [String: Any])
+        #expect((again["summary"] as? [String: Int])?["exhibitions_merged"] == 0)
+        #expect((again["summary"] as? [String: Int])?["exhibitions_unchanged"] == 1)
+
+        // A change at the source travels in the next increment and replaces the copy.
+        try ws.ok("exhibition", "edit", id, "--closes", "2025-12-31")
+        try ws.ok("export", "--since", "last", "--out", "increment")
+        #expect(ws.sh("cp -a '\(ws.root.path)/increment' '\(national.root.path)/increment'").status == 0)
+        let update = try #require(try national.ok("import", "increment", "--json").json() as? [String: Any])
+        #expect((update["summary"] as? [String: Int])?["exhibitions_merged"] == 1)
+        #expect((try national.ok("exhibition", "show", id, "--json").json() as? [String: Any])?["closes"] as? String == "2025-12-31")
+        // The older full bundle no longer replaces it.
+        let older = try #require(try national.ok("import", "full", "--json").json() as? [String: Any])
+        #expect((older["summary"] as? [String: Int])?["exhibitions_merged"] == 0)
+        #expect((try national.ok("exhibition", "show", id, "--json").json() as? [String: Any])?["closes"] as? String == "2025-12-31")
+        #expect(try national.ok("report", "exhibitions").stdout.contains("1 / 34"))
+    }
 }

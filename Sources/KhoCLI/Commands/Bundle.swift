@@ -90,7 +90,8 @@ struct Export: ParsableCommand {
                 "export.done",
                 [
                     "products": String(outcome.products),
-                    "removals": outcome.tombstones == 0 ? "" : l("export.removals", ["count": Output.l.integer(outcome.tombstones)]),
+                    "removals": (outcome.tombstones == 0 ? "" : l("export.removals", ["count": Output.l.integer(outcome.tombstones)]))
+                        + (outcome.exhibitions == 0 ? "" : l("export.exhibitions", ["count": Output.l.integer(outcome.exhibitions)])),
                     "files": String(outcome.files), "size": Output.bytes(outcome.bytes),
                     "target": outcome.bags.count == 1 ? out : l("export.bags", ["count": Output.l.integer(outcome.bags.count)]),
                 ]))
@@ -153,6 +154,7 @@ struct Import: ParsableCommand {
                 "kept": outcome.kept.count, "removed": outcome.removed.count,
                 "unchanged": outcome.unchanged.count, "objects_stored": outcome.objectsStored,
                 "objects_already_here": outcome.objectsAlreadyHere,
+                "exhibitions_merged": outcome.exhibitionsMerged.count, "exhibitions_unchanged": outcome.exhibitionsUnchanged,
             ]
             reports.append(ImportJSON(bundle: outcome.bundle, dryRun: dryRun, summary: summary))
             if !json {
@@ -167,6 +169,15 @@ struct Import: ParsableCommand {
                                 "unchanged": String(outcome.unchanged.count), "stored": String(outcome.objectsStored),
                                 "here": String(outcome.objectsAlreadyHere),
                             ]))
+                if !outcome.exhibitionsMerged.isEmpty || outcome.exhibitionsUnchanged > 0 {
+                    Output.line(
+                        Output.l(
+                            "import.exhibitions",
+                            [
+                                "merged": Output.l.integer(outcome.exhibitionsMerged.count),
+                                "unchanged": Output.l.integer(outcome.exhibitionsUnchanged),
+                            ]))
+                }
             }
         }
         if json {

@@ -17,9 +17,14 @@ public protocol ProductWriting: Sendable {
     /// or none. Fails if an id or ingest key exists.
     func register(_ products: [NewProduct]) throws -> [Product]
 
-    /// Adds or replaces products from a bundle, and removes those its tombstones name (keeping the
-    /// tombstones), all in one transaction: all are merged or none.
-    func merge(_ products: [MergedProduct], tombstones: [Tombstone]) throws
+    /// Adds or replaces products from a bundle, removes those its tombstones name (keeping the
+    /// tombstones), and adds or replaces its exhibitions where `Exhibition.isSuperseded(by:)` says
+    /// so (each with a `merging` event by `agent` at `at`), all in one transaction: all are merged
+    /// or none. Returns the exhibitions it stored.
+    @discardableResult
+    func merge(
+        _ products: [MergedProduct], tombstones: [Tombstone], exhibitions: [Exhibition], agent: String, at: Date
+    ) throws -> [ExhibitionID]
 
     /// Removes products from the catalogue, leaving a tombstone for each, in one transaction.
     /// Their files stay in the store. Fails, removing nothing, if any id is unknown.
@@ -154,6 +159,11 @@ public protocol PendingObjectJournal: Sendable {
 extension ProductWriting {
     /// Adds or replaces products from a bundle, all in one transaction.
     public func merge(_ products: [MergedProduct]) throws { try merge(products, tombstones: []) }
+
+    /// Adds or replaces products from a bundle and applies its tombstones, in one transaction.
+    public func merge(_ products: [MergedProduct], tombstones: [Tombstone]) throws {
+        try merge(products, tombstones: tombstones, exhibitions: [], agent: "", at: Date())
+    }
 
     /// Registers one product with its files and event.
     public func register(_ product: NewProduct) throws -> Product {

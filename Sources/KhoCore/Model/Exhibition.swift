@@ -330,10 +330,6 @@ public protocol ExhibitionStore: Sendable {
     func saveExhibition(_ exhibition: Exhibition, event: ExhibitionEventType, agent: String, detail: [String: String])
         throws
 
-    /// Adds or replaces exhibitions from a bundle (only where `isSuperseded(by:)` says so), each
-    /// with a `merging` event: one transaction. Returns the ids it stored.
-    func mergeExhibitions(_ exhibitions: [Exhibition], agent: String, at: Date) throws -> [ExhibitionID]
-
     /// Deletes an exhibition and its events, leaving a `deletion` record behind in the log of
     /// removed exhibitions. Products are untouched.
     func deleteExhibition(_ id: ExhibitionID, agent: String, at: Date, reason: String) throws
