@@ -126,7 +126,7 @@ extension Repository {
         var records: [ProductID: Data] = [:]
         for product in products {
             records[product.id] = try encoder.encode(
-                ProductRecord(product, vocabulary: vocabulary, events: try catalogue.events(for: product.id)))
+                ProductRecord(product, vocabulary: vocabulary, events: try catalogue.events(for: product.id), terms: false))
         }
         let limit = request.maxBagBytes
         let groups =

@@ -91,6 +91,7 @@ public struct MetadataEdit: Sendable, Equatable {
         input.published = cleared.contains("published") ? nil : published ?? old.published?.description
         input.funding = cleared.contains("funding") ? nil : funding ?? old.funding
         input.rights = cleared.contains("rights") ? nil : rights ?? old.rights
+        input.rightsUnchecked = rights == nil
         input.isPublic = (isPublic ?? old.isPublic) ? "yes" : "no"
         input.languages = edited(
             cleared.contains("languages") ? [] : old.languages.map(\.spec), add: addLanguages,

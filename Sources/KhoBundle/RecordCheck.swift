@@ -10,7 +10,9 @@ enum RecordCheck {
         "produced", "published", "funding", "rights", "groups", "files", "origin_repository", "created_at",
         "updated_at",
     ]
-    static let known = Set(required + ["events", "public"])
+    /// `reuse` and `retention` are derived by each repository from its own vocabularies: kho leaves
+    /// them out of a bundle's records, and accepts them in records other tools write.
+    static let known = Set(required + ["events", "public", "reuse", "retention"])
 
     static func problems(_ line: Data, objects: [String: Int64]) -> [String] {
         let l = Localizer.current

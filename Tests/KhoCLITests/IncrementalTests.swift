@@ -25,7 +25,7 @@ struct IncrementalTests {
         #expect(try ws.kho(["edit", ids[0], "--title", "Tựa đề mới"], environment: now).status == 0)
         let first = try ws.kho(["export", "--since", "LAST", "--out", "inc1"], environment: now)
         #expect(first.status == 0 && first.stdout.contains("exported 1 product(s)"), "\(first.stdout)")
-        #expect(try ws.kho(["remove", ids[1], "--reason", "registered twice"], environment: now).status == 0)
+        #expect(try ws.kho(["remove", ids[1], "--reason", "registered twice", "--override-retention", "a test of removals"], environment: now).status == 0)
         let second = try ws.kho(["export", "--since", "LAST", "--out", "inc2"], environment: now)
         #expect(second.status == 0 && second.stdout.contains("exported 0 product(s), 1 removal(s)"), "\(second.stdout)")
         let third = try ws.kho(["export", "--since", "LAST", "--out", "inc3"], environment: now)
@@ -40,7 +40,7 @@ struct IncrementalTests {
         let ids = try Self.ids(ws)
         let on3 = ["KHO_NOW": "2099-01-03T00:00:00Z"]
         #expect(try ws.kho(["edit", ids[0], "--title", "Tựa đề mới"], environment: on3).status == 0)
-        #expect(try ws.kho(["remove", ids[1], "--reason", "registered twice"], environment: on3).status == 0)
+        #expect(try ws.kho(["remove", ids[1], "--reason", "registered twice", "--override-retention", "a test of removals"], environment: on3).status == 0)
         let export = try ws.kho(
             ["export", "--since", "LAST", "--out", "inc.tar"], environment: ["KHO_NOW": "2099-01-04T00:00:00Z"])
         #expect(export.status == 0 && export.stdout.contains("exported 1 product(s), 1 removal(s)"), "\(export.stdout)")

@@ -47,7 +47,7 @@ struct PostgresTests {
         let ids = try ws.ok("list", "--repo", "lite", "--ids").stdout.split(separator: "\n").map(String.init)
         try ws.ok("edit", "--repo", "lite", ids[0], "--title", "Quyền trẻ em ở vùng cao: sổ tay")
         try ws.ok("edit", "--repo", "lite", ids[1], "--private")
-        try ws.ok("remove", "--repo", "lite", ids[2], "--reason", "trùng lặp")
+        try ws.ok("remove", "--repo", "lite", ids[2], "--reason", "trùng lặp", "--override-retention", "bản thử")
         try ws.ok("verify", "--repo", "lite")
         let objects = ws.root.appendingPathComponent("lite/objects").path
         #expect(

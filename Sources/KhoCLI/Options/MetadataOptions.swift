@@ -56,7 +56,10 @@ struct MetadataOptions: ParsableArguments {
             "The funding source: state-budget, socialised, foreign-sponsor, mixed, other.", valueName: "code"))
     var funding: String?
 
-    @Option(help: "Rights or licence statement.")
+    @Option(
+        help: ArgumentHelp(
+            "The licence: cc-by-4.0, cc-by-sa-4.0, cc-by-nc-4.0, cc0-1.0, public-domain, all-rights-reserved… (kho vocab licences).",
+            valueName: "code"))
     var rights: String?
 
     @Flag(

@@ -45,7 +45,15 @@ enum ProductText {
         add("produced", metadata.produced?.description)
         add("published", metadata.published?.description)
         add("funding", metadata.funding)
-        add("rights", metadata.rights)
+        if let reuse = vocabulary.reuse(of: metadata) {
+            add("rights", "\(reuse.licence.label(in: l.language)) (\(reuse.licence.code))")
+            add("reuse", reuse.summary(in: l.language))
+        } else {
+            add("rights", metadata.rights)
+        }
+        add(
+            "retention",
+            vocabulary.retention(of: product).map { $0.label(in: l.language) } ?? l("show.no_retention"))
         add("description", metadata.description)
         let groups = product.groups(in: vocabulary)
         let names = [

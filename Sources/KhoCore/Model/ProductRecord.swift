@@ -9,6 +9,9 @@ public struct ProductRecord: Encodable, Sendable {
     public let events: [ProductEvent]?
     let groups: TargetGroups
     let province: ProvinceJSON?
+    let retention: RetentionStatus?
+    let reuse: ReuseTerms?
+    let includesTerms: Bool
 
     struct ProvinceJSON: Encodable {
         var registered: String
@@ -22,10 +25,15 @@ public struct ProductRecord: Encodable, Sendable {
         }
     }
 
-    public init(_ product: Product, vocabulary: Vocabulary, events: [ProductEvent]? = nil) {
+    /// `terms`: with the re-use and retention terms the vocabularies derive (what `--json`, the API
+    /// and pages show); a bundle's record leaves them out, since every repository derives its own.
+    public init(_ product: Product, vocabulary: Vocabulary, events: [ProductEvent]? = nil, terms: Bool = true) {
         self.product = product
         self.events = events
         groups = product.groups(in: vocabulary)
+        includesTerms = terms
+        retention = terms ? vocabulary.retention(of: product) : nil
+        reuse = terms ? vocabulary.reuse(of: product.metadata) : nil
         province = product.metadata.province.map { ref in
             let current = vocabulary.currentUnit(of: ref)
             return ProvinceJSON(
@@ -36,7 +44,7 @@ public struct ProductRecord: Encodable, Sendable {
 
     enum Keys: String, CodingKey {
         case id, title, description, kind, languages, platforms, topics, agency, province, produced, published
-        case funding, rights, groups, files, events
+        case funding, rights, groups, files, events, retention, reuse
         case isPublic = "public"
         case contentLine = "content_line"
         case originRepository = "origin_repository"
@@ -92,6 +100,10 @@ public struct ProductRecord: Encodable, Sendable {
         try container.encode(metadata.published, forKey: .published)
         try container.encode(metadata.funding, forKey: .funding)
         try container.encode(metadata.rights, forKey: .rights)
+        if includesTerms {
+            try container.encode(reuse, forKey: .reuse)
+            try container.encode(retention, forKey: .retention)
+        }
         try container.encode(metadata.isPublic, forKey: .isPublic)
         try container.encode(groups, forKey: .groups)
         try container.encode(product.files.map(FileJSON.init), forKey: .files)

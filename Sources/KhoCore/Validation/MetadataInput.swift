@@ -13,7 +13,11 @@ public struct MetadataInput: Sendable, Equatable {
     public var produced: String?
     public var published: String?
     public var funding: String?
+    /// A licence code of `licences.json` (`cc-by-4.0`, `all-rights-reserved`…), or its name.
     public var rights: String?
+    /// Rights kept as they are without checking against the licences: a record's free-text
+    /// statement from before the licence vocabulary, carried through an edit that does not touch it.
+    public var rightsUnchecked = false
     /// `yes`/`no` (also true/false, 1/0, public/private); nil keeps the default (public).
     public var isPublic: String?
 

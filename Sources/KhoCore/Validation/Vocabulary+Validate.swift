@@ -109,6 +109,24 @@ extension Vocabulary {
                         ).description))
             }
         }
+        // Rights: a licence code, so that a visitor can be told what they may re-use.
+        var rights = text(input.rights)
+        if let given = rights, !input.rightsUnchecked {
+            if let licence = licence(given) ?? licences.first(where: {
+                TextFolding.fold($0.label) == TextFolding.fold(given) || TextFolding.fold($0.labelVi) == TextFolding.fold(given)
+            }) {
+                rights = licence.code
+            } else {
+                let suggestions = Self.closeMatches(
+                    to: given.lowercased(), among: licences.map { ($0.code, [$0.label, $0.labelVi]) })
+                problems.append(
+                    FieldProblem(
+                        field: "rights",
+                        message: VocabularyError.unknownCode(
+                            vocabulary: "licences", field: fieldName("rights"), value: given, suggestions: suggestions
+                        ).description))
+            }
+        }
         problems += MetadataLimits.problems(
             texts: [
                 ("title", input.title), ("description", input.description), ("agency", input.agency),
@@ -125,7 +143,7 @@ extension Vocabulary {
                 description: input.description.map(TextFolding.normalized).flatMap { $0.isEmpty ? nil : $0 },
                 kind: kind, languages: languages, platforms: unique(platforms), topics: unique(topics),
                 contentLine: contentLine, agency: text(input.agency), province: province, produced: produced,
-                published: published, funding: funding, rights: text(input.rights), isPublic: isPublic))
+                published: published, funding: funding, rights: rights, isPublic: isPublic))
     }
 }
 

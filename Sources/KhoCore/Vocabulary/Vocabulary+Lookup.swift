@@ -210,8 +210,10 @@ extension Vocabulary {
     /// The licence a product's rights name, when they are a licence code.
     public func licence(_ rights: String?) -> Licence? {
         guard let rights else { return nil }
+        // `cc-by-4.0`, and as people write it: `CC BY 4.0`, `CC-BY-SA 4.0`, `CC0`.
         let code = rights.trimmingCharacters(in: .whitespaces).lowercased()
-        return licences.first { $0.code == code }
+        let spelled = code.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "_" }).joined(separator: "-")
+        return licences.first { $0.code == code || $0.code == spelled || $0.code == spelled + "-1.0" }
     }
 
     /// The retention rule that applies to a product: the schedule's first match, or nil.

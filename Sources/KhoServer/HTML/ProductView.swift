@@ -52,7 +52,16 @@ struct ProductView {
         if !topics.isEmpty { rows.append(("Chủ đề", topics.joined(separator: "; "))) }
         if let contentLine { rows.append(("Nội dung", contentLine)) }
         if let funding { rows.append(("Nguồn kinh phí", funding)) }
-        rows.append(("Bản quyền", metadata.rights ?? "Chưa ghi"))
+        if let reuse = vocabulary.reuse(of: metadata) {
+            rows.append(("Giấy phép", reuse.licence.labelVi))
+            rows.append(("Tái sử dụng", reuse.summary(in: .vi)))
+        } else {
+            rows.append(("Bản quyền", metadata.rights ?? "Chưa ghi"))
+            rows.append(("Tái sử dụng", "Chưa có giấy phép: hãy liên hệ cơ quan thực hiện trước khi sao chép hay sử dụng lại."))
+        }
+        if let retention = vocabulary.retention(of: product) {
+            rows.append(("Thời hạn bảo quản", retention.label(in: .vi)))
+        }
         rows.append(("Mã sản phẩm", product.id.rawValue))
         return rows
     }
