@@ -38,7 +38,7 @@ public struct DoctorFinding: Sendable {
     }
 
     /// `schema`, `catalogue`, `foreign-keys`, `derived`, `objects`, `store`, `pending`,
-    /// `temporary`, `lock`, `settings`, `vocabulary`.
+    /// `temporary`, `lock`, `settings`, `vocabulary`, `exhibitions`.
     public let check: String
     public let severity: Severity
     /// What it concerns: a product id, a SHA-256, a path, a setting.
@@ -216,6 +216,22 @@ public final class Doctor {
                     "temporary", .leftover, "\(store.temporaryDirectory)/\(name)", "temporary_file",
                     repair: .recoverInterrupted)
             }
+        }
+
+        // Exhibitions: every document reads back, and what each shows is still in the catalogue.
+        do {
+            let exhibitions = try catalogue.exhibitions()
+            let shown = Set(exhibitions.flatMap { $0.items.map(\.product) })
+            let present = Set(try catalogue.products(Array(shown)).map(\.id))
+            for exhibition in exhibitions {
+                for item in exhibition.items where !present.contains(item.product) {
+                    add(
+                        "exhibitions", .warning, exhibition.id.rawValue, "exhibition_item_gone",
+                        ["exhibition": exhibition.id.rawValue, "product": item.product.rawValue])
+                }
+            }
+        } catch let error as CatalogueCorruption {
+            add("exhibitions", .problem, database, "exhibition_unreadable", ["detail": error.detail])
         }
 
         // Settings and vocabularies.

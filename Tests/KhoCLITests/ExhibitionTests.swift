@@ -83,6 +83,12 @@ struct ExhibitionTests {
         try ws.ok("exhibition", "remove", id, radio)
         #expect(try ws.ok("show", radio).status == 0)
         #expect(try ws.ok("exhibition", "list").stdout.contains("2 items"))
+        // A product removed from the catalogue stays an item, shown nowhere; kho remove and doctor say so.
+        let removed = try ws.ok("remove", book, "--reason", "a test", "--override-retention", "a test")
+        #expect(removed.stderr.contains("was shown in exhibition(s) \(id)"), "\(removed.stderr)")
+        let doctor = try #require(try ws.kho("doctor", "--json").json() as? [String: Any])
+        let findings = try #require(doctor["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["check"] as? String == "exhibitions" && ($0["message"] as? String)?.contains(book) == true }, "\(findings)")
         try ws.ok("exhibition", "delete", id, "--reason", "a test")
         #expect(try ws.kho("exhibition", "show", id).status != 0)
         #expect(try ws.ok("exhibition", "list").stderr.contains("no exhibitions yet"))

@@ -165,6 +165,11 @@ struct JSONContractTests {
         let corpus = Workspace.samples.path
         try ws.ok("ingest", corpus, "--manifest", corpus + "/manifest.csv")
         try ws.ok("verify")
+        let photo = try #require(try ws.ok("list", "--kind", "exhibition-photo", "--ids").stdout.split(separator: "\n").first.map(String.init))
+        let exhibition = try #require(
+            (try ws.ok("exhibition", "create", "--title", "Triển lãm", "--province", "gia-lai", "--opens", "2025-12-01", "--json")
+                .json() as? [String: Any])?["id"] as? String)
+        try ws.ok("exhibition", "add", exhibition, photo)
         try ws.ok("export", "--out", "bundle")
         let ebook = try #require(try ws.ok("list", "--kind", "ebook", "--ids").stdout.split(separator: "\n").first.map(String.init))
         let other = try Workspace()
@@ -184,6 +189,8 @@ struct JSONContractTests {
             "ingest": (ws, ["ingest", corpus, "--manifest", corpus + "/manifest.csv", "--dry-run", "--json"]),
             "show": (ws, ["show", ebook, "--json"]),
             "report": (ws, ["report", "summary", "--by", "province", "--json"]),
+            "exhibition list": (ws, ["exhibition", "list", "--json"]),
+            "report exhibitions": (ws, ["report", "exhibitions", "--json"]),
         ]
         for (command, shape) in commands {
             guard let (workspace, arguments) = runs[command] else {

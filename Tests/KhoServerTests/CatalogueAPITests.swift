@@ -130,7 +130,7 @@ struct CatalogueAPITests {
                 try await client.fetch("/api/v1/openapi.json"), try await client.fetch("/api/v1/reports/nonsense")
             )
         }
-        #expect(((try vocabularies.json() as? [String: Any])?["items"] as? [Any])?.count == 7)
+        #expect(((try vocabularies.json() as? [String: Any])?["items"] as? [Any])?.count == 10)
         #expect(((try kinds.json() as? [String: Any])?["items"] as? [[String: Any]])?.contains { $0["code"] as? String == "ebook" } == true)
         let shares = try #require(try report.json() as? [String: Any])
         #expect(shares["report"] as? String == "shares")

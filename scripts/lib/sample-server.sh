@@ -24,7 +24,19 @@ private_id=$("$KHO" register --repo "$REPO" --title "Bản thảo nội bộ" --
 removed_id=$("$KHO" register --repo "$REPO" --title "Bài trùng lặp" --kind article --lang vi --json \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 "$KHO" remove "$removed_id" --reason "trùng với một bản ghi khác" --repo "$REPO" > /dev/null
-export KHO REPO PORT BASE private_id removed_id
+# An exhibition in Vietnamese and English, online, showing a photo, a radio report and a PDF.
+exhibition_id=$("$KHO" exhibition create --repo "$REPO" --title "Thành tựu bảo đảm quyền con người" \
+    --title "en=Human rights in Viet Nam: achievements" --description "Ảnh và tài liệu lưu trữ về quyền con người." \
+    --province gia-lai --venue "Bảo tàng tỉnh Gia Lai" --opens 2025-12-01 --closes 2025-12-15 --json \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+for kind in exhibition-photo radio-report book; do
+    "$KHO" exhibition add --repo "$REPO" "$exhibition_id" \
+        "$("$KHO" list --repo "$REPO" --kind "$kind" --ids | head -1)" > /dev/null
+done
+"$KHO" exhibition caption --repo "$REPO" "$exhibition_id" 1 "vi=Ảnh triển lãm tại Thanh Hóa" \
+    "en=Exhibition photo, Thanh Hoa" > /dev/null
+"$KHO" exhibition publish --repo "$REPO" "$exhibition_id" > /dev/null
+export KHO REPO PORT BASE private_id removed_id exhibition_id
 
 "$KHO" serve --repo "$REPO" --port "$PORT" > "$WORK/serve.log" 2>&1 &
 SERVER_PID=$!

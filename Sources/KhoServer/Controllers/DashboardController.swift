@@ -85,6 +85,41 @@ struct DashboardController: Sendable {
                 </div>
                 """)
         }
+        // Exhibitions held in the scope's period, by province (every held exhibition counts, online or
+        // not: the dashboard shows counts and provinces, not unpublished titles).
+        let coverage = ExhibitionCoverage(
+            exhibitions: try await site.operations.queries.exhibitionList(audience: .staff), period: period,
+            vocabulary: site.vocabulary, now: site.operations.context.now(), software: site.software)
+        let held = Dictionary(uniqueKeysWithValues: coverage.provinces.map { ($0.code, $0) })
+        let wanted = input.filter.provinces.compactMap { code in
+            site.vocabulary.units2025.first { $0.code == code } ?? site.vocabulary.units2022.first { $0.code == code }
+                .flatMap { unit in unit.successor.flatMap { successor in site.vocabulary.units2025.first { $0.code == successor } } }
+        }
+        if wanted.isEmpty {
+            let abroad = coverage.abroad.reduce(0) { $0 + $1.exhibitions.count }
+            cards.append(
+                """
+                <div class="card"><h2>Triển lãm</h2>
+                <p class="figure">\(Self.number(coverage.covered)) / \(Self.number(coverage.provinces.count))</p>
+                <p>tỉnh, thành phố đã tổ chức triển lãm (mục tiêu: tất cả)</p>
+                <ul>
+                <li>Cả trực tiếp và trực tuyến: \(Self.number(coverage.coveredInPersonAndOnline))</li>
+                <li>Bằng tiếng Việt và tiếng nước ngoài: \(Self.number(coverage.coveredVietnameseAndForeign))</li>
+                <li>Ở nước ngoài: \(Self.number(abroad)) triển lãm tại \(Self.number(coverage.abroad.count)) quốc gia</li>
+                </ul><p><a href="/x">Xem triển lãm trực tuyến</a></p></div>
+                """)
+        } else {
+            for unit in wanted {
+                let row = held[unit.code]
+                cards.append(
+                    """
+                    <div class="card"><h2>Triển lãm</h2>
+                    <p class="figure">\(row?.held == true ? "Đã tổ chức" : "Chưa tổ chức")</p>
+                    <p>\(unit.name): \(Self.number(row?.inPerson ?? 0)) triển lãm trực tiếp, \(Self.number(row?.online ?? 0)) trực tuyến</p>
+                    <p><a href="/x">Xem triển lãm trực tuyến</a></p></div>
+                    """)
+            }
+        }
         var charts: [HTML] = []
         if grouping != nil, !report.groups.isEmpty {
             func name(_ group: GroupFigures) -> String { group.key.isEmpty ? "(không có tỉnh)" : group.label }
@@ -111,13 +146,14 @@ struct DashboardController: Sendable {
                         <td class="num">\(key == nil ? HTML("\(group.figures.shares?.products ?? 0)") : "<a href=\"\(products)\">\(group.figures.shares?.products ?? 0)</a>")</td>
                         <td class="num">\(Self.percent(group.figures.shares?.target))</td>
                         <td class="num">\(Self.percent(group.figures.coverage?.digitised))</td>
+                        <td class="num">\(key.flatMap { held[$0]?.held } == true ? "✓" : "–")</td>
                         <td class="num">\(key == nil ? "" : HTML("<a href=\"/dashboard?\(QueryInput.encode(input.items(replacing: ["province": key])))\">Xem</a>"))</td></tr>
                         """
                 })
             charts.append(
                 """
                 <h2>Theo tỉnh, thành phố</h2><div class="scroll"><table>
-                <thead><tr><th>Tỉnh, thành phố</th><th>Sản phẩm</th><th>Nhóm mục tiêu</th><th>Đã số hóa</th><th>Chi tiết</th></tr></thead>
+                <thead><tr><th>Tỉnh, thành phố</th><th>Sản phẩm</th><th>Nhóm mục tiêu</th><th>Đã số hóa</th><th>Triển lãm</th><th>Chi tiết</th></tr></thead>
                 <tbody>\(rows)</tbody></table></div>
                 """)
         }
