@@ -228,7 +228,7 @@ struct ExhibitionTests {
         #expect(headers["content-language"] == "vi")
         let html = String(decoding: body, as: UTF8.self)
         #expect(html.contains("Thành tựu bảo đảm quyền con người"))
-        #expect(html.contains("aria-roledescription=\"carousel\""))
+        #expect(html.contains("<section class=\"slides\" id=\"slides\" tabindex=\"0\" aria-label=\"Các hiện vật\">"))
         #expect(html.contains("alt=\"Ảnh triển lãm tại Thanh Hóa\""))
         #expect(html.contains("<audio controls"))
         #expect(html.contains("hreflang=\"en\""))

@@ -44,6 +44,11 @@ public enum ExhibitionVisual: Sendable {
     /// Nothing to show in the page (a text, an e-book, a product not digitised): a card.
     case card
 
+    var isAudio: Bool {
+        if case .audio = self { return true }
+        return false
+    }
+
     /// What to show of a product: its access copy or master when libvips can make an image of
     /// it, or when a browser can play it.
     public static func of(_ product: Product) -> ExhibitionVisual {
@@ -170,7 +175,7 @@ public enum ExhibitionPage {
             \(description)
             \(facts)
             </header>
-            <section class="slides" id="slides" tabindex="0" aria-roledescription="carousel" aria-label="\(words.items)">
+            <section class="slides" id="slides" tabindex="0" aria-label="\(words.items)">
             \(slides)
             </section>
             <p class="muted hint">\(words.keyboard)</p>
@@ -199,7 +204,8 @@ public enum ExhibitionPage {
     ) -> HTML {
         let caption = Self.caption(item, product, exhibition, language)
         let visual: HTML
-        switch ExhibitionVisual.of(product) {
+        let shown = ExhibitionVisual.of(product)
+        switch shown {
         case .image(let file):
             let sha = file.object.sha256
             let sources = HTML.join(
@@ -240,8 +246,8 @@ public enum ExhibitionPage {
             ? "<a href=\"#item-\(index + 2)\" rel=\"next\" data-step=\"1\">\(words.next) →</a>"
             : "<span aria-hidden=\"true\"></span>"
         return """
-            <figure class="slide" id="item-\(index + 1)" aria-roledescription="slide" aria-label="\(index + 1) \(words.of) \(count)">
-            <div class="visual">\(visual)</div>
+            <figure class="slide" id="item-\(index + 1)" aria-label="\(index + 1) \(words.of) \(count)">
+            <div class="visual\(HTML.trusted(shown.isAudio ? " sound" : ""))">\(visual)</div>
             <figcaption><p class="caption"\(Self.langAttribute(exhibition.textAndLanguage(item.caption, in: language)?.language ?? product.metadata.languages.first?.code, page: language))>\(caption)</p><p class="muted">\(credit.joined(separator: " · "))\(more.map { _ in " · " } ?? "")\(more)</p></figcaption>
             <nav class="step" aria-label="\(index + 1) \(words.of) \(count)">\(previous)<span class="count">\(index + 1) \(words.of) \(count)</span>\(next)</nav>
             </figure>
@@ -288,6 +294,9 @@ public enum ExhibitionPage {
         .visual picture { display: contents; }
         .visual img, .visual video { max-width: 100%; max-height: 100%; object-fit: contain; display: block; }
         .visual audio { width: 90%; }
+        .visual.sound { flex-direction: column; gap: 1rem; }
+        .visual.sound::before { content: "♪"; font-size: 4rem; color: #8c959f; line-height: 1; }
+        .slides { scrollbar-width: thin; }
         .novisual { color: #e6edf3; padding: 1rem; text-align: center; }
         figcaption { padding: .5rem 0; }
         .caption { font-size: 1.05rem; margin: 0; white-space: pre-line; }
