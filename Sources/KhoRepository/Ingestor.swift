@@ -186,13 +186,22 @@ public final class Ingestor {
                             detail: fileDetail(object, name: name, origin: item.origin, role: item.role))),
                     sharedWith: holders, origin: item.origin))
         }
-        for staged in toStore { try store.sync(staged) }
         let shas = toStore.map(\.sha256)
-        try catalogue.markPending(shas)
-        crash(at: "pending")
-        for staged in toStore {
-            try store.commit(staged, sync: false)
-            crash(at: "stored")
+        // Until a staged copy is renamed into the store it is this group's to remove: a failure here
+        // (a full disk refusing the catalogue's write) leaves nothing in the temporary folder.
+        var committed = 0
+        do {
+            for staged in toStore { try store.sync(staged) }
+            try catalogue.markPending(shas)
+            crash(at: "pending")
+            for staged in toStore {
+                try store.commit(staged, sync: false)
+                committed += 1
+                crash(at: "stored")
+            }
+        } catch {
+            for staged in toStore.dropFirst(committed) { store.discard(staged) }
+            throw error
         }
         store.syncDirectories(of: shas)
         let products = try catalogue.register(
