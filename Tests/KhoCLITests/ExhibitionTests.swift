@@ -253,13 +253,23 @@ struct ExhibitionTests {
         #expect(try await ServeTests.get("\(base)/static/exhibition.js").0 == 200)
         let list = String(decoding: try await ServeTests.get("\(base)/x").1, as: UTF8.self)
         #expect(list.contains("/x/\(id)"))
+        // The API: the published exhibitions, and one with its public items.
+        let listed = try #require(try JSONSerialization.jsonObject(with: try await ServeTests.get("\(base)/api/v1/exhibitions").1) as? [String: Any])
+        #expect((listed["items"] as? [[String: Any]])?.first?["id"] as? String == id)
+        let one = try #require(try JSONSerialization.jsonObject(with: try await ServeTests.get("\(base)/api/v1/exhibitions/\(id)").1) as? [String: Any])
+        #expect((one["items"] as? [Any])?.count == 3)
+        #expect(one["link"] as? String == "\(base)/x/\(id)")
+        #expect(try await ServeTests.get("\(base)/api/v1/vocabularies/licences").0 == 200)
         // A private product is not shown; unpublishing takes the page down.
         try ws.ok("edit", photo, "--private")
         let after = String(decoding: try await ServeTests.get("\(base)/x/\(id)").1, as: UTF8.self)
         #expect(!after.contains("Ảnh triển lãm tại Thanh Hóa"))
         #expect(try await ServeTests.get("\(base)/x/\(id)/i/\(sha256)/480.webp").0 == 404)
+        let fewer = try #require(try JSONSerialization.jsonObject(with: try await ServeTests.get("\(base)/api/v1/exhibitions/\(id)").1) as? [String: Any])
+        #expect((fewer["items"] as? [Any])?.count == 2, "the private photo is left out")
         try ws.ok("exhibition", "unpublish", id)
         #expect(try await ServeTests.get("\(base)/x/\(id)").0 == 404)
+        #expect(try await ServeTests.get("\(base)/api/v1/exhibitions/\(id)").0 == 404)
     }
 
     @Test("bundles carry exhibitions (format 2): imported elsewhere, later revisions win, an unchanged one is left alone")

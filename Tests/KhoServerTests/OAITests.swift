@@ -83,7 +83,11 @@ struct OAITests {
         #expect(values("dc:language", in: record.text) == ["vi"])
         #expect(values("dc:coverage", in: record.text) == ["Gia Lai", "Bình Định"])
         #expect(values("dc:type", in: record.text).contains("Text"))
-        #expect(values("dc:rights", in: record.text) == ["CC BY 4.0"])
+        // A licence is named and linked, so that a harvester can tell what it may re-use.
+        #expect(
+            values("dc:rights", in: record.text) == [
+                "Creative Commons Ghi công 4.0 (Creative Commons Attribution 4.0)", "https://creativecommons.org/licenses/by/4.0/",
+            ])
         #expect(values("setSpec", in: record.text).contains("province:gia-lai"))
         #expect(Set(values("dc:title", in: set.text)) == ["Sổ tay quyền trẻ em", "Phóng sự: Quyền của đồng bào dân tộc thiểu số"])
         #expect(future.text.contains("<error code=\"noRecordsMatch\">"))

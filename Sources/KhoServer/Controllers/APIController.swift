@@ -34,6 +34,8 @@ struct APIController: Sendable {
         router.get("/api/v1/reports/:kind") { request, context in
             try await report(request, kind: context.parameters.get("kind") ?? "")
         }
+        router.get("/api/v1/exhibitions") { _, _ in try await exhibitions() }
+        router.get("/api/v1/exhibitions/:id") { _, context in try await exhibition(context.parameters.get("id") ?? "") }
         router.get("/api/v1/**") { _, _ -> Response in throw PageError.notFound }
     }
 
@@ -155,6 +157,9 @@ struct APIController: Sendable {
         case "topics": return try Reply.json(["items": vocabulary.topics])
         case "content-lines": return try Reply.json(["items": vocabulary.contentLines])
         case "funding": return try Reply.json(["items": vocabulary.funding])
+        case "countries": return try Reply.json(["items": vocabulary.countries])
+        case "licences": return try Reply.json(["items": vocabulary.licences])
+        case "retention": return try Reply.json(["items": vocabulary.retention])
         case "provinces":
             return try Reply.json(["units2022": vocabulary.units2022, "units2025": vocabulary.units2025])
         default: throw PageError.notFound
@@ -180,5 +185,38 @@ struct APIController: Sendable {
         let report = try await site.operations.report(
             kind, scope: ReportScope(filter: filter, period: period, grouping: grouping, description: scope, listLimit: 100))
         return try Reply.json(report)
+    }
+
+    /// An exhibition as the API gives it: its document, with its online address, and its items
+    /// only where their product is public.
+    func exhibitionJSON(_ exhibition: Exhibition, shown: Set<ProductID>?) throws -> [String: Any] {
+        var visible = exhibition
+        if let shown { visible.items = exhibition.items.filter { shown.contains($0.product) } }
+        var object = try JSONSerialization.jsonObject(with: visible.document()) as? [String: Any] ?? [:]
+        object["link"] = "\(site.baseURL)/x/\(exhibition.id.rawValue)"
+        object["published"] = exhibition.isPublished
+        return object
+    }
+
+    /// Every published exhibition, newest first (their items as they stand in the catalogue).
+    func exhibitions() async throws -> Response {
+        let list = try await site.operations.queries.exhibitionList(audience: .publicOnly)
+        let items = try list.reversed().map { try exhibitionJSON($0, shown: nil) }
+        return json(["items": items])
+    }
+
+    /// One published exhibition, with the items a visitor can see.
+    func exhibition(_ text: String) async throws -> Response {
+        guard text.count <= 64, let id = ExhibitionID(parsing: text.removingPercentEncoding ?? text),
+            let view = try await site.operations.queries.exhibitionView(id, audience: .publicOnly)
+        else { throw PageError.notFound }
+        return json(try exhibitionJSON(view.exhibition, shown: Set(view.products.keys)))
+    }
+
+    func json(_ object: Any) -> Response {
+        let data =
+            (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
+        return Reply.bytes(data, contentType: "application/json; charset=utf-8")
     }
 }

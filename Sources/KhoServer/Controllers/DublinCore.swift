@@ -43,7 +43,13 @@ enum DublinCore {
             elements.append(("coverage", current ?? registered ?? ref.code))
             if let registered, registered != current { elements.append(("coverage", registered)) }
         }
-        if let rights = metadata.rights { elements.append(("rights", rights)) }
+        // A licence as its name and its deed's URI, so that a harvester can tell what it may re-use.
+        if let licence = vocabulary.licence(metadata.rights) {
+            elements.append(("rights", "\(licence.labelVi) (\(licence.label))"))
+            if let url = licence.url { elements.append(("rights", url)) }
+        } else if let rights = metadata.rights {
+            elements.append(("rights", rights))
+        }
         let body = elements.map { "<dc:\($0.0)>\(Markup.escape($0.1))</dc:\($0.0)>" }.joined()
         return """
             <oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd">\(body)</oai_dc:dc>
