@@ -49,8 +49,9 @@ public struct ExhibitionRefused: Error, Sendable, CustomStringConvertible, Local
 }
 
 extension Repository {
-    /// Reads `LANG=TEXT` (or a bare text, in `main`) as a language code and a text. The code must
-    /// be one the vocabulary knows; a prefix that is not a code is part of the text.
+    /// Reads `LANG=TEXT` (or a bare text, in `main`) as a language code and a text. A prefix of
+    /// letters before `=` must be a code the vocabulary knows: a mistyped code is refused rather
+    /// than taken into the text (write `vi=…` for a text that itself holds `=`).
     public func languageText(_ spec: String, main: String, field: String) -> Result<(String, String), ExhibitionRefused.Problem> {
         if let equals = spec.firstIndex(of: "="), equals > spec.startIndex {
             let code = spec[..<equals].trimmingCharacters(in: .whitespaces)

@@ -330,8 +330,8 @@ public protocol ExhibitionStore: Sendable {
     func saveExhibition(_ exhibition: Exhibition, event: ExhibitionEventType, agent: String, detail: [String: String])
         throws
 
-    /// Deletes an exhibition and its events, leaving a `deletion` record behind in the log of
-    /// removed exhibitions. Products are untouched.
+    /// Deletes an exhibition's document and items, recording a `deletion` event with the reason;
+    /// its history stays. Products are untouched.
     func deleteExhibition(_ id: ExhibitionID, agent: String, at: Date, reason: String) throws
 
     /// The exhibition's events, oldest first.
