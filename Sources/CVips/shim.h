@@ -15,14 +15,17 @@ static inline int kho_vips_start(void) {
     return 0;
 }
 
-/// Writes `input` (any format libvips reads; a PDF's first page) shrunk, never enlarged, to fit
-/// `width` pixels wide and `height` high, turned upright by its EXIF orientation and stripped of
-/// metadata, to `output`, whose suffix names the format and its options ("x.webp[Q=78,strip]").
-/// Fills the size written. Returns 0, or -1 with the reason in `kho_vips_error()`.
-static inline int kho_vips_thumbnail(const char *input, const char *output, int width, int height,
+/// Writes `input` (any format libvips reads; a PDF's first page) shrunk to fit `width` pixels wide
+/// and `height` high, turned upright by its EXIF orientation and stripped of metadata, to
+/// `output`, whose suffix names the format and its options ("x.webp[Q=78,strip]"). A photograph
+/// is never enlarged; a `vector` source (a PDF page) is rendered at the size asked, sharp at any
+/// width. Fills the size written. Returns 0, or -1 with the reason in `kho_vips_error()`.
+static inline int kho_vips_thumbnail(const char *input, const char *output, int width, int height, int vector,
                                      int *written_width, int *written_height) {
     VipsImage *image = NULL;
-    if (vips_thumbnail(input, &image, width, "height", height, "size", VIPS_SIZE_DOWN, NULL)) return -1;
+    if (vips_thumbnail(input, &image, width, "height", height, "size", vector ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN,
+                       NULL))
+        return -1;
     *written_width = vips_image_get_width(image);
     *written_height = vips_image_get_height(image);
     int result = vips_image_write_to_file(image, output, NULL);

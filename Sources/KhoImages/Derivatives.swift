@@ -55,8 +55,11 @@ public final class DerivativeCache: Sendable {
         ["image/jpeg", "image/png", "image/tiff", "image/webp", "image/gif", "image/jp2", "application/pdf"].contains(mime)
     }
 
-    /// The path of the copy, made now if it is not there yet. `source` is the stored object.
-    public func derivative(sha256: String, source: String, width: Int, format: WebImageFormat) throws -> String {
+    /// The path of the copy, made now if it is not there yet. `source` is the stored object, of
+    /// type `mime` (a PDF's page is rendered at the width asked rather than shrunk from 72 dpi).
+    public func derivative(sha256: String, source: String, mime: String, width: Int, format: WebImageFormat) throws
+        -> String
+    {
         guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit), Self.widths.contains(width) else {
             throw DerivativeError(source: sha256, reason: "not a stored object and an offered width")
         }
@@ -72,7 +75,8 @@ public final class DerivativeCache: Sendable {
         let partial = "\(shard)/.\(sha256)-\(width)-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).\(format.fileExtension)"
         var written: (Int32, Int32) = (0, 0)
         let result = kho_vips_thumbnail(
-            source, partial + format.saveOptions, Int32(width), Int32(Self.maximumHeight), &written.0, &written.1)
+            source, partial + format.saveOptions, Int32(width), Int32(Self.maximumHeight),
+            mime == "application/pdf" ? 1 : 0, &written.0, &written.1)
         guard result == 0 else {
             unlink(partial)
             throw DerivativeError(source: source, reason: Self.lastError())
@@ -86,10 +90,12 @@ public final class DerivativeCache: Sendable {
     }
 
     /// Every copy of every offered width and format, made now (for a static export).
-    public func all(sha256: String, source: String) throws -> [(width: Int, format: WebImageFormat, path: String)] {
+    public func all(sha256: String, source: String, mime: String) throws
+        -> [(width: Int, format: WebImageFormat, path: String)]
+    {
         try Self.widths.flatMap { width in
             try WebImageFormat.allCases.map { format in
-                (width, format, try derivative(sha256: sha256, source: source, width: width, format: format))
+                (width, format, try derivative(sha256: sha256, source: source, mime: mime, width: width, format: format))
             }
         }
     }

@@ -160,6 +160,12 @@ struct ExhibitionTests {
         let (ws, id, products) = try Self.exhibitionWorkspace()
         try ws.ok("config", "set", "base-url", "https://kho.example.gov.vn")
         let radio = try #require(products["radio-report"])
+        try ws.ok("exhibition", "export", id, "--out", "with-media")
+        try ws.ok("exhibition", "export", id, "--out", "small", "--no-media")
+        let withMedia = try FileManager.default.subpathsOfDirectory(atPath: ws.root.appendingPathComponent("with-media").path)
+        let small = try FileManager.default.subpathsOfDirectory(atPath: ws.root.appendingPathComponent("small").path)
+        #expect(withMedia.contains { $0.hasPrefix("media/") && $0.hasSuffix(".mp3") }, "\(withMedia)")
+        #expect(!small.contains { $0.hasPrefix("media/") }, "\(small)")
         try ws.ok("edit", radio, "--private")
         let result = try ws.ok("exhibition", "export", id, "--out", "site")
         #expect(result.stderr.contains("1 private product"), "\(result.stderr)")
@@ -167,6 +173,11 @@ struct ExhibitionTests {
         let names = Set(try FileManager.default.subpathsOfDirectory(atPath: site.path))
         #expect(names.contains("index.html") && names.contains("index.en.html") && names.contains("exhibition.js"))
         #expect(!names.contains { $0.hasPrefix("media/") }, "the radio report is private: \(names)")
+        let book = try #require(products["book"])
+        let handbook = try #require(
+            ((try ws.ok("show", book, "--json").json() as? [String: Any])?["product"] as? [String: Any]).flatMap {
+                ($0["files"] as? [[String: Any]])?.first?["sha256"] as? String
+            })
         let images = names.filter { $0.hasPrefix("images/") }
         // The photo and the handbook's first page, each at three widths in two formats.
         #expect(images.count == 12, "\(images)")
@@ -179,7 +190,17 @@ struct ExhibitionTests {
             }
             let width = try #require(Int(name.split(separator: "-").last?.split(separator: ".").first ?? ""))
             let size = ws.sh("vipsheader -f width '\(site.appendingPathComponent(name).path)'")
-            if size.status == 0 { #expect((Int(size.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) <= width) }
+            #expect(size.status == 0, "vipsheader (libvips-tools): \(size.stderr)")
+            let written = Int(size.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+            #expect(written <= width, "\(name) is \(written) px wide")
+            // The handbook's PDF page is rendered at each width (a vector page, not a 72-dpi bitmap
+            // shrunk; the photo, smaller than 960 px, is never enlarged)
+            // (or as wide as fits 2000 px of height).
+            if name.hasPrefix("images/\(handbook)") {
+                let height = ws.sh("vipsheader -f height '\(site.appendingPathComponent(name).path)'").stdout
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(written == width || height == "2000", "\(name) is \(written) × \(height) px")
+            }
         }
         #expect(ws.sh("cd '\(site.path)' && sha256sum --quiet -c manifest-sha256.txt").status == 0)
         let page = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)

@@ -25,6 +25,7 @@ extension ExhibitionCommand {
                 Examples:
                   kho exhibition export 1M8XHB0A3D5KQ7ZT --out trien-lam/
                   kho exhibition export 1M8XHB0A3D5KQ7ZT --out trien-lam.zip
+                  kho exhibition export 1M8XHB0A3D5KQ7ZT --out nho-gon.zip --no-media
                 """)
         @OptionGroup var repository: RepositoryOptions
         @Argument(help: "The exhibition's id.") var id: String
@@ -32,6 +33,7 @@ extension ExhibitionCommand {
         @Option(help: ArgumentHelp("Link to this site instead of the repository's base URL.", valueName: "url"))
         var baseURL: String?
         @Flag(help: "Replace the folder or file if it exists.") var force = false
+        @Flag(help: "Leave videos and sound files out, for a small copy (their items say so).") var noMedia = false
 
         func run() async throws {
             let repo = try repository.open()
@@ -80,11 +82,13 @@ extension ExhibitionCommand {
             for (_, product) in shown {
                 switch ExhibitionVisual.of(product) {
                 case .image(let file):
-                    for (width, format, path) in try cache.all(sha256: file.object.sha256, source: repo.store.path(for: file.object.sha256)) {
+                    for (width, format, path) in try cache.all(
+                        sha256: file.object.sha256, source: repo.store.path(for: file.object.sha256), mime: file.object.mime) {
                         try copy(path, to: "images/\(file.object.sha256)-\(width).\(format.fileExtension)")
                         images += 1
                     }
                 case .video(let file), .audio(let file):
+                    if noMedia { continue }
                     try copy(repo.store.path(for: file.object.sha256), to: Self.mediaName(file))
                     media += 1
                 case .card: break
@@ -96,7 +100,7 @@ extension ExhibitionCommand {
             let links = ExhibitionLinks(
                 page: pageName,
                 image: { sha, width, format in "images/\(sha)-\(width).\(format.fileExtension)" },
-                media: { _, file in Self.mediaName(file) },
+                media: { [noMedia] _, file in noMedia ? nil : Self.mediaName(file) },
                 product: { id in base.map { PublicLink.link(base: $0, id: id) } },
                 stylesheet: "exhibition.css", script: "exhibition.js",
                 online: base.map { "\($0)/x/\(exhibition.id.rawValue)" }, siteHeader: false)

@@ -77,11 +77,12 @@ struct ExhibitionController: Sendable {
         let parts = name.split(separator: ".")
         guard parts.count == 2, let width = Int(parts[0]), DerivativeCache.widths.contains(width),
             let format = WebImageFormat(fileExtension: String(parts[1])),
-            view.shownItems.contains(where: { entry in
-                if case .image(let file) = ExhibitionVisual.of(entry.product) { return file.object.sha256 == sha256 }
-                return false
-            })
+            let file = view.shownItems.lazy.compactMap({ entry -> StoredFile? in
+                if case .image(let file) = ExhibitionVisual.of(entry.product), file.object.sha256 == sha256 { return file }
+                return nil
+            }).first
         else { throw PageError.notFound }
+        let mime = file.object.mime
         let etag = "\"\(sha256)-\(width)\""
         if request.headers[.ifNoneMatch] == etag {
             return Response(status: .notModified, headers: [.eTag: etag])
@@ -89,7 +90,7 @@ struct ExhibitionController: Sendable {
         let source = site.store.path(for: sha256)
         let cache = site.derivatives
         let path = try await NIOThreadPool.singleton.runIfActive {
-            try cache.derivative(sha256: sha256, source: source, width: width, format: format)
+            try cache.derivative(sha256: sha256, source: source, mime: mime, width: width, format: format)
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw PageError.notFound }
         return Reply.bytes(
