@@ -111,6 +111,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
             do {
                 return try pool.withSession { session in
                     try session.script("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    session.platformBits.bits = [:]
                     do {
                         try session.execute("SELECT pg_advisory_xact_lock_shared(?)", [Self.changeLogLock])
                         let result = try body(session)
@@ -122,6 +123,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                         }
                         return result
                     } catch {
+                        session.platformBits.bits = [:]
                         try? session.script("ROLLBACK")
                         throw error
                     }
@@ -261,17 +263,14 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                         session, NewFile(object: file.object, role: file.role, originalName: file.originalName),
                         productID: product.id, at: file.addedAt)
                 }
-                let known = Set(try session.texts("SELECT at || type || agent FROM event WHERE product_id = ?", [id]))
-                for event in merged.events
-                where !known.contains(Timestamp.string(event.at) + event.type.rawValue + event.agent) {
-                    try Self.insertEvent(
-                        session,
-                        NewEvent(
-                            type: event.type, at: event.at, agent: event.agent, outcome: event.outcome,
-                            detail: event.detail),
-                        productID: product.id)
-                }
-                try Self.insertEvent(session, merged.mergeEvent, productID: product.id)
+                let known =
+                    replace
+                    ? Set(try session.texts("SELECT at || type || agent FROM event WHERE product_id = ?", [id])) : []
+                let events =
+                    merged.events.filter { !known.contains(Timestamp.string($0.at) + $0.type.rawValue + $0.agent) }.map {
+                        NewEvent(type: $0.type, at: $0.at, agent: $0.agent, outcome: $0.outcome, detail: $0.detail)
+                    } + [merged.mergeEvent]
+                try Self.insertEvents(session, events, productID: product.id)
             }
             return try Self.mergeExhibitions(session, exhibitions, agent: agent, at: date)
         }
@@ -436,24 +435,36 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         for code in metadata.platforms { platformMask |= 1 << Int64(try Self.platformBit(session, code)) }
         try session.execute(
             "UPDATE product SET role_mask = ?, platform_mask = ? WHERE id = ?", [mask, platformMask, id.rawValue])
-        for (position, language) in metadata.languages.enumerated() {
+        // Each list in one statement: a product's languages, platforms and topics are a few rows each.
+        if !metadata.languages.isEmpty {
             try session.execute(
-                "INSERT INTO product_language(product_id, position, code, role, role_override) VALUES (?, ?, ?, ?, ?)",
-                [id.rawValue, position, language.code, language.role.rawValue, language.roleOverride])
+                "INSERT INTO product_language(product_id, position, code, role, role_override) VALUES "
+                    + Self.valueRows(5, metadata.languages.count),
+                metadata.languages.enumerated().flatMap { position, language -> [any SQLBindable] in
+                    [id.rawValue, position, language.code, language.role.rawValue, language.roleOverride]
+                })
         }
-        for (position, code) in metadata.platforms.enumerated() {
+        for (table, codes) in [("product_platform", metadata.platforms), ("product_topic", metadata.topics)]
+        where !codes.isEmpty {
             try session.execute(
-                "INSERT INTO product_platform(product_id, position, code) VALUES (?, ?, ?)", [id.rawValue, position, code])
+                "INSERT INTO \(table)(product_id, position, code) VALUES " + Self.valueRows(3, codes.count),
+                codes.enumerated().flatMap { position, code -> [any SQLBindable] in [id.rawValue, position, code] })
         }
-        for (position, code) in metadata.topics.enumerated() {
-            try session.execute(
-                "INSERT INTO product_topic(product_id, position, code) VALUES (?, ?, ?)", [id.rawValue, position, code])
-        }
+    }
+
+    /// `(?, …), (?, …)`: `count` rows of `columns` placeholders, for a multi-row `VALUES`.
+    static func valueRows(_ columns: Int, _ count: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: count).joined(separator: ", ")
     }
 
     /// The bit of a platform code in `product.platform_mask`, assigned on first use.
     static func platformBit(_ session: PostgresSession, _ code: String) throws -> Int {
-        if let bit = try session.int("SELECT bit FROM platform_bit WHERE code = ?", [code]) { return Int(bit) }
+        if let bit = session.platformBits.bits[code] { return bit }
+        if let bit = try session.int("SELECT bit FROM platform_bit WHERE code = ?", [code]) {
+            session.platformBits.bits[code] = Int(bit)
+            return Int(bit)
+        }
         let next = Int(try session.int("SELECT coalesce(max(bit) + 1, 0) FROM platform_bit") ?? 0)
         guard next <= 62 else {
             throw StoreError.database(
@@ -461,6 +472,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                 message: "more than 63 platform codes in one repository; kho's reports count at most 63 platforms")
         }
         try session.execute("INSERT INTO platform_bit(code, bit) VALUES (?, ?)", [code, next])
+        session.platformBits.bits[code] = next
         return next
     }
 
@@ -523,6 +535,29 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
             try writeTechnicalMetadata(
                 session, sha256: file.object.sha256, metadata: technical, tool: file.technicalTool, at: date,
                 replace: false)
+        }
+    }
+
+    /// Several events of one product in one statement (a merged product's history).
+    static func insertEvents(_ session: PostgresSession, _ events: [NewEvent], productID: ProductID) throws {
+        guard !events.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // In slices of 1,000 rows: a statement takes at most 65,535 parameters.
+        for start in stride(from: 0, to: events.count, by: 1_000) {
+            let slice = events[start..<min(start + 1_000, events.count)]
+            var values: [any SQLBindable] = []
+            for event in slice {
+                values += [
+                    productID.rawValue, event.type.rawValue, Timestamp.string(event.at), event.agent,
+                    event.outcome.rawValue, String(decoding: try encoder.encode(event.detail), as: UTF8.self),
+                ]
+            }
+            let rows = Array(repeating: "(?, ?, ?, ?, ?, ?::jsonb)", count: slice.count).joined(separator: ", ")
+            try session.execute("INSERT INTO event(product_id, type, at, agent, outcome, detail) VALUES " + rows, values)
+        }
+        if events.contains(where: { $0.type == .informationPackageCreation }) {
+            try session.execute("UPDATE product SET shared = 1 WHERE id = ?", [productID.rawValue])
         }
     }
 

@@ -82,6 +82,9 @@ struct PostgresSession {
     let location: String
     /// What this transaction changed in the search ranking's totals, added to them before it commits.
     let totals = SearchTotalsDelta()
+    /// The platform bits this write transaction read or assigned, so that each costs one query a
+    /// transaction instead of one a product (emptied when a write transaction begins or fails).
+    let platformBits = PlatformBitCache()
 
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
@@ -381,4 +384,9 @@ final class PostgresPool: @unchecked Sendable {
             return PostgresError.server(location: location, message: "\(error.code)", sqlState: "")
         }
     }
+}
+
+/// Platform codes and their bits, as one write transaction has seen them.
+final class PlatformBitCache: @unchecked Sendable {
+    var bits: [String: Int] = [:]
 }
