@@ -562,18 +562,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     }
 
     static func insertEvent(_ session: PostgresSession, _ event: NewEvent, productID: ProductID) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let detail = String(decoding: try encoder.encode(event.detail), as: UTF8.self)
-        try session.execute(
-            "INSERT INTO event(product_id, type, at, agent, outcome, detail) VALUES (?, ?, ?, ?, ?, ?::jsonb)",
-            [
-                productID.rawValue, event.type.rawValue, Timestamp.string(event.at), event.agent,
-                event.outcome.rawValue, detail,
-            ])
-        if event.type == .informationPackageCreation {
-            try session.execute("UPDATE product SET shared = 1 WHERE id = ?", [productID.rawValue])
-        }
+        try insertEvents(session, [event], productID: productID)
     }
 
     /// Values in slices small enough for one `IN (…)` list.

@@ -103,7 +103,7 @@ extension ExhibitionCommand {
                 media: { [noMedia] _, file in noMedia ? nil : Self.mediaName(file) },
                 product: { id in base.map { PublicLink.link(base: $0, id: id) } },
                 stylesheet: "exhibition.css", script: "exhibition.js",
-                online: base.map { "\($0)/x/\(exhibition.id.rawValue)" }, siteHeader: false)
+                online: base.map { PublicLink.link(base: $0, exhibition: exhibition.id) }, siteHeader: false)
             for language in exhibition.languages {
                 try write(
                     ExhibitionPage.render(view, language: language, vocabulary: repo.vocabulary, links: links).text,

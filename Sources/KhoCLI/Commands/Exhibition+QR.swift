@@ -37,7 +37,7 @@ extension ExhibitionCommand {
             let repo = try repository.open()
             let exhibition = try repo.existingExhibition(try parseID(id))
             let base = try QR.baseURL(baseURL, repository: repo)
-            let link = "\(base)/x/\(exhibition.id.rawValue)"
+            let link = PublicLink.link(base: base, exhibition: exhibition.id)
             let millimetres = try printSize.map(QR.millimetres) ?? (format == .pdf ? 25 : nil)
             let code = try QRCode(text: link, correction: ecc)
             let data: Data

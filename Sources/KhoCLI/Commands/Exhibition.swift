@@ -311,7 +311,7 @@ struct ExhibitionCommand: ParsableCommand {
             Output.line(
                 Output.l(
                     changed ? "exhibition.published" : "exhibition.already_published",
-                    ["id": exhibition.id.rawValue, "link": base.map { "\($0)/x/\(exhibition.id.rawValue)" } ?? "/x/\(exhibition.id.rawValue)"]))
+                    ["id": exhibition.id.rawValue, "link": PublicLink.link(base: base ?? "", exhibition: exhibition.id)]))
         }
     }
 
@@ -401,7 +401,7 @@ enum ExhibitionText {
             : (exhibition.online.isEmpty ? l("exhibition.never_online") : l("exhibition.offline"))
         rows.append([l("exhibition.field.online"), online])
         if let base = try repo.catalogue.setting("base-url") {
-            rows.append([l("exhibition.field.link"), "\(base)/x/\(exhibition.id.rawValue)"])
+            rows.append([l("exhibition.field.link"), PublicLink.link(base: base, exhibition: exhibition.id)])
         }
         lines += Output.table(rows)
         lines.append("")
@@ -431,9 +431,7 @@ enum ExhibitionText {
     }
 
     static func printJSON(_ exhibition: Exhibition, repo: Repository, events: [ExhibitionEvent]? = nil) throws {
-        guard var object = try JSONSerialization.jsonObject(with: exhibition.document()) as? [String: Any] else { return }
-        if let base = try repo.catalogue.setting("base-url") { object["link"] = "\(base)/x/\(exhibition.id.rawValue)" }
-        object["published"] = exhibition.isPublished
+        var object = try exhibition.jsonObject(base: try repo.catalogue.setting("base-url"))
         if let events {
             let encoder = JSONEncoder()
             object["events"] = try JSONSerialization.jsonObject(with: encoder.encode(events))

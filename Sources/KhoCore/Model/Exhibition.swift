@@ -175,6 +175,15 @@ public struct Exhibition: Codable, Sendable, Equatable {
         return try encoder.encode(self)
     }
 
+    /// The document as `kho exhibition show --json` and the API give it: with its online address
+    /// (when the repository has a base URL) and whether it is published.
+    public func jsonObject(base: String?) throws -> [String: Any] {
+        var object = try JSONSerialization.jsonObject(with: document()) as? [String: Any] ?? [:]
+        if let base { object["link"] = PublicLink.link(base: base, exhibition: id) }
+        object["published"] = isPublished
+        return object
+    }
+
     public static func decode(_ data: Data) throws -> Exhibition {
         try JSONDecoder().decode(Exhibition.self, from: data)
     }

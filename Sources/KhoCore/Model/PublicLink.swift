@@ -30,4 +30,8 @@ public enum PublicLink {
     }
 
     public static func link(base: String, id: ProductID) -> String { "\(base)/p/\(id.rawValue)" }
+
+    /// The online page of an exhibition, `<base-url>/x/<id>`: what an exhibition's QR code encodes
+    /// (`base` empty: the path alone).
+    public static func link(base: String, exhibition id: ExhibitionID) -> String { "\(base)/x/\(id.rawValue)" }
 }

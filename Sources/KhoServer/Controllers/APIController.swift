@@ -192,10 +192,7 @@ struct APIController: Sendable {
     func exhibitionJSON(_ exhibition: Exhibition, shown: Set<ProductID>?) throws -> [String: Any] {
         var visible = exhibition
         if let shown { visible.items = exhibition.items.filter { shown.contains($0.product) } }
-        var object = try JSONSerialization.jsonObject(with: visible.document()) as? [String: Any] ?? [:]
-        object["link"] = "\(site.baseURL)/x/\(exhibition.id.rawValue)"
-        object["published"] = exhibition.isPublished
-        return object
+        return try visible.jsonObject(base: site.baseURL)
     }
 
     /// Every published exhibition, newest first (their items as they stand in the catalogue).

@@ -92,8 +92,7 @@ struct DashboardController: Sendable {
             vocabulary: site.vocabulary, now: site.operations.context.now(), software: site.software)
         let held = Dictionary(uniqueKeysWithValues: coverage.provinces.map { ($0.code, $0) })
         let wanted = input.filter.provinces.compactMap { code in
-            site.vocabulary.units2025.first { $0.code == code } ?? site.vocabulary.units2022.first { $0.code == code }
-                .flatMap { unit in unit.successor.flatMap { successor in site.vocabulary.units2025.first { $0.code == successor } } }
+            (try? site.vocabulary.province(code, date: nil)).flatMap(site.vocabulary.currentUnit)
         }
         if wanted.isEmpty {
             let abroad = coverage.abroad.reduce(0) { $0 + $1.exhibitions.count }

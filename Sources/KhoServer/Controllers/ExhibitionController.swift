@@ -44,7 +44,7 @@ struct ExhibitionController: Sendable {
     }
 
     func links(for id: ExhibitionID) -> ExhibitionLinks {
-        let base = "/x/\(id.rawValue)"
+        let base = PublicLink.link(base: "", exhibition: id)
         return ExhibitionLinks(
             page: { "\(base)?lang=\($0)" },
             image: { sha, width, format in "\(base)/i/\(sha)/\(width).\(format.fileExtension)" },
@@ -100,7 +100,7 @@ struct ExhibitionController: Sendable {
 
     func qr(_ context: BasicRequestContext) async throws -> Response {
         let view = try await view(context)
-        let link = "\(site.baseURL)/x/\(view.exhibition.id.rawValue)"
+        let link = PublicLink.link(base: site.baseURL, exhibition: view.exhibition.id)
         let code = try QRCode(text: link, correction: .M)
         let svg = QRRenderer.svg(code, margin: 4, pixels: nil, title: view.exhibition.mainTitle)
         return Reply.bytes(
@@ -115,7 +115,7 @@ struct ExhibitionController: Sendable {
                 let place = ExhibitionPage.placeName(exhibition, site.vocabulary, words: .vi)
                 let languages = exhibition.languages.map { ExhibitionPage.languageName($0, on: "vi", site.vocabulary) }
                 return """
-                    <li><a class="title" href="/x/\(exhibition.id.rawValue)">\(exhibition.mainTitle)</a>
+                    <li><a class="title" href="\(PublicLink.link(base: "", exhibition: exhibition.id))">\(exhibition.mainTitle)</a>
                     <div class="muted">\(place.isEmpty ? "" : place + " · ")\(languages.joined(separator: ", ")) · \(exhibition.items.count) hiện vật</div></li>
                     """
             })
