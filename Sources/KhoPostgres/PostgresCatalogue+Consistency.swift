@@ -93,6 +93,15 @@ extension PostgresCatalogue: ConsistencyChecking {
                     }
                 }
             }
+            // The search's word bitmaps, against the products' words.
+            let blocks = try SearchBlocks.differences(session)
+            if blocks.missing + blocks.extra > 0 {
+                found.append(
+                    DerivedMismatch(
+                        product: nil, column: .searchText,
+                        stored: "search bitmaps: \(blocks.missing) missing a product's word, \(blocks.extra) with a word of no product",
+                        expected: "the products' words"))
+            }
             // The search ranking's totals, against the product rows.
             if let totals = try session.row(
                 """
@@ -147,8 +156,13 @@ extension PostgresCatalogue: ConsistencyChecking {
                         derived.search[6], id.rawValue,
                     ])
             }
-            // The search totals, from the rows as they now are.
+            // The search totals, from the rows as they now are, and the word bitmaps when they differ.
             try SearchTotalsDelta.recompute(session)
+            if removingStraySearchRows, case let blocks = try SearchBlocks.differences(session),
+                blocks.missing + blocks.extra > 0
+            {
+                try SearchBlocks.rebuild(session)
+            }
             try Self.insertRepairs(session, repairs)
         }
     }

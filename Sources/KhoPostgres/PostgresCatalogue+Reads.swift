@@ -46,9 +46,14 @@ extension PostgresCatalogue {
     }
 
     /// A search, with the SQLite backend's rules: the products whose folded title, description or
-    /// agency hold every word (the GIN index of `words` finds them); of those, the
-    /// `rankingWindow` most recently registered are ranked by kho's BM25 without IDF, title words
-    /// weighing 10, agency 3 and description 1, best first, then oldest first.
+    /// agency hold every word; of those, the `rankingWindow` most recently registered are ranked
+    /// by kho's BM25 without IDF, title words weighing 10, agency 3 and description 1, best first,
+    /// then oldest first.
+    ///
+    /// The words' bitmaps (`search_block`) give the candidates, newest block first; their rows
+    /// are then read, checked against the query and the filter, and counted. A query whose last
+    /// word is a prefix (`giao*`), or a filter other than the public flag, finds its products with
+    /// the GIN index of `words` instead.
     func search(_ session: PostgresSession, _ query: String, filter: ProductFilter, limit: Int, offset: Int) throws
         -> (hits: [SearchHit], total: Int)
     {
@@ -56,51 +61,90 @@ extension PostgresCatalogue {
         guard !terms.isEmpty else { return ([], 0) }
         let prefixLast = query.trimmingCharacters(in: .whitespaces).hasSuffix("*")
         let (condition, arguments) = Self.sql(for: filter)
-        let candidates = try session.rows(
-            """
-            SELECT p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold,
-                p.title_tokens, p.description_tokens, p.agency_tokens
-            FROM product p WHERE p.words @@ ?::tsquery AND \(condition)
-            ORDER BY p.seq DESC LIMIT \(ProductPage.rankingWindow)
-            """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments)
-        guard !candidates.isEmpty else { return ([], 0) }
-        let averages = try SearchAverages.averages(session)
-        let weights: [Double] = [10.0, 1.0, 3.0]
-        let columns = ["title_fold", "description_fold", "agency_fold"]
-        let lengths = ["title_tokens", "description_tokens", "agency_tokens"]
-        let k1 = 1.2
-        let b = 0.75
-        var ranked: [(seq: Int64, id: String, rank: Double)] = []
-        ranked.reserveCapacity(candidates.count)
-        for row in candidates {
-            var score = 0.0
-            for column in 0..<3 {
-                let words = Self.tokens(row.string(columns[column]))
-                var counts = [Int](repeating: 0, count: terms.count)
-                for word in words {
-                    for (phrase, term) in terms.enumerated() {
-                        let prefix = prefixLast && phrase == terms.count - 1
-                        if prefix ? word.hasPrefix(term) : word == term { counts[phrase] += 1 }
+        var others = filter
+        others.publicOnly = false
+        let window = ProductPage.rankingWindow
+        var candidates: [SearchCandidate] = []
+        if prefixLast || !others.isEmpty {
+            candidates = try session.rows(
+                """
+                SELECT \(Self.candidateColumns)
+                FROM product p WHERE p.words @@ ?::tsquery AND \(condition)
+                ORDER BY p.seq DESC LIMIT \(window)
+                """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments
+            ).map { SearchCandidate($0, terms: terms, prefixLast: prefixLast) }
+        } else {
+            // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
+            // below the last block while fewer than the window are found (a candidate can fail:
+            // a private product, or one whose words changed after its bits were read).
+            var below = Int64.max
+            while candidates.count < window {
+                let blocks = try Self.candidateBlocks(session, Array(Set(terms)).sorted(), below: below, wanted: window - candidates.count)
+                guard let last = blocks.last else { break }
+                below = last.block
+                var seqs: [String] = []
+                for (block, bits) in blocks {
+                    for (index, bit) in bits.utf8.enumerated().reversed() where bit == UInt8(ascii: "1") {
+                        seqs.append(String(block * 1024 + Int64(index)))
                     }
                 }
-                guard counts.contains(where: { $0 > 0 }) else { continue }
-                let length = Double(row.int(lengths[column]))
-                let norm = k1 * (1 - b + b * length / averages[column])
-                for count in counts where count > 0 {
-                    let tf = Double(count)
-                    score += weights[column] * (tf * (k1 + 1)) / (tf + norm)
-                }
+                candidates += try session.rows(
+                    """
+                    SELECT \(Self.candidateColumns)
+                    FROM product p WHERE p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)
+                    ORDER BY p.seq DESC
+                    """, [seqs.joined(separator: " ")] + arguments
+                ).map { SearchCandidate($0, terms: terms, prefixLast: false) }.filter(\.matches)
             }
-            ranked.append((row.int64("seq") ?? 0, row.string("id"), -score))
+            candidates = Array(candidates.prefix(window))
         }
-        ranked.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
+        guard !candidates.isEmpty else { return ([], 0) }
+        let averages = try SearchAverages.averages(session)
+        var ranked = candidates.map { ($0.seq, $0.id, -$0.score(averages: averages)) }
+        ranked.sort { ($0.2, $0.0) < ($1.2, $1.0) }
         let page = ranked.dropFirst(offset).prefix(limit)
         guard !page.isEmpty else { return ([], ranked.count) }
-        let ids = page.map(\.id)
+        let ids = page.map(\.1)
         let products = try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
         let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
-        return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
+        return (page.compactMap { entry in byID[entry.1].map { SearchHit(product: $0, rank: entry.2) } }, ranked.count)
     }
+
+    static let candidateColumns = """
+        p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens, p.description_tokens,
+        p.agency_tokens
+        """
+
+    /// The blocks below `below` where every word's bitmap has a bit in common, newest first, as
+    /// bit strings (`0` and `1`, bit i for product block * 1024 + i): as many as hold at least
+    /// `wanted` products, or all there are.
+    static func candidateBlocks(_ session: PostgresSession, _ words: [String], below: Int64, wanted: Int) throws
+        -> [(block: Int64, bits: String)]
+    {
+        let names = words.indices.map { "w\($0)" }
+        let bitmaps = names.map { name in
+            """
+            \(name) AS (SELECT block, bit_or(bits) AS bits FROM (SELECT block, bits FROM search_block WHERE word = ?
+                UNION ALL SELECT block, bits FROM search_block_new WHERE word = ?) x GROUP BY block)
+            """
+        }
+        let joins = names.dropFirst().map { " JOIN \($0) USING (block)" }.joined()
+        let both = names.map { "\($0).bits" }.joined(separator: " & ")
+        return try session.rows(
+            """
+            WITH \(bitmaps.joined(separator: ",\n"))
+            SELECT block, bits::text AS bits FROM (
+                SELECT block, bits, sum(n) OVER (ORDER BY block DESC) - n AS before FROM (
+                    SELECT block, bits, bit_count(bits) AS n FROM (SELECT block, \(both) AS bits FROM w0\(joins)
+                        WHERE block < ?) a
+                    WHERE bit_count(bits) > 0 ORDER BY block DESC LIMIT \(max(1, min(wanted, 2_000)))) b) c
+            WHERE before < ? ORDER BY block DESC
+            """, words.flatMap { [$0, $0] as [any SQLBindable] } + [below, wanted]
+        ).map { ($0.int64("block") ?? 0, $0.string("bits")) }
+    }
+
+    /// The word counts of a product's title, description and agency.
+    static let searchLengths = ["title_tokens", "description_tokens", "agency_tokens"]
 
     public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
         try read { session in
@@ -537,5 +581,53 @@ extension PostgresCatalogue {
         return Tombstone(
             id: id, title: row.string("title"), originRepository: row.string("origin_repository"), removedAt: at,
             agent: row.string("agent"), reason: row.string("reason"))
+    }
+}
+
+/// A product a search may rank: its seq and id, its columns' word counts, and how many times each
+/// word of the query is in each column (a last word ending in `*` counted as a prefix).
+struct SearchCandidate {
+    let seq: Int64
+    let id: String
+    let lengths: [Int]
+    let counts: [[Int]]
+
+    init(_ row: SQLRow, terms: [String], prefixLast: Bool) {
+        seq = row.int64("seq") ?? 0
+        id = row.string("id")
+        lengths = PostgresCatalogue.searchLengths.map { row.int($0) }
+        counts = ["title_fold", "description_fold", "agency_fold"].map { column in
+            var counts = [Int](repeating: 0, count: terms.count)
+            for word in PostgresCatalogue.tokens(row.string(column)) {
+                for (phrase, term) in terms.enumerated() {
+                    let prefix = prefixLast && phrase == terms.count - 1
+                    if prefix ? word.hasPrefix(term) : word == term { counts[phrase] += 1 }
+                }
+            }
+            return counts
+        }
+    }
+
+    /// Whether every word of the query is in one of its columns.
+    var matches: Bool {
+        counts[0].indices.allSatisfy { phrase in counts.contains { $0[phrase] > 0 } }
+    }
+
+    /// kho's BM25 without IDF: title words weigh 10, agency 3, description 1.
+    func score(averages: [Double]) -> Double {
+        let weights: [Double] = [10.0, 1.0, 3.0]
+        let k1 = 1.2
+        let b = 0.75
+        var score = 0.0
+        for column in 0..<3 {
+            let counts = counts[column]
+            guard counts.contains(where: { $0 > 0 }) else { continue }
+            let norm = k1 * (1 - b + b * Double(lengths[column]) / averages[column])
+            for count in counts where count > 0 {
+                let tf = Double(count)
+                score += weights[column] * (tf * (k1 + 1)) / (tf + norm)
+            }
+        }
+        return score
     }
 }

@@ -117,10 +117,12 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                         let result = try body(session)
                         let appended = try session.totals.flush(session)
                         try session.script("COMMIT")
-                        // Now and then the appended totals are folded into one row.
+                        // Now and then the appended totals are folded into one row, and the
+                        // appended word bitmaps into theirs.
                         if appended, Int.random(in: 0..<256) == 0 {
                             try? SearchTotalsDelta.compact(session, lock: Self.changeLogLock, limit: 256)
                         }
+                        if appended { try? SearchBlocks.fold(session, lock: Self.changeLogLock, limit: 20_000) }
                         return result
                     } catch {
                         session.platformBits.bits = [:]
@@ -655,5 +657,64 @@ final class SearchTotalsDelta: @unchecked Sendable {
             try? session.script("ROLLBACK")
             throw error
         }
+    }
+}
+
+/// The search's word bitmaps (schema version 5): what writes append to `search_block_new` folded
+/// into `search_block`, and both made again from the products' words.
+enum SearchBlocks {
+    /// Folds the appended bitmaps into one row per word and block, once there are more than
+    /// `limit` of them: in its own transaction, holding the change-log lock exclusively.
+    static func fold(_ session: PostgresSession, lock: Int64, limit: Int) throws {
+        guard
+            (try session.int("SELECT count(*) FROM (SELECT 1 FROM search_block_new LIMIT \(limit + 1)) x") ?? 0)
+                > limit
+        else { return }
+        try session.script("BEGIN")
+        do {
+            try session.execute("SELECT pg_advisory_xact_lock(?)", [lock])
+            try session.execute(foldSQL)
+            try session.script("COMMIT")
+        } catch {
+            try? session.script("ROLLBACK")
+            throw error
+        }
+    }
+
+    static let foldSQL = """
+        WITH gone AS (DELETE FROM search_block_new RETURNING word, block, bits)
+        INSERT INTO search_block (word, block, bits)
+        SELECT word, block, bit_or(bits) FROM gone GROUP BY word, block
+        ON CONFLICT (word, block) DO UPDATE SET bits = search_block.bits | excluded.bits
+        """
+
+    /// The bitmaps as the products' words give them, in `search_block` alone.
+    static func rebuild(_ session: PostgresSession) throws {
+        try session.execute("DELETE FROM search_block_new")
+        try session.execute("DELETE FROM search_block")
+        try session.execute(
+            """
+            INSERT INTO search_block (word, block, bits)
+            SELECT lexeme, seq >> 10, bit_or(search_block_bit(seq))
+            FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2
+            """)
+    }
+
+    /// How many (word, block) bitmaps differ from those the products' words give: missing bits
+    /// (a search would miss a product) and bits of no product.
+    static func differences(_ session: PostgresSession) throws -> (missing: Int, extra: Int) {
+        let row = try session.row(
+            """
+            WITH expected AS (
+                SELECT lexeme AS word, seq >> 10 AS block, bit_or(search_block_bit(seq)) AS bits
+                FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2),
+            stored AS (
+                SELECT word, block, bit_or(bits) AS bits
+                FROM (SELECT word, block, bits FROM search_block UNION ALL SELECT word, block, bits FROM search_block_new) x
+                GROUP BY 1, 2 HAVING bit_count(bit_or(bits)) > 0)
+            SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored) a) AS missing,
+                (SELECT count(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected) b) AS extra
+            """)
+        return (row?.int("missing") ?? 0, row?.int("extra") ?? 0)
     }
 }

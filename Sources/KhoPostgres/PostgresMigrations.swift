@@ -17,6 +17,7 @@ enum PostgresMigrations {
             String(decoding: PackageResources.v3_search_totals_appended_sql, as: UTF8.self)
         ),
         (4, "v4: exhibitions", String(decoding: PackageResources.v4_exhibitions_sql, as: UTF8.self)),
+        (5, "v5: the search's word bitmaps", String(decoding: PackageResources.v5_search_blocks_sql, as: UTF8.self)),
     ]
 
     static var latest: Int { versions.last?.version ?? 0 }

@@ -140,16 +140,28 @@ struct PostgresSession {
         }
     }
 
-    /// SQL split at each `;` outside quotes, with `--` comments left out.
+    /// SQL split at each `;` outside quotes and `$$` bodies, with `--` comments left out.
     static func statements(_ sql: String) -> [String] {
         var statements: [String] = []
         var current = ""
         var quote: Character?
         var comment = false
+        var body = false
         var previous: Character = " "
         for character in sql {
             if comment {
                 if character == "\n" { comment = false }
+                previous = character
+                continue
+            }
+            if quote == nil && character == "$" && previous == "$" {
+                body.toggle()
+                current.append(character)
+                previous = " "  // `$$$` is not two markers
+                continue
+            }
+            if body {
+                current.append(character)
                 previous = character
                 continue
             }

@@ -81,6 +81,7 @@ struct PostgresTests {
         for query in [
             "quyen", "quyền trẻ em", "QUYEN TRE EM", "dan toc thieu so", "đồng bào", "Đồng Bào", "gia lai", "tre*",
             "nhân quyền", "bao ve phu nu", "phóng sự", "quyen con nguoi viet nam", "zzz-none", "dân tộc",
+            "em em", "quyen tre*", "tre em quyen",
         ] {
             for extra in [[], ["--kind", "article,book"], ["--province", "gia-lai"], ["--limit", "5"]] {
                 let lite = try ws.kho(["search", "--repo", "lite", query, "--json"] + extra)
@@ -147,6 +148,93 @@ struct PostgresTests {
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("already exists"), "\(refused.stderr)")
         try ws.ok("doctor")
+    }
+
+    @Test("the search's word bitmaps: kept with every change, folded, checked and rebuilt by doctor, made on upgrade")
+    func wordBitmaps() throws {
+        let ws = try Workspace()
+        let url = try Self.database(ws)
+        try ws.ok("init", "--catalogue", url)
+        let samples = Workspace.samples.path
+        try ws.ok("ingest", samples, "--manifest", "\(samples)/manifest.csv")
+        try ws.write("in/bai-moi.txt", "Bài viết mới về quyền của người khuyết tật.")
+        try ws.ok("ingest", "in", "--kind", "article", "--lang", "vi")
+        func ids(_ query: String) throws -> [String] {
+            try ws.ok("search", query, "--ids").stdout.split(separator: "\n").map(String.init)
+        }
+        func healthy() throws -> Bool { (try ws.kho("doctor", "--json").json() as? [String: Any])?["ok"] as? Bool == true }
+        func findings() throws -> [[String: Any]] {
+            (try ws.kho("doctor", "--json").json() as? [String: Any])?["findings"] as? [[String: Any]] ?? []
+        }
+        func psql(_ sql: String) -> String {
+            ws.sh("psql '\(url)' -qAt -v ON_ERROR_STOP=1 -c \"\(sql)\"").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let id = try #require(try ids("bai moi").first)
+        let seq = psql("SELECT seq FROM product WHERE id = '\(id)'")
+        // The product's bit, for one of its words, across both tables.
+        func bit(_ word: String) -> String {
+            psql(
+                """
+                SELECT coalesce(bool_or(get_bit(bits, (\(seq) & 1023)::int) = 1), false) FROM (SELECT word, block, bits FROM search_block
+                UNION ALL SELECT word, block, bits FROM search_block_new) x WHERE word = '\(word)' AND block = \(seq) >> 10
+                """)
+        }
+        #expect(bit("bai") == "t")
+        // An edit's new words are found, and the old words' bits are cleared.
+        try ws.ok("edit", id, "--title", "Cẩm nang hòa nhập cộng đồng")
+        #expect(try ids("cam nang hoa nhap") == [id])
+        #expect(try ids("cộng đồng CẨM NANG") == [id])
+        #expect(bit("cam") == "t")
+        let description = try #require(try ws.ok("show", id, "--json").json() as? [String: Any])["description"] as? String
+        if !(description ?? "").lowercased().contains("bài") { #expect(bit("bai") == "f") }
+        #expect(try healthy())
+
+        // Folding the appended bitmaps changes no answer.
+        let before = try ["cam nang", "quyen", "tre em", "phong su"].map { try ws.ok("search", $0, "--json").stdout }
+        #expect(Int(psql("SELECT count(*) FROM search_block_new")) ?? 0 > 0)
+        #expect(
+            try Self.psql(
+                url,
+                "WITH gone AS (DELETE FROM search_block_new RETURNING word, block, bits) INSERT INTO search_block SELECT word, block, bit_or(bits) FROM gone GROUP BY 1, 2 ON CONFLICT (word, block) DO UPDATE SET bits = search_block.bits | excluded.bits")
+                == 0)
+        #expect(psql("SELECT count(*) FROM search_block_new") == "0")
+        #expect(try ["cam nang", "quyen", "tre em", "phong su"].map { try ws.ok("search", $0, "--json").stdout } == before)
+
+        // A bitmap lost: the search misses the product, doctor says so, and the repair rebuilds them.
+        #expect(psql("DELETE FROM search_block WHERE word = 'nang' RETURNING word").hasPrefix("nang"))
+        #expect(try ids("cam nang").isEmpty)
+        let lost = try findings()
+        #expect(lost.contains { ($0["message"] as? String)?.contains("search bitmaps") ?? false }, "\(lost)")
+        try ws.ok("doctor", "--repair")
+        #expect(try ids("cam nang") == [id])
+        #expect(try healthy())
+        // A bit of no product: found, and gone after the repair; a search never shows it.
+        #expect(try Self.psql(url, "INSERT INTO search_block_new VALUES ('cam', 999, search_block_bit(999 * 1024))") == 0)
+        #expect(try ids("cam nang") == [id])
+        #expect(try !healthy())
+        try ws.ok("doctor", "--repair")
+        #expect(try healthy())
+
+        // A removed product's bits go with it.
+        try ws.ok("remove", id, "--reason", "thử", "--override-retention", "bản thử")
+        #expect(bit("cam") == "f")
+        #expect(try ids("cam nang").isEmpty)
+        #expect(try healthy())
+
+        // A catalogue of schema version 4 (before the bitmaps) gains them when this kho opens it,
+        // and every search answers as before.
+        let queries = ["quyen", "quyền trẻ em", "dan toc", "phong su", "gia lai", "tre*"]
+        let answers = try queries.map { try ws.ok("search", $0, "--json").stdout }
+        #expect(
+            try Self.psql(
+                url,
+                "DROP TABLE search_block, search_block_new; DROP FUNCTION search_block_keep() CASCADE; DROP FUNCTION search_block_bit(bigint); DELETE FROM kho_schema WHERE version = 5")
+                == 0)
+        #expect(psql("SELECT max(version) FROM kho_schema") == "4")
+        #expect(try queries.map { try ws.ok("search", $0, "--json").stdout } == answers)
+        #expect(psql("SELECT max(version) FROM kho_schema") == "5")
+        #expect(psql("SELECT count(*) > 0 FROM search_block") == "t")
+        #expect(try healthy())
     }
 
     @Test("no server, no database, a wrong password, a newer schema, a foreign database: each said plainly")
