@@ -78,8 +78,9 @@ extension PostgresCatalogue {
             // below the last block while fewer than the window are found (a candidate can fail:
             // a private product, or one whose words changed after its bits were read).
             var below = Int64.max
+            let words = Array(Set(terms)).sorted()
             while candidates.count < window {
-                let blocks = try Self.candidateBlocks(session, Array(Set(terms)).sorted(), below: below, wanted: window - candidates.count)
+                let blocks = try Self.candidateBlocks(session, words, below: below, wanted: window - candidates.count)
                 guard let last = blocks.last else { break }
                 below = last.block
                 var seqs: [String] = []
@@ -122,11 +123,19 @@ extension PostgresCatalogue {
         -> [(block: Int64, bits: String)]
     {
         let names = words.indices.map { "w\($0)" }
+        // The folded bitmaps alone (a merge of index ranges, newest first, that stops when it has
+        // enough) unless an appended one has one of the words.
+        let appended =
+            try session.int(
+                "SELECT 1 FROM search_block_new WHERE word = ANY (string_to_array(?, ' ')) LIMIT 1",
+                [words.joined(separator: " ")]) != nil
         let bitmaps = names.map { name in
-            """
-            \(name) AS (SELECT block, bit_or(bits) AS bits FROM (SELECT block, bits FROM search_block WHERE word = ?
-                UNION ALL SELECT block, bits FROM search_block_new WHERE word = ?) x GROUP BY block)
-            """
+            appended
+                ? """
+                \(name) AS (SELECT block, bit_or(bits) AS bits FROM (SELECT block, bits FROM search_block WHERE word = ?
+                    UNION ALL SELECT block, bits FROM search_block_new WHERE word = ?) x GROUP BY block)
+                """
+                : "\(name) AS (SELECT block, bits FROM search_block WHERE word = ?)"
         }
         let joins = names.dropFirst().map { " JOIN \($0) USING (block)" }.joined()
         let both = names.map { "\($0).bits" }.joined(separator: " & ")
@@ -139,7 +148,7 @@ extension PostgresCatalogue {
                         WHERE block < ?) a
                     WHERE bit_count(bits) > 0 ORDER BY block DESC LIMIT \(max(1, min(wanted, 2_000)))) b) c
             WHERE before < ? ORDER BY block DESC
-            """, words.flatMap { [$0, $0] as [any SQLBindable] } + [below, wanted]
+            """, words.flatMap { appended ? [$0, $0] : [$0] as [any SQLBindable] } + [below, wanted]
         ).map { ($0.int64("block") ?? 0, $0.string("bits")) }
     }
 

@@ -122,7 +122,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                         if appended, Int.random(in: 0..<256) == 0 {
                             try? SearchTotalsDelta.compact(session, lock: Self.changeLogLock, limit: 256)
                         }
-                        if appended { try? SearchBlocks.fold(session, lock: Self.changeLogLock, limit: 20_000) }
+                        if appended { try? SearchBlocks.fold(session, lock: Self.changeLogLock) }
                         return result
                     } catch {
                         session.platformBits.bits = [:]
@@ -492,7 +492,13 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
 
     /// The words of folded text, as the SQLite index's tokenizer (unicode61) splits it.
     static func tokens(_ folded: String) -> [Substring] {
-        folded.split { !($0.isLetter || $0.isNumber) }
+        // Most folded text is ASCII, where a letter or number is [a-zA-Z0-9]: split its bytes.
+        if folded.utf8.allSatisfy({ $0 < 0x80 }) {
+            return folded.utf8.split { byte in
+                !((byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39))
+            }.map { Substring($0) }
+        }
+        return folded.split { !($0.isLetter || $0.isNumber) }
     }
 
     /// Writes a product's search columns, and what they change in the ranking's totals: a new
@@ -663,16 +669,18 @@ final class SearchTotalsDelta: @unchecked Sendable {
 /// The search's word bitmaps (schema version 5): what writes append to `search_block_new` folded
 /// into `search_block`, and both made again from the products' words.
 enum SearchBlocks {
-    /// Folds the appended bitmaps into one row per word and block, once there are more than
-    /// `limit` of them: in its own transaction, holding the change-log lock exclusively.
-    static func fold(_ session: PostgresSession, lock: Int64, limit: Int) throws {
-        guard
-            (try session.int("SELECT count(*) FROM (SELECT 1 FROM search_block_new LIMIT \(limit + 1)) x") ?? 0)
-                > limit
-        else { return }
+    /// Folds the appended bitmaps into one row per word and block, after a write that appended
+    /// some: in its own transaction, holding the change-log lock exclusively, and only if it can be
+    /// had at once (while other writers run, the last of them folds). A search reads the folded
+    /// bitmaps alone, and faster, when no appended one has its words.
+    static func fold(_ session: PostgresSession, lock: Int64) throws {
+        guard try session.int("SELECT 1 FROM search_block_new LIMIT 1") != nil else { return }
         try session.script("BEGIN")
         do {
-            try session.execute("SELECT pg_advisory_xact_lock(?)", [lock])
+            guard try session.int("SELECT pg_try_advisory_xact_lock(?)::int", [lock]) == 1 else {
+                try session.script("COMMIT")
+                return
+            }
             try session.execute(foldSQL)
             try session.script("COMMIT")
         } catch {
