@@ -557,6 +557,7 @@ extension PostgresCatalogue {
     /// Deletes a product, if present, with everything that hangs on it (by cascade), and takes its
     /// words off the search totals. The objects stay.
     static func delete(_ session: PostgresSession, _ id: ProductID) throws {
+        session.wordsChanged.isSet = true
         if let gone = try session.row(
             "DELETE FROM product WHERE id = ? RETURNING title_tokens, description_tokens, agency_tokens", [id.rawValue])
         {

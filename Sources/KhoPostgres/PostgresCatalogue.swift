@@ -112,6 +112,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                 return try pool.withSession { session in
                     try session.script("BEGIN ISOLATION LEVEL SERIALIZABLE")
                     session.platformBits.bits = [:]
+                    session.wordsChanged.isSet = false
                     do {
                         try session.execute("SELECT pg_advisory_xact_lock_shared(?)", [Self.changeLogLock])
                         let result = try body(session)
@@ -122,7 +123,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                         if appended, Int.random(in: 0..<256) == 0 {
                             try? SearchTotalsDelta.compact(session, lock: Self.changeLogLock, limit: 256)
                         }
-                        if appended { try? SearchBlocks.fold(session, lock: Self.changeLogLock) }
+                        if session.wordsChanged.isSet { try? SearchBlocks.fold(session, lock: Self.changeLogLock) }
                         return result
                     } catch {
                         session.platformBits.bits = [:]
@@ -507,6 +508,7 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         throws
     {
         let search = searchValues(title: metadata.title, description: metadata.description, agency: metadata.agency)
+        session.wordsChanged.isSet = true
         if isNew {
             session.totals.add(products: 1, tokens: search.counts)
         } else if let old = try session.row(

@@ -82,6 +82,9 @@ struct PostgresSession {
     let location: String
     /// What this transaction changed in the search ranking's totals, added to them before it commits.
     let totals = SearchTotalsDelta()
+    /// Whether this write transaction changed a product's words (or deleted one), so that the
+    /// word bitmaps its trigger appended are folded after it commits.
+    let wordsChanged = WriteFlag()
     /// The platform bits this write transaction read or assigned, so that each costs one query a
     /// transaction instead of one a product (emptied when a write transaction begins or fails).
     let platformBits = PlatformBitCache()
@@ -401,4 +404,9 @@ final class PostgresPool: @unchecked Sendable {
 /// Platform codes and their bits, as one write transaction has seen them.
 final class PlatformBitCache: @unchecked Sendable {
     var bits: [String: Int] = [:]
+}
+
+/// A flag a write transaction sets (a session is a value; this is shared by its copies).
+final class WriteFlag: @unchecked Sendable {
+    var isSet = false
 }
