@@ -85,8 +85,12 @@ extension PostgresCatalogue {
                 below = last.block
                 var seqs: [String] = []
                 for (block, bits) in blocks {
-                    for (index, bit) in bits.utf8.enumerated().reversed() where bit == UInt8(ascii: "1") {
-                        seqs.append(String(block * 1024 + Int64(index)))
+                    // Hexadecimal digits, 4 bits each, the first bit the highest.
+                    for (digit, character) in bits.utf8.enumerated().reversed() {
+                        let value = Self.hexValue(character)
+                        for bit in (0..<4).reversed() where value & (8 >> bit) != 0 {
+                            seqs.append(String(block * Self.blockSize + Int64(digit * 4 + bit)))
+                        }
                     }
                 }
                 candidates += try session.rows(
@@ -116,9 +120,20 @@ extension PostgresCatalogue {
         p.agency_tokens
         """
 
+    /// Products in a block of the word bitmaps (schema version 5).
+    static let blockSize: Int64 = 4096
+
+    static func hexValue(_ character: UInt8) -> Int {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(character - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(character - UInt8(ascii: "a")) + 10
+        default: 0
+        }
+    }
+
     /// The blocks below `below` where every word's bitmap has a bit in common, newest first, as
-    /// bit strings (`0` and `1`, bit i for product block * 1024 + i): as many as hold at least
-    /// `wanted` products, or all there are.
+    /// hexadecimal (bit i, for product block * 4096 + i, in digit i / 4, the first bit the
+    /// highest): as many as hold at least `wanted` products, or all there are.
     static func candidateBlocks(_ session: PostgresSession, _ words: [String], below: Int64, wanted: Int) throws
         -> [(block: Int64, bits: String)]
     {
@@ -142,7 +157,7 @@ extension PostgresCatalogue {
         return try session.rows(
             """
             WITH \(bitmaps.joined(separator: ",\n"))
-            SELECT block, bits::text AS bits FROM (
+            SELECT block, substr(encode(varbit_send(bits), 'hex'), 9) AS bits FROM (
                 SELECT block, bits, sum(n) OVER (ORDER BY block DESC) - n AS before FROM (
                     SELECT block, bits, bit_count(bits) AS n FROM (SELECT block, \(both) AS bits FROM w0\(joins)
                         WHERE block < ?) a

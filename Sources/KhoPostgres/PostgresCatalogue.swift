@@ -705,7 +705,7 @@ enum SearchBlocks {
         try session.execute(
             """
             INSERT INTO search_block (word, block, bits)
-            SELECT lexeme, seq >> 10, bit_or(search_block_bit(seq))
+            SELECT lexeme, search_block_of(seq), bit_or(search_block_bit(seq))
             FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2
             """)
     }
@@ -716,7 +716,7 @@ enum SearchBlocks {
         let row = try session.row(
             """
             WITH expected AS (
-                SELECT lexeme AS word, seq >> 10 AS block, bit_or(search_block_bit(seq)) AS bits
+                SELECT lexeme AS word, search_block_of(seq) AS block, bit_or(search_block_bit(seq)) AS bits
                 FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2),
             stored AS (
                 SELECT word, block, bit_or(bits) AS bits

@@ -175,8 +175,8 @@ struct PostgresTests {
         func bit(_ word: String) -> String {
             psql(
                 """
-                SELECT coalesce(bool_or(get_bit(bits, (\(seq) & 1023)::int) = 1), false) FROM (SELECT word, block, bits FROM search_block
-                UNION ALL SELECT word, block, bits FROM search_block_new) x WHERE word = '\(word)' AND block = \(seq) >> 10
+                SELECT coalesce(bool_or(get_bit(bits, (\(seq) & 4095)::int) = 1), false) FROM (SELECT word, block, bits FROM search_block
+                UNION ALL SELECT word, block, bits FROM search_block_new) x WHERE word = '\(word)' AND block = search_block_of(\(seq))
                 """)
         }
         #expect(bit("bai") == "t")
@@ -233,7 +233,7 @@ struct PostgresTests {
         #expect(
             try Self.psql(
                 url,
-                "DROP TABLE search_block, search_block_new; DROP FUNCTION search_block_keep() CASCADE; DROP FUNCTION search_block_bit(bigint); DELETE FROM kho_schema WHERE version = 5")
+                "DROP TABLE search_block, search_block_new; DROP FUNCTION search_block_keep() CASCADE; DROP FUNCTION search_block_bit(bigint), search_block_of(bigint); DELETE FROM kho_schema WHERE version = 5")
                 == 0)
         #expect(psql("SELECT max(version) FROM kho_schema") == "4")
         #expect(try queries.map { try ws.ok("search", $0, "--json").stdout } == answers)
