@@ -84,12 +84,13 @@ extension PostgresCatalogue {
                 guard let last = blocks.last else { break }
                 below = last.block
                 var seqs: [String] = []
-                for (block, bits) in blocks {
+                for (block, hex) in blocks {
                     // Hexadecimal digits, 4 bits each, the first bit the highest.
-                    for (digit, character) in bits.utf8.enumerated().reversed() {
-                        let value = Self.hexValue(character)
+                    let digits = Array(hex.utf8)
+                    for index in digits.indices.reversed() where digits[index] != UInt8(ascii: "0") {
+                        let value = Self.hexValue(digits[index])
                         for bit in (0..<4).reversed() where value & (8 >> bit) != 0 {
-                            seqs.append(String(block * Self.blockSize + Int64(digit * 4 + bit)))
+                            seqs.append(String(block * Self.blockSize + Int64(index * 4 + bit)))
                         }
                     }
                 }
@@ -133,9 +134,10 @@ extension PostgresCatalogue {
 
     /// The blocks below `below` where every word's bitmap has a bit in common, newest first, as
     /// hexadecimal (bit i, for product block * 4096 + i, in digit i / 4, the first bit the
-    /// highest): as many as hold at least `wanted` products, or all there are.
+    /// highest; made only for the blocks returned, the costly part): as many blocks as hold at
+    /// least `wanted` products, or all there are.
     static func candidateBlocks(_ session: PostgresSession, _ words: [String], below: Int64, wanted: Int) throws
-        -> [(block: Int64, bits: String)]
+        -> [(block: Int64, hex: String)]
     {
         let names = words.indices.map { "w\($0)" }
         // The folded bitmaps alone (a merge of index ranges, newest first, that stops when it has
@@ -157,14 +159,14 @@ extension PostgresCatalogue {
         return try session.rows(
             """
             WITH \(bitmaps.joined(separator: ",\n"))
-            SELECT block, substr(encode(varbit_send(bits), 'hex'), 9) AS bits FROM (
+            SELECT block, substr(encode(varbit_send(bits), 'hex'), 9) AS hex FROM (
                 SELECT block, bits, sum(n) OVER (ORDER BY block DESC) - n AS before FROM (
                     SELECT block, bits, bit_count(bits) AS n FROM (SELECT block, \(both) AS bits FROM w0\(joins)
                         WHERE block < ?) a
                     WHERE bit_count(bits) > 0 ORDER BY block DESC LIMIT \(max(1, min(wanted, 2_000)))) b) c
             WHERE before < ? ORDER BY block DESC
             """, words.flatMap { appended ? [$0, $0] : [$0] as [any SQLBindable] } + [below, wanted]
-        ).map { ($0.int64("block") ?? 0, $0.string("bits")) }
+        ).map { ($0.int64("block") ?? 0, $0.string("hex")) }
     }
 
     /// The word counts of a product's title, description and agency.
