@@ -1,5 +1,6 @@
 import Foundation
 import KhoCore
+import PostgresNIO
 
 extension PostgresCatalogue {
     public func product(_ id: ProductID) throws -> Product? {
@@ -66,41 +67,46 @@ extension PostgresCatalogue {
         let window = ProductPage.rankingWindow
         var candidates: [SearchCandidate] = []
         if prefixLast || !others.isEmpty {
-            candidates = try session.rows(
+            let counted = SearchTerms(terms, prefixLast: prefixLast)
+            candidates = try session.rawRows(
                 """
                 SELECT \(Self.candidateColumns)
                 FROM product p WHERE p.words @@ ?::tsquery AND \(condition)
                 ORDER BY p.seq DESC LIMIT \(window)
                 """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments
-            ).map { SearchCandidate($0, terms: terms, prefixLast: prefixLast) }
+            ).map { try SearchCandidate($0, terms: counted) }
         } else {
             // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
             // below the last block while fewer than the window are found (a candidate can fail:
             // a private product, or one whose words changed after its bits were read).
             var below = Int64.max
             let words = Array(Set(terms)).sorted()
+            let counted = SearchTerms(terms, prefixLast: false)
             while candidates.count < window {
                 let blocks = try Self.candidateBlocks(session, words, below: below, wanted: window - candidates.count)
                 guard let last = blocks.last else { break }
                 below = last.block
-                var seqs: [String] = []
+                var seqs = ""
                 for (block, hex) in blocks {
                     // Hexadecimal digits, 4 bits each, the first bit the highest.
-                    let digits = Array(hex.utf8)
-                    for index in digits.indices.reversed() where digits[index] != UInt8(ascii: "0") {
-                        let value = Self.hexValue(digits[index])
-                        for bit in (0..<4).reversed() where value & (8 >> bit) != 0 {
-                            seqs.append(String(block * Self.blockSize + Int64(index * 4 + bit)))
+                    var digits = hex
+                    digits.withUTF8 { digits in
+                        for index in digits.indices.reversed() where digits[index] != UInt8(ascii: "0") {
+                            let value = Self.hexValue(digits[index])
+                            for bit in (0..<4).reversed() where value & (8 >> bit) != 0 {
+                                if !seqs.isEmpty { seqs += " " }
+                                seqs += String(block * Self.blockSize + Int64(index * 4 + bit))
+                            }
                         }
                     }
                 }
-                candidates += try session.rows(
+                candidates += try session.rawRows(
                     """
                     SELECT \(Self.candidateColumns)
                     FROM product p WHERE p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)
                     ORDER BY p.seq DESC
-                    """, [seqs.joined(separator: " ")] + arguments
-                ).map { SearchCandidate($0, terms: terms, prefixLast: false) }.filter(\.matches)
+                    """, [seqs] + arguments
+                ).map { try SearchCandidate($0, terms: counted) }.filter(\.matches)
             }
             candidates = Array(candidates.prefix(window))
         }
@@ -116,9 +122,10 @@ extension PostgresCatalogue {
         return (page.compactMap { entry in byID[entry.1].map { SearchHit(product: $0, rank: entry.2) } }, ranked.count)
     }
 
+    /// What ranks a candidate, in the order `SearchCandidate` decodes it.
     static let candidateColumns = """
-        p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens, p.description_tokens,
-        p.agency_tokens
+        p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
+        p.description_tokens::bigint, p.agency_tokens::bigint
         """
 
     /// Products in a block of the word bitmaps (schema version 5).
@@ -168,9 +175,6 @@ extension PostgresCatalogue {
             """, words.flatMap { appended ? [$0, $0] : [$0] as [any SQLBindable] } + [below, wanted]
         ).map { ($0.int64("block") ?? 0, $0.string("hex")) }
     }
-
-    /// The word counts of a product's title, description and agency.
-    static let searchLengths = ["title_tokens", "description_tokens", "agency_tokens"]
 
     public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
         try read { session in
@@ -619,19 +623,17 @@ struct SearchCandidate {
     let lengths: [Int]
     let counts: [[Int]]
 
-    init(_ row: SQLRow, terms: [String], prefixLast: Bool) {
-        seq = row.int64("seq") ?? 0
-        id = row.string("id")
-        lengths = PostgresCatalogue.searchLengths.map { row.int($0) }
-        counts = ["title_fold", "description_fold", "agency_fold"].map { column in
-            var counts = [Int](repeating: 0, count: terms.count)
-            for word in PostgresCatalogue.tokens(row.string(column)) {
-                for (phrase, term) in terms.enumerated() {
-                    let prefix = prefixLast && phrase == terms.count - 1
-                    if prefix ? word.hasPrefix(term) : word == term { counts[phrase] += 1 }
-                }
-            }
-            return counts
+    /// From a row of `PostgresCatalogue.candidateColumns`, its texts counted in the bytes the
+    /// server sent (UTF-8), without making strings of them.
+    init(_ row: PostgresRow, terms: SearchTerms) throws {
+        let cells = row.makeRandomAccess()
+        seq = try cells[0].decode(Int64.self)
+        id = try cells[1].decode(String.self)
+        lengths = try (5...7).map { Int(try cells[$0].decode(Int64.self)) }
+        counts = try (2...4).map { index in
+            guard let buffer = cells[index].bytes else { return [Int](repeating: 0, count: terms.words.count) }
+            if let counts = buffer.withUnsafeReadableBytes({ terms.counts(inASCII: $0) }) { return counts }
+            return terms.counts(in: try cells[index].decode(String.self))
         }
     }
 
@@ -656,5 +658,61 @@ struct SearchCandidate {
             }
         }
         return score
+    }
+}
+
+/// A query's folded words, as a search counts them in a candidate's texts: the last one, when
+/// `prefixLast`, the start of a word; words split as `PostgresCatalogue.tokens` splits them.
+struct SearchTerms {
+    let words: [String]
+    let prefixLast: Bool
+    private let bytes: [[UInt8]]
+
+    init(_ words: [String], prefixLast: Bool) {
+        self.words = words
+        self.prefixLast = prefixLast
+        bytes = words.map { Array($0.utf8) }
+    }
+
+    /// How many times each word is in ASCII text, in one pass over its bytes; nil for other text.
+    func counts(inASCII text: UnsafeRawBufferPointer) -> [Int]? {
+        guard !text.contains(where: { $0 >= 0x80 }) else { return nil }
+        func isWord(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+        }
+        var counts = [Int](repeating: 0, count: bytes.count)
+        var start = 0
+        while start < text.count {
+            guard isWord(text[start]) else {
+                start += 1
+                continue
+            }
+            var end = start
+            while end < text.count && isWord(text[end]) { end += 1 }
+            for (phrase, term) in bytes.enumerated() {
+                let prefix = prefixLast && phrase == bytes.count - 1
+                guard prefix ? term.count <= end - start : term.count == end - start else { continue }
+                var same = true
+                for offset in 0..<term.count where text[start + offset] != term[offset] {
+                    same = false
+                    break
+                }
+                if same { counts[phrase] += 1 }
+            }
+            start = end
+        }
+        return counts
+    }
+
+    /// The same for any text.
+    func counts(in text: String) -> [Int] {
+        var counts = [Int](repeating: 0, count: words.count)
+        for word in PostgresCatalogue.tokens(text) {
+            for (phrase, term) in words.enumerated() {
+                let prefix = prefixLast && phrase == words.count - 1
+                if prefix ? word.hasPrefix(term) : word == term { counts[phrase] += 1 }
+            }
+        }
+        return counts
     }
 }

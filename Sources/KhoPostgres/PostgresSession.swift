@@ -99,6 +99,11 @@ struct PostgresSession {
         try run(sql, arguments).rows.map(Self.row)
     }
 
+    /// Rows as the server sent them, for a hot path that decodes its columns by position.
+    func rawRows(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [PostgresRow] {
+        try run(sql, arguments).rows
+    }
+
     func row(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> SQLRow? {
         try rows(sql, arguments).first
     }
