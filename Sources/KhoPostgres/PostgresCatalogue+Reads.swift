@@ -79,6 +79,8 @@ extension PostgresCatalogue {
             // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
             // below the last block while fewer than the window are found (a candidate can fail:
             // a private product, or one whose words changed after its bits were read).
+            // A few milliseconds of reads, which parallel workers only slow (they take as long to start).
+            try session.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             var below = Int64.max
             let words = Array(Set(terms)).sorted()
             let counted = SearchTerms(terms, prefixLast: false)
