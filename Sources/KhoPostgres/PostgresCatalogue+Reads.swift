@@ -76,11 +76,12 @@ extension PostgresCatalogue {
                 """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments
             ).map { try SearchCandidate($0, terms: counted) }
         } else {
+            // A few milliseconds of reads, which parallel workers only slow (they take as long to
+            // start: after a load the planner chose them).
+            try session.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
             // below the last block while fewer than the window are found (a candidate can fail:
             // a private product, or one whose words changed after its bits were read).
-            // A few milliseconds of reads, which parallel workers only slow (they take as long to start).
-            try session.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             var below = Int64.max
             let words = Array(Set(terms)).sorted()
             let counted = SearchTerms(terms, prefixLast: false)
@@ -114,14 +115,14 @@ extension PostgresCatalogue {
         }
         guard !candidates.isEmpty else { return ([], 0) }
         let averages = try SearchAverages.averages(session)
-        var ranked = candidates.map { ($0.seq, $0.id, -$0.score(averages: averages)) }
-        ranked.sort { ($0.2, $0.0) < ($1.2, $1.0) }
+        var ranked = candidates.map { (seq: $0.seq, id: $0.id, rank: -$0.score(averages: averages)) }
+        ranked.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
         let page = ranked.dropFirst(offset).prefix(limit)
         guard !page.isEmpty else { return ([], ranked.count) }
-        let ids = page.map(\.1)
+        let ids = page.map(\.id)
         let products = try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
         let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
-        return (page.compactMap { entry in byID[entry.1].map { SearchHit(product: $0, rank: entry.2) } }, ranked.count)
+        return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
     }
 
     /// What ranks a candidate, in the order `SearchCandidate` decodes it.
