@@ -85,8 +85,15 @@ extension PostgresCatalogue {
             var below = Int64.max
             let words = Array(Set(terms)).sorted()
             let counted = SearchTerms(terms, prefixLast: false)
+            // The folded bitmaps alone (a merge of index ranges, newest first, that stops when it
+            // has enough) unless an appended one has one of the words.
+            let appended =
+                try session.int(
+                    "SELECT 1 FROM search_block_new WHERE word = ANY (string_to_array(?, ' ')) LIMIT 1",
+                    [words.joined(separator: " ")]) != nil
             while candidates.count < window {
-                let blocks = try Self.candidateBlocks(session, words, below: below, wanted: window - candidates.count)
+                let blocks = try Self.candidateBlocks(
+                    session, words, appended: appended, below: below, wanted: window - candidates.count)
                 guard let last = blocks.last else { break }
                 below = last.block
                 var seqs = ""
@@ -131,7 +138,7 @@ extension PostgresCatalogue {
         p.description_tokens::bigint, p.agency_tokens::bigint
         """
 
-    /// Products in a block of the word bitmaps (schema version 5).
+    /// Products in a block of the word bitmaps (schema version 5): as `search_block_of` counts them.
     static let blockSize: Int64 = 4096
 
     static func hexValue(_ character: UInt8) -> Int {
@@ -146,16 +153,10 @@ extension PostgresCatalogue {
     /// hexadecimal (bit i, for product block * 4096 + i, in digit i / 4, the first bit the
     /// highest; made only for the blocks returned, the costly part): as many blocks as hold at
     /// least `wanted` products, or all there are.
-    static func candidateBlocks(_ session: PostgresSession, _ words: [String], below: Int64, wanted: Int) throws
-        -> [(block: Int64, hex: String)]
-    {
+    static func candidateBlocks(
+        _ session: PostgresSession, _ words: [String], appended: Bool, below: Int64, wanted: Int
+    ) throws -> [(block: Int64, hex: String)] {
         let names = words.indices.map { "w\($0)" }
-        // The folded bitmaps alone (a merge of index ranges, newest first, that stops when it has
-        // enough) unless an appended one has one of the words.
-        let appended =
-            try session.int(
-                "SELECT 1 FROM search_block_new WHERE word = ANY (string_to_array(?, ' ')) LIMIT 1",
-                [words.joined(separator: " ")]) != nil
         let bitmaps = names.map { name in
             appended
                 ? """
@@ -680,9 +681,7 @@ struct SearchTerms {
     /// How many times each word is in ASCII text, in one pass over its bytes; nil for other text.
     func counts(inASCII text: UnsafeRawBufferPointer) -> [Int]? {
         guard !text.contains(where: { $0 >= 0x80 }) else { return nil }
-        func isWord(_ byte: UInt8) -> Bool {
-            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-        }
+        let isWord = PostgresCatalogue.isASCIIWordByte
         var counts = [Int](repeating: 0, count: bytes.count)
         var start = 0
         while start < text.count {

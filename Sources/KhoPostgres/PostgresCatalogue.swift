@@ -495,11 +495,14 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     static func tokens(_ folded: String) -> [Substring] {
         // Most folded text is ASCII, where a letter or number is [a-zA-Z0-9]: split its bytes.
         if folded.utf8.allSatisfy({ $0 < 0x80 }) {
-            return folded.utf8.split { byte in
-                !((byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39))
-            }.map { Substring($0) }
+            return folded.utf8.split { !isASCIIWordByte($0) }.map { Substring($0) }
         }
         return folded.split { !($0.isLetter || $0.isNumber) }
+    }
+
+    /// A letter or number of ASCII text, as `tokens` splits it.
+    static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
     }
 
     /// Writes a product's search columns, and what they change in the ranking's totals: a new
@@ -698,16 +701,17 @@ enum SearchBlocks {
         ON CONFLICT (word, block) DO UPDATE SET bits = search_block.bits | excluded.bits
         """
 
+    /// Every (word, block, bits) as the products' words give them.
+    static let expectedSQL = """
+        SELECT lexeme AS word, search_block_of(seq) AS block, bit_or(search_block_bit(seq)) AS bits
+        FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2
+        """
+
     /// The bitmaps as the products' words give them, in `search_block` alone.
     static func rebuild(_ session: PostgresSession) throws {
         try session.execute("DELETE FROM search_block_new")
         try session.execute("DELETE FROM search_block")
-        try session.execute(
-            """
-            INSERT INTO search_block (word, block, bits)
-            SELECT lexeme, search_block_of(seq), bit_or(search_block_bit(seq))
-            FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2
-            """)
+        try session.execute("INSERT INTO search_block (word, block, bits) " + expectedSQL)
     }
 
     /// How many (word, block) bitmaps differ from those the products' words give: missing bits
@@ -715,9 +719,7 @@ enum SearchBlocks {
     static func differences(_ session: PostgresSession) throws -> (missing: Int, extra: Int) {
         let row = try session.row(
             """
-            WITH expected AS (
-                SELECT lexeme AS word, search_block_of(seq) AS block, bit_or(search_block_bit(seq)) AS bits
-                FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2),
+            WITH expected AS (\(expectedSQL)),
             stored AS (
                 SELECT word, block, bit_or(bits) AS bits
                 FROM (SELECT word, block, bits FROM search_block UNION ALL SELECT word, block, bits FROM search_block_new) x
