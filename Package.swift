@@ -176,7 +176,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "KhoCLITests", dependencies: ["KhoCore", "KhoTestFixtures", "kho"], swiftSettings: strict),
         .testTarget(name: "KhoFuzzingTests", dependencies: ["KhoFuzzing"], swiftSettings: strict),
-        .testTarget(name: "KhoPostgresTests", dependencies: ["KhoPostgres"], swiftSettings: strict),
+        .testTarget(
+            name: "KhoPostgresTests", dependencies: ["KhoPostgres", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict),
         // Repositories built through the library, for the application-layer and server tests.
         .target(
             name: "KhoTestFixtures", dependencies: ["KhoCore", "KhoRepository", "KhoPostgres"],

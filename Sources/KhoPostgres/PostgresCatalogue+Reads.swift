@@ -66,63 +66,70 @@ extension PostgresCatalogue {
         others.publicOnly = false
         let window = ProductPage.rankingWindow
         var candidates: [SearchCandidate] = []
+        var averages: [Double]?
         if prefixLast || !others.isEmpty {
             let counted = SearchTerms(terms, prefixLast: prefixLast)
-            candidates = try session.rawRows(
-                """
-                SELECT \(Self.candidateColumns)
-                FROM product p WHERE p.words @@ ?::tsquery AND \(condition)
-                ORDER BY p.seq DESC LIMIT \(window)
-                """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments
-            ).map { try SearchCandidate($0, terms: counted) }
+            candidates = try Self.candidates(
+                session,
+                from: """
+                    (SELECT * FROM product p WHERE p.words @@ ?::tsquery AND \(condition)
+                    ORDER BY p.seq DESC LIMIT \(window)) p
+                    """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments, terms: counted)
         } else {
-            // A few milliseconds of reads, which parallel workers only slow (they take as long to
-            // start: after a load the planner chose them).
-            try session.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
-            // below the last block while fewer than the window are found (a candidate can fail:
-            // a private product, or one whose words changed after its bits were read).
-            var below = Int64.max
             let words = Array(Set(terms)).sorted()
             let counted = SearchTerms(terms, prefixLast: false)
-            // The folded bitmaps alone (a merge of index ranges, newest first, that stops when it
-            // has enough) unless an appended one has one of the words.
-            let appended =
-                try session.int(
-                    "SELECT 1 FROM search_block_new WHERE word = ANY (string_to_array(?, ' ')) LIMIT 1",
-                    [words.joined(separator: " ")]) != nil
+            // One round trip before the blocks: the planner's settings for them (below), whether an
+            // appended bitmap has one of the words (then the folded and appended ones are merged;
+            // else the folded ones alone, a merge of index ranges, newest first, that stops when it
+            // has enough), and the totals the ranking needs.
+            let prelude = try session.row(
+                """
+                SELECT \(Self.blockSettings.map { "set_config('\($0.name)', '\($0.value)', true)" }.joined(separator: ", ")),
+                    EXISTS (SELECT 1 FROM search_block_new WHERE word = ANY (string_to_array(?, ' '))) AS appended,
+                    \(SearchAverages.columns)
+                FROM search_totals
+                """, [words.joined(separator: " ")])
+            averages = SearchAverages.averages(prelude)
+            let appended = prelude?.bool("appended") ?? true
+            // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
+            // below the last block while fewer than the window are found (a candidate can fail:
+            // a private product, or one whose words changed after its bits were read). The first
+            // round looks at a few blocks, which is enough for common words; each next one at as
+            // many as the candidates found so far say are needed.
+            var below = Int64.max
+            var examine = 16
             while candidates.count < window {
+                let wanted = window - candidates.count
                 let blocks = try Self.candidateBlocks(
-                    session, words, appended: appended, below: below, wanted: window - candidates.count)
+                    session, words, appended: appended, below: below, examine: examine, wanted: wanted)
                 guard let last = blocks.last else { break }
                 below = last.block
                 var seqs = ""
-                for (block, hex) in blocks {
-                    // Hexadecimal digits, 4 bits each, the first bit the highest.
-                    var digits = hex
-                    digits.withUTF8 { digits in
-                        for index in digits.indices.reversed() where digits[index] != UInt8(ascii: "0") {
-                            let value = Self.hexValue(digits[index])
-                            for bit in (0..<4).reversed() where value & (8 >> bit) != 0 {
-                                if !seqs.isEmpty { seqs += " " }
-                                seqs += String(block * Self.blockSize + Int64(index * 4 + bit))
-                            }
-                        }
+                var found = 0
+                for (block, bits) in blocks {
+                    for seq in bits.seqs(in: block) {
+                        if !seqs.isEmpty { seqs += " " }
+                        seqs += String(seq)
+                        found += 1
                     }
                 }
-                candidates += try session.rawRows(
-                    """
-                    SELECT \(Self.candidateColumns)
-                    FROM product p WHERE p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)
-                    ORDER BY p.seq DESC
-                    """, [seqs] + arguments
-                ).map { try SearchCandidate($0, terms: counted) }.filter(\.matches)
+                candidates += try Self.candidates(
+                    session, from: "product p WHERE p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
+                    [seqs] + arguments, terms: counted
+                ).filter(\.matches)
+                // Fewer blocks than asked for and fewer bits than wanted: there are no more.
+                if blocks.count < examine && found < wanted { break }
+                let perBlock = max(1.0, Double(found) / Double(blocks.count))
+                let needed = Double(window - candidates.count) / perBlock * 1.25 + 1
+                examine = min(Self.maxBlocksExamined, max(examine * 2, Int(needed.rounded(.up))))
             }
+            try session.execute(
+                "SELECT " + Self.blockSettings.map { "set_config('\($0.name)', NULL, true)" }.joined(separator: ", "))
             candidates = Array(candidates.prefix(window))
         }
         guard !candidates.isEmpty else { return ([], 0) }
-        let averages = try SearchAverages.averages(session)
-        var ranked = candidates.map { (seq: $0.seq, id: $0.id, rank: -$0.score(averages: averages)) }
+        let weights = try averages ?? SearchAverages.averages(session)
+        var ranked = candidates.map { (seq: $0.seq, id: $0.id, rank: -$0.score(averages: weights)) }
         ranked.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
         let page = ranked.dropFirst(offset).prefix(limit)
         guard !page.isEmpty else { return ([], ranked.count) }
@@ -132,30 +139,41 @@ extension PostgresCatalogue {
         return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
     }
 
-    /// What ranks a candidate, in the order `SearchCandidate` decodes it.
-    static let candidateColumns = """
-        p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
-        p.description_tokens::bigint, p.agency_tokens::bigint
-        """
+    /// What ranks the products `from` gives (`FROM` and `WHERE`), newest first.
+    static func candidates(
+        _ session: PostgresSession, from: String, _ arguments: [any SQLBindable], terms: SearchTerms
+    ) throws -> [SearchCandidate] {
+        try session.rawRows(
+            """
+            SELECT p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
+                p.description_tokens::bigint, p.agency_tokens::bigint
+            FROM \(from) ORDER BY p.seq DESC
+            """, arguments
+        ).map { try SearchCandidate($0, terms: terms) }
+    }
 
     /// Products in a block of the word bitmaps (schema version 5): as `search_block_of` counts them.
     static let blockSize: Int64 = 4096
 
-    static func hexValue(_ character: UInt8) -> Int {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(character - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(character - UInt8(ascii: "a")) + 10
-        default: 0
-        }
-    }
+    /// The most blocks one round of a search's intersection looks at.
+    static let maxBlocksExamined = 2_000
 
-    /// The blocks below `below` where every word's bitmap has a bit in common, newest first, as
-    /// hexadecimal (bit i, for product block * 4096 + i, in digit i / 4, the first bit the
-    /// highest; made only for the blocks returned, the costly part): as many blocks as hold at
-    /// least `wanted` products, or all there are.
+    /// The planner's settings for the blocks' intersection, for the rest of the transaction
+    /// until they are reset (`set_config(name, NULL, true)`):
+    /// - a merge join of the words' index ranges, newest block first, the only plan that can stop
+    ///   early. After a load the planner preferred nested loops with a lookup per block, which
+    ///   took four times as long for four words;
+    /// - no parallel workers: the reads take a few milliseconds, and workers take as long to start.
+    static let blockSettings: [(name: String, value: String)] = [
+        ("enable_nestloop", "off"), ("enable_hashjoin", "off"), ("max_parallel_workers_per_gather", "0"),
+    ]
+
+    /// The blocks below `below` where every word's bitmap has a bit in common, newest first: of the
+    /// next `examine` such blocks, as many as hold at least `wanted` products, with their bits
+    /// as the server stores them (`SearchBits`).
     static func candidateBlocks(
-        _ session: PostgresSession, _ words: [String], appended: Bool, below: Int64, wanted: Int
-    ) throws -> [(block: Int64, hex: String)] {
+        _ session: PostgresSession, _ words: [String], appended: Bool, below: Int64, examine: Int, wanted: Int
+    ) throws -> [(block: Int64, bits: SearchBits)] {
         let names = words.indices.map { "w\($0)" }
         let bitmaps = names.map { name in
             appended
@@ -167,17 +185,23 @@ extension PostgresCatalogue {
         }
         let joins = names.dropFirst().map { " JOIN \($0) USING (block)" }.joined()
         let both = names.map { "\($0).bits" }.joined(separator: " & ")
-        return try session.rows(
+        // OFFSET 0 keeps the intersection in its subquery, made once per block: flattened, the
+        // planner repeated it for each use of `bits`.
+        return try session.rawRows(
             """
             WITH \(bitmaps.joined(separator: ",\n"))
-            SELECT block, substr(encode(varbit_send(bits), 'hex'), 9) AS hex FROM (
+            SELECT block, bits FROM (
                 SELECT block, bits, sum(n) OVER (ORDER BY block DESC) - n AS before FROM (
-                    SELECT block, bits, bit_count(bits) AS n FROM (SELECT block, \(both) AS bits FROM w0\(joins)
-                        WHERE block < ?) a
-                    WHERE bit_count(bits) > 0 ORDER BY block DESC LIMIT \(max(1, min(wanted, 2_000)))) b) c
+                    SELECT block, bits, bit_count(bits) AS n FROM (
+                        SELECT block, \(both) AS bits FROM w0\(joins)
+                        WHERE block < ? ORDER BY block DESC OFFSET 0) a
+                    WHERE bit_count(bits) > 0 ORDER BY block DESC LIMIT \(max(1, examine))) b) c
             WHERE before < ? ORDER BY block DESC
             """, words.flatMap { appended ? [$0, $0] : [$0] as [any SQLBindable] } + [below, wanted]
-        ).map { ($0.int64("block") ?? 0, $0.string("hex")) }
+        ).map { row in
+            let cells = row.makeRandomAccess()
+            return (try cells[0].decode(Int64.self), SearchBits(cells[1].bytes))
+        }
     }
 
     public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
@@ -254,7 +278,8 @@ extension PostgresCatalogue {
         p.funding, p.rights, p.public, p.origin_repository, p.created_at, p.updated_at, p.revision
         """
 
-    /// Loads whole products (with languages, platforms, topics and files) in five queries.
+    /// Loads whole products (with languages, platforms, topics and files): their rows, then the
+    /// four other tables' rows sent at once.
     static func loadProducts(
         _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String
     ) throws -> [Product] {
@@ -267,33 +292,33 @@ extension PostgresCatalogue {
         var files: [String: [StoredFile]] = [:]
         for batch in batches(ids) {
             let list = placeholders(batch.count)
-            for row in try session.rows(
-                "SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position", batch)
-            {
+            let answers = try session.pipelined([
+                ("SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position", batch),
+                ("SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position", batch),
+                ("SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position", batch),
+                (
+                    """
+                    SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
+                    FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                    WHERE f.product_id IN \(list)
+                    ORDER BY f.product_id, f.added_at,
+                        CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
+                    """, batch
+                ),
+            ])
+            for row in answers[0] {
                 languages[row.string("product_id"), default: []].append(
                     ProductLanguage(
                         code: row.string("code"), role: LanguageRole(rawValue: row.string("role")) ?? .national,
                         roleOverride: row.bool("role_override")))
             }
-            for row in try session.rows(
-                "SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position", batch)
-            {
+            for row in answers[1] {
                 platforms[row.string("product_id"), default: []].append(row.string("code"))
             }
-            for row in try session.rows(
-                "SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position", batch)
-            {
+            for row in answers[2] {
                 topics[row.string("product_id"), default: []].append(row.string("code"))
             }
-            for row in try session.rows(
-                """
-                SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
-                FROM product_file f JOIN object o ON o.sha256 = f.sha256
-                WHERE f.product_id IN \(list)
-                ORDER BY f.product_id, f.added_at,
-                    CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
-                """, batch)
-            {
+            for row in answers[3] {
                 files[row.string("product_id"), default: []].append(
                     StoredFile(
                         object: ObjectInfo(
@@ -627,8 +652,8 @@ struct SearchCandidate {
     let lengths: [Int]
     let counts: [[Int]]
 
-    /// From a row of `PostgresCatalogue.candidateColumns`, its texts counted in the bytes the
-    /// server sent (UTF-8), without making strings of them.
+    /// From a row of `PostgresCatalogue.candidates`, its texts counted in the bytes the server
+    /// sent (UTF-8), without making strings of them.
     init(_ row: PostgresRow, terms: SearchTerms) throws {
         let cells = row.makeRandomAccess()
         seq = try cells[0].decode(Int64.self)
@@ -716,5 +741,34 @@ struct SearchTerms {
             }
         }
         return counts
+    }
+}
+
+/// One block of a word bitmap as PostgreSQL sends a `bit(4096)` in binary: the number of bits
+/// (a 32-bit integer), then the bits, the first one the highest of the first byte.
+struct SearchBits {
+    let bytes: [UInt8]
+
+    init(_ buffer: ByteBuffer?) {
+        guard var buffer, buffer.readInteger(as: Int32.self) != nil else {
+            bytes = []
+            return
+        }
+        bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// The products whose bits are set, newest first: bit i of block b is product b × 4096 + i.
+    func seqs(in block: Int64) -> [Int64] {
+        var seqs: [Int64] = []
+        let first = block * PostgresCatalogue.blockSize
+        for index in bytes.indices.reversed() where bytes[index] != 0 {
+            var byte = bytes[index]
+            while byte != 0 {
+                let lowest = byte.trailingZeroBitCount
+                seqs.append(first + Int64(index * 8 + 7 - lowest))
+                byte &= byte - 1
+            }
+        }
+        return seqs
     }
 }

@@ -589,15 +589,19 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
 /// The average word count of each search column over every product, as SQLite's index keeps it
 /// (its totals and row count): the sum of `search_totals`, which every write keeps in its transaction.
 enum SearchAverages {
+    /// The columns that give the averages, for a statement that selects from `search_totals`.
+    static let columns = """
+        coalesce(sum(products), 0)::bigint AS n, coalesce(sum(title_tokens), 0)::bigint AS t,
+        coalesce(sum(description_tokens), 0)::bigint AS d, coalesce(sum(agency_tokens), 0)::bigint AS a
+        """
+
     static func averages(_ session: PostgresSession) throws -> [Double] {
-        guard
-            let row = try session.row(
-                """
-                SELECT coalesce(sum(products), 0)::bigint AS n, coalesce(sum(title_tokens), 0)::bigint AS t,
-                    coalesce(sum(description_tokens), 0)::bigint AS d, coalesce(sum(agency_tokens), 0)::bigint AS a
-                FROM search_totals
-                """)
-        else { return [1, 1, 1] }
+        averages(try session.row("SELECT \(columns) FROM search_totals"))
+    }
+
+    /// The average word count of the title, description and agency, from a row with `columns`.
+    static func averages(_ row: SQLRow?) -> [Double] {
+        guard let row else { return [1, 1, 1] }
         let rows = Double(row.int64("n") ?? 0)
         return ["t", "d", "a"].map { column -> Double in
             let total = Double(row.int64(column) ?? 0)

@@ -195,6 +195,28 @@ struct PostgresSession {
     }
 
     private func run(_ sql: String, _ arguments: [any SQLBindable]) throws -> PostgresQueryResult {
+        do { return try connection.query(query(sql, arguments), logger: logger).wait() } catch {
+            throw PostgresPool.translate(error, location: location)
+        }
+    }
+
+    /// Statements sent one after another without waiting for each answer: the server runs them in
+    /// order, and kho waits once (each wait for an answer is a round trip of about 0.3 ms here).
+    /// Their rows, in the same order; the first failure is thrown once all have answered.
+    func pipelined(_ statements: [(sql: String, arguments: [any SQLBindable])]) throws -> [[SQLRow]] {
+        let futures = statements.map { connection.query(query($0.sql, $0.arguments), logger: logger) }
+        var results: [[SQLRow]] = []
+        var failure: (any Error)?
+        for future in futures {
+            do { results.append(try future.wait().rows.map(Self.row)) } catch {
+                if failure == nil { failure = PostgresPool.translate(error, location: location) }
+            }
+        }
+        if let failure { throw failure }
+        return results
+    }
+
+    private func query(_ sql: String, _ arguments: [any SQLBindable]) -> PostgresQuery {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument.sqlValue {
@@ -204,10 +226,7 @@ struct PostgresSession {
             case .double(let value): bindings.append(value)
             }
         }
-        let query = PostgresQuery(unsafeSQL: numberedPlaceholders(sql), binds: bindings)
-        do { return try connection.query(query, logger: logger).wait() } catch {
-            throw PostgresPool.translate(error, location: location)
-        }
+        return PostgresQuery(unsafeSQL: numberedPlaceholders(sql), binds: bindings)
     }
 
     static func row(_ row: PostgresRow) -> SQLRow {

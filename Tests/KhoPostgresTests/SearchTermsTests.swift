@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import KhoPostgres
@@ -31,6 +32,27 @@ struct SearchTermsTests {
         }
         #expect(SearchTerms(["tre", "em"], prefixLast: true).counts(in: "tre em emm") == [1, 2])
         #expect(SearchTerms(["tre", "em"], prefixLast: false).counts(in: "tre em emm") == [1, 1])
+    }
+
+    @Test("a block's bits, as the server sends a bit(4096), give its products newest first")
+    func blockBits() {
+        var buffer = ByteBuffer()
+        buffer.writeInteger(Int32(4096))
+        var bytes = [UInt8](repeating: 0, count: 512)
+        // Bits 0 and 7 (the first byte's highest and lowest), 9, and 4095 (the last byte's lowest).
+        bytes[0] = 0b1000_0001
+        bytes[1] = 0b0100_0000
+        bytes[511] = 0b0000_0001
+        buffer.writeBytes(bytes)
+        let bits = SearchBits(buffer)
+        #expect(bits.seqs(in: 0) == [4095, 9, 7, 0])
+        let third: [Int64] = [4095, 9, 7, 0].map { 3 * 4096 + $0 }
+        #expect(bits.seqs(in: 3) == third)
+        #expect(SearchBits(nil).seqs(in: 5).isEmpty)
+        var empty = ByteBuffer()
+        empty.writeInteger(Int32(4096))
+        empty.writeBytes([UInt8](repeating: 0, count: 512))
+        #expect(SearchBits(empty).seqs(in: 1).isEmpty)
     }
 
     @Test("a script is split at semicolons, but not inside quotes, comments or a $$ function body")
