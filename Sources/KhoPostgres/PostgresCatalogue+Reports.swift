@@ -38,28 +38,51 @@ extension PostgresCatalogue {
     /// The SQLite backend's flags per product, counted per (group, kind, flags) by the server: at
     /// most 256 flag combinations per group and kind come back, however large the catalogue.
     /// Keys are "" without a grouping, else "GROUPING:KEY".
+    ///
+    /// Counted so that the server can count in parallel workers, without compiling the count:
+    /// - A first statement gives the digital platforms' bits and the lost products (a few, or
+    ///   none), and turns JIT compilation off for the count; compiling took 0.3 to 0.5 s of a
+    ///   count of 5,000,000 products.
+    /// - The count takes every product with files for digitised, and a second one, of the lost
+    ///   products alone, takes them out again. SQLite's count asks of each product whether it is
+    ///   lost, a subquery on its id: with it, the planner could not count in workers, and took
+    ///   every product for a group of its own (the id is in the flags).
+    ///
+    /// 2 cores, 5,136,000 products: `report period` 2.9 → 1.3 s, `report summary --by province`
+    /// 2.8 → 1.3 s.
     static func counts(_ session: PostgresSession, filter: ProductFilter, grouping: ReportGrouping?, rules: ReportRules)
         throws -> [String: ReportCounts]
     {
-        var digitalMask: Int64 = 0
-        for code in rules.digitalPlatforms {
-            if let bit = try session.int("SELECT bit FROM platform_bit WHERE code = ?", [code]) {
-                digitalMask |= 1 << bit
-            }
-        }
+        let first = try session.row(
+            """
+            SELECT set_config('jit', 'off', true),
+                (SELECT coalesce(bit_or(1::bigint << bit), 0) FROM platform_bit
+                    WHERE code = ANY (string_to_array(?, ' '))) AS mask,
+                (SELECT coalesce(string_agg(product_id, ' '), '') FROM (\(CatalogueSQL.lostProducts)) x) AS lost
+            """, [rules.digitalPlatforms.sorted().joined(separator: " ")])
+        let lost = first?.string("lost") ?? ""
         let (key, join) = CatalogueSQL.groupKey(grouping)
         let kindFlags = CatalogueSQL.kindFlags(rules)
-        let flags = CatalogueSQL.flags(digitalMask: digitalMask)
+        let flags = CatalogueSQL.flags(digitalMask: first?.int64("mask") ?? 0, notLost: "TRUE")
         let (condition, arguments) = sql(for: filter)
-        var tallies: [String: [Int]] = [:]
-        for row in try session.rows(
-            """
+        let count = """
             SELECT \(key) AS k, p.kind AS kind, \(flags) AS f, count(*) AS n FROM product p \(join)
-            WHERE \(condition) GROUP BY 1, 2, 3
-            """, arguments)
-        {
+            WHERE \(condition)
+            """
+        var tallies: [String: [Int]] = [:]
+        for row in try session.rows("\(count) GROUP BY 1, 2, 3", arguments) {
             let combination = (row.int("f") | (kindFlags[row.string("kind")] ?? 0)) & 255
             tallies[row.string("k"), default: [Int](repeating: 0, count: 256)][combination] += row.int("n")
+        }
+        if !lost.isEmpty {
+            for row in try session.rows(
+                "\(count) AND p.id = ANY (string_to_array(?, ' ')) GROUP BY 1, 2, 3", arguments + [lost])
+            {
+                let combination = (row.int("f") | (kindFlags[row.string("kind")] ?? 0)) & 255
+                guard combination & 32 != 0 else { continue }
+                tallies[row.string("k"), default: [Int](repeating: 0, count: 256)][combination] -= row.int("n")
+                tallies[row.string("k"), default: [Int](repeating: 0, count: 256)][combination & ~32] += row.int("n")
+            }
         }
         var result: [String: ReportCounts] = [:]
         for (name, tally) in tallies {

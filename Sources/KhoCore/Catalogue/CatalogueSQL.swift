@@ -128,10 +128,12 @@ public enum CatalogueSQL {
 
     /// The flags a report counts a product by, but its kind's (added from the rules): 1 ethnic,
     /// 2 foreign, 4 digital (by platform), 32 digitised, 64 shared, 128 public (`ReportCounts(tally:)`).
-    public static func flags(digitalMask: Int64) -> String {
+    /// `notLost` says a product is not one of `lostProducts`: PostgreSQL gives TRUE and takes the
+    /// lost products out with a second count.
+    public static func flags(digitalMask: Int64, notLost: String = "p.id NOT IN (\(lostProducts))") -> String {
         """
         (p.role_mask & 3) | CASE WHEN (p.platform_mask & \(digitalMask)) != 0 THEN 4 ELSE 0 END
-        | CASE WHEN p.content_files > 0 AND p.id NOT IN (\(lostProducts)) THEN 32 ELSE 0 END
+        | CASE WHEN p.content_files > 0 AND \(notLost) THEN 32 ELSE 0 END
         | (p.shared << 6) | (p.public << 7)
         """
     }
