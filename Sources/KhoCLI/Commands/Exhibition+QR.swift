@@ -40,15 +40,7 @@ extension ExhibitionCommand {
             let link = PublicLink.link(base: base, exhibition: exhibition.id)
             let millimetres = try printSize.map(QR.millimetres) ?? (format == .pdf ? 25 : nil)
             let code = try QRCode(text: link, correction: ecc)
-            let data: Data
-            switch format {
-            case .png: data = try QRRenderer.png(code, modulePixels: module, margin: 4)
-            case .svg:
-                data = Data(
-                    QRRenderer.svg(code, margin: 4, pixels: (code.size + 8) * module, millimetres: millimetres, title: link)
-                        .utf8)
-            case .pdf: data = QRRenderer.pdf(code, margin: 4, millimetres: millimetres ?? 25, title: link)
-            }
+            let data = try format.render(code, margin: 4, modulePixels: module, millimetres: millimetres, title: link)
             let path = out ?? "x-\(exhibition.id.rawValue).\(format.rawValue)"
             try QR.writeDirectly(data, to: path)
             if !exhibition.isPublished { Output.note(Output.l("exhibition.qr_not_published", ["id": exhibition.id.rawValue])) }

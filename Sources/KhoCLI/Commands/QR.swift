@@ -12,6 +12,21 @@ extension ErrorCorrection: ExpressibleByArgument {}
 
 enum QRFormat: String, ExpressibleByArgument, CaseIterable {
     case png, svg, pdf
+
+    /// A code drawn in this format, its quiet zone `margin` modules wide: PNG at `modulePixels` a
+    /// module; SVG `pixels` wide (default: a module at `modulePixels`) and, when given, sized in
+    /// millimetres; PDF `millimetres` wide (default 25). `title` names the drawing (SVG, PDF).
+    func render(_ code: QRCode, margin: Int, modulePixels: Int, pixels: Int? = nil, millimetres: Double?, title: String)
+        throws -> Data
+    {
+        switch self {
+        case .png: return try QRRenderer.png(code, modulePixels: modulePixels, margin: margin)
+        case .svg:
+            let width = pixels ?? (code.size + 2 * margin) * modulePixels
+            return Data(QRRenderer.svg(code, margin: margin, pixels: width, millimetres: millimetres, title: title).utf8)
+        case .pdf: return QRRenderer.pdf(code, margin: margin, millimetres: millimetres ?? 25, title: title)
+        }
+    }
 }
 
 struct QR: ParsableCommand {
@@ -180,17 +195,9 @@ struct QR: ParsableCommand {
                 let code = try QRCode(text: link, correction: ecc)
                 let units = code.size + 2 * margin
                 let modulePixels = module ?? size.map { max(1, $0 / units) } ?? 8
-                let data: Data
-                switch format {
-                case .png: data = try QRRenderer.png(code, modulePixels: modulePixels, margin: margin)
-                case .svg:
-                    data = Data(
-                        QRRenderer.svg(
-                            code, margin: margin, pixels: size ?? units * modulePixels, millimetres: millimetres,
-                            title: link
-                        ).utf8)
-                case .pdf: data = QRRenderer.pdf(code, margin: margin, millimetres: millimetres ?? 25, title: link)
-                }
+                let data = try format.render(
+                    code, margin: margin, modulePixels: modulePixels, pixels: size, millimetres: millimetres,
+                    title: link)
                 return QRBatch.Rendered(
                     data: data, version: code.version, extent: units * (format == .png ? modulePixels : 1))
             }
