@@ -70,11 +70,8 @@ extension PostgresCatalogue {
         if prefixLast || !others.isEmpty {
             let counted = SearchTerms(terms, prefixLast: prefixLast)
             candidates = try Self.candidates(
-                session,
-                from: """
-                    (SELECT * FROM product p WHERE p.words @@ ?::tsquery AND \(condition)
-                    ORDER BY p.seq DESC LIMIT \(window)) p
-                    """, [Self.tsquery(terms, prefixLast: prefixLast)] + arguments, terms: counted)
+                session, where: "p.words @@ ?::tsquery AND \(condition)",
+                [Self.tsquery(terms, prefixLast: prefixLast)] + arguments, limit: window, terms: counted)
         } else {
             let words = Array(Set(terms)).sorted()
             let counted = SearchTerms(terms, prefixLast: false)
@@ -114,7 +111,7 @@ extension PostgresCatalogue {
                     }
                 }
                 candidates += try Self.candidates(
-                    session, from: "product p WHERE p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
+                    session, where: "p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
                     [seqs] + arguments, terms: counted
                 ).filter(\.matches)
                 // Fewer blocks than asked for and fewer bits than wanted: there are no more.
@@ -139,15 +136,16 @@ extension PostgresCatalogue {
         return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
     }
 
-    /// What ranks the products `from` gives (`FROM` and `WHERE`), newest first.
+    /// What ranks the products of `product p` that `condition` takes, newest first, at most `limit`.
     static func candidates(
-        _ session: PostgresSession, from: String, _ arguments: [any SQLBindable], terms: SearchTerms
+        _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], limit: Int? = nil,
+        terms: SearchTerms
     ) throws -> [SearchCandidate] {
         try session.rawRows(
             """
             SELECT p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
                 p.description_tokens::bigint, p.agency_tokens::bigint
-            FROM \(from) ORDER BY p.seq DESC
+            FROM product p WHERE \(condition) ORDER BY p.seq DESC\(limit.map { " LIMIT \($0)" } ?? "")
             """, arguments
         ).map { try SearchCandidate($0, terms: terms) }
     }

@@ -69,19 +69,24 @@ extension PostgresCatalogue {
             SELECT \(key) AS k, p.kind AS kind, \(flags) AS f, count(*) AS n FROM product p \(join)
             WHERE \(condition)
             """
+        /// A counted row's group, its flags with its kind's, and its products.
+        func cell(_ row: SQLRow) -> (key: String, combination: Int, n: Int) {
+            (row.string("k"), (row.int("f") | (kindFlags[row.string("kind")] ?? 0)) & 255, row.int("n"))
+        }
         var tallies: [String: [Int]] = [:]
         for row in try session.rows("\(count) GROUP BY 1, 2, 3", arguments) {
-            let combination = (row.int("f") | (kindFlags[row.string("kind")] ?? 0)) & 255
-            tallies[row.string("k"), default: [Int](repeating: 0, count: 256)][combination] += row.int("n")
+            let (key, combination, n) = cell(row)
+            tallies[key, default: [Int](repeating: 0, count: 256)][combination] += n
         }
         if !lost.isEmpty {
+            // The lost products, counted as digitised above (in the same snapshot), moved out of it.
             for row in try session.rows(
                 "\(count) AND p.id = ANY (string_to_array(?, ' ')) GROUP BY 1, 2, 3", arguments + [lost])
             {
-                let combination = (row.int("f") | (kindFlags[row.string("kind")] ?? 0)) & 255
+                let (key, combination, n) = cell(row)
                 guard combination & 32 != 0 else { continue }
-                tallies[row.string("k"), default: [Int](repeating: 0, count: 256)][combination] -= row.int("n")
-                tallies[row.string("k"), default: [Int](repeating: 0, count: 256)][combination & ~32] += row.int("n")
+                tallies[key]?[combination] -= n
+                tallies[key]?[combination & ~32] += n
             }
         }
         var result: [String: ReportCounts] = [:]
