@@ -95,25 +95,40 @@ extension PostgresCatalogue {
             // many as the candidates found so far say are needed.
             var below = Int64.max
             var examine = 16
+            let distinct = Array(Set(terms))
             while candidates.count < window {
                 let wanted = window - candidates.count
                 let blocks = try Self.candidateBlocks(
                     session, words, appended: appended, below: below, examine: examine, wanted: wanted)
                 guard let last = blocks.last else { break }
                 below = last.block
-                var seqs = ""
+                // The ranking's numbers for these blocks, and which of their products are private.
+                let (ranking, hidden) = try Self.ranking(
+                    session, words: distinct, blocks: blocks.map(\.block), publicOnly: filter.publicOnly)
                 var found = 0
+                var unkept: [Int64] = []
                 for (block, bits) in blocks {
                     for seq in bits.seqs(in: block) {
-                        if !seqs.isEmpty { seqs += " " }
-                        seqs += String(seq)
                         found += 1
+                        guard !hidden.contains(seq) else { continue }
+                        guard let numbers = ranking.numbers(seq: seq) else {
+                            unkept.append(seq)
+                            continue
+                        }
+                        candidates.append(
+                            SearchCandidate(
+                                seq: seq, lengths: numbers.lengths,
+                                counts: (0..<3).map { column in terms.map { numbers.counts[$0]?[column] ?? 0 } }))
                     }
                 }
-                candidates += try Self.candidates(
-                    session, where: "p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
-                    [seqs] + arguments, terms: counted
-                ).filter(\.matches)
+                // A product with a column too long for its numbers to be kept: its row is read.
+                if !unkept.isEmpty {
+                    candidates += try Self.candidates(
+                        session, where: "p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
+                        [unkept.map(String.init).joined(separator: " ")] + arguments, terms: counted
+                    ).filter(\.matches)
+                    candidates.sort { $0.seq > $1.seq }
+                }
                 // Fewer blocks than asked for and fewer bits than wanted: there are no more.
                 if blocks.count < examine && found < wanted { break }
                 let perBlock = max(1.0, Double(found) / Double(blocks.count))
@@ -126,14 +141,15 @@ extension PostgresCatalogue {
         }
         guard !candidates.isEmpty else { return ([], 0) }
         let weights = try averages ?? SearchAverages.averages(session)
-        var ranked = candidates.map { (seq: $0.seq, id: $0.id, rank: -$0.score(averages: weights)) }
+        var ranked = candidates.map { (seq: $0.seq, rank: -$0.score(averages: weights)) }
         ranked.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
         let page = ranked.dropFirst(offset).prefix(limit)
         guard !page.isEmpty else { return ([], ranked.count) }
-        let ids = page.map(\.id)
-        let products = try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
-        let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
-        return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
+        let seqs = page.map(\.seq)
+        let products = Dictionary(
+            uniqueKeysWithValues: try Self.loadSequenced(
+                session, where: "p.seq IN \(Self.placeholders(seqs.count))", seqs, suffix: ""))
+        return (page.compactMap { entry in products[entry.seq].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
     }
 
     /// What ranks the products of `product p` that `condition` takes, newest first, at most `limit`.
@@ -143,11 +159,54 @@ extension PostgresCatalogue {
     ) throws -> [SearchCandidate] {
         try session.rawRows(
             """
-            SELECT p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
+            SELECT p.seq, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
                 p.description_tokens::bigint, p.agency_tokens::bigint
             FROM product p WHERE \(condition) ORDER BY p.seq DESC\(limit.map { " LIMIT \($0)" } ?? "")
             """, arguments
         ).map { try SearchCandidate($0, terms: terms) }
+    }
+
+    /// The ranking's numbers of the products in `blocks` (`SearchKeys`), from the bitmaps of their
+    /// keys, folded and appended; and, for a search of public products, which of them are not.
+    /// Sent at once: the keys in one index range each (or at the blocks alone, when they are
+    /// few and far apart), the private products from their partial index.
+    static func ranking(_ session: PostgresSession, words: [String], blocks: [Int64], publicOnly: Bool) throws
+        -> (SearchKeys.Ranking, Set<Int64>)
+    {
+        var ranking = SearchKeys.Ranking(words: words)
+        guard let low = blocks.min(), let high = blocks.max() else { return (ranking, []) }
+        let keys = SearchKeys.wanted(words).joined(separator: " ")
+        let near = high - low + 1 <= Int64(blocks.count) * 4
+        let within = near ? "block BETWEEN ? AND ?" : "block = ANY (string_to_array(?, ' ')::bigint[])"
+        let range: [any SQLBindable] = near ? [low, high] : [blocks.map(String.init).joined(separator: " ")]
+        var statements: [(sql: String, arguments: [any SQLBindable])] = [
+            (
+                """
+                SELECT word, block, bits FROM search_block WHERE word = ANY (string_to_array(?, ' ')) AND \(within)
+                UNION ALL
+                SELECT word, block, bits FROM search_block_new WHERE word = ANY (string_to_array(?, ' ')) AND \(within)
+                """, [keys] + range + [keys] + range
+            )
+        ]
+        if publicOnly {
+            statements.append(
+                (
+                    "SELECT seq FROM product WHERE public = 0 AND seq BETWEEN ? AND ?",
+                    [low * blockSize, (high + 1) * blockSize - 1]
+                ))
+        }
+        let answers = try session.pipelinedRaw(statements)
+        for row in answers[0] {
+            let cells = row.makeRandomAccess()
+            ranking.add(
+                key: try cells[0].decode(String.self), block: try cells[1].decode(Int64.self),
+                bits: SearchBits(cells[2].bytes))
+        }
+        var hidden = Set<Int64>()
+        if publicOnly {
+            for row in answers[1] { hidden.insert(try row.makeRandomAccess()[0].decode(Int64.self)) }
+        }
+        return (ranking, hidden)
     }
 
     /// Products in a block of the word bitmaps (schema version 5): as `search_block_of` counts them.
@@ -281,6 +340,13 @@ extension PostgresCatalogue {
     static func loadProducts(
         _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String
     ) throws -> [Product] {
+        try loadSequenced(session, where: condition, arguments, suffix: suffix).map(\.product)
+    }
+
+    /// The same, each with its `seq`.
+    static func loadSequenced(
+        _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String
+    ) throws -> [(seq: Int64, product: Product)] {
         let rows = try session.rows("SELECT \(productColumns) FROM product p WHERE \(condition) \(suffix)", arguments)
         guard !rows.isEmpty else { return [] }
         let ids = rows.map { $0.string("id") }
@@ -338,12 +404,13 @@ extension PostgresCatalogue {
                 produced: row.text("produced").flatMap(PartialDate.init(parsing:)),
                 published: row.text("published").flatMap(PartialDate.init(parsing:)),
                 funding: row.text("funding"), rights: row.text("rights"), isPublic: row.bool("public"))
-            return Product(
+            let product = Product(
                 id: productID, metadata: metadata, files: files[id] ?? [],
                 originRepository: row.string("origin_repository"),
                 createdAt: Timestamp.date(row.string("created_at")) ?? Date(timeIntervalSince1970: 0),
                 updatedAt: Timestamp.date(row.string("updated_at")) ?? Date(timeIntervalSince1970: 0),
                 revision: row.int("revision"))
+            return (row.int64("seq") ?? 0, product)
         }
     }
 
@@ -646,18 +713,22 @@ extension PostgresCatalogue {
 /// word of the query is in each column (a last word ending in `*` counted as a prefix).
 struct SearchCandidate {
     let seq: Int64
-    let id: String
     let lengths: [Int]
     let counts: [[Int]]
+
+    init(seq: Int64, lengths: [Int], counts: [[Int]]) {
+        self.seq = seq
+        self.lengths = lengths
+        self.counts = counts
+    }
 
     /// From a row of `PostgresCatalogue.candidates`, its texts counted in the bytes the server
     /// sent (UTF-8), without making strings of them.
     init(_ row: PostgresRow, terms: SearchTerms) throws {
         let cells = row.makeRandomAccess()
         seq = try cells[0].decode(Int64.self)
-        id = try cells[1].decode(String.self)
-        lengths = try (5...7).map { Int(try cells[$0].decode(Int64.self)) }
-        counts = try (2...4).map { index in
+        lengths = try (4...6).map { Int(try cells[$0].decode(Int64.self)) }
+        counts = try (1...3).map { index in
             guard let buffer = cells[index].bytes else { return [Int](repeating: 0, count: terms.words.count) }
             if let counts = buffer.withUnsafeReadableBytes({ terms.counts(inASCII: $0) }) { return counts }
             return terms.counts(in: try cells[index].decode(String.self))
@@ -746,6 +817,14 @@ struct SearchTerms {
 /// (a 32-bit integer), then the bits, the first one the highest of the first byte.
 struct SearchBits {
     let bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Whether bit `index` is set.
+    func has(_ index: Int) -> Bool {
+        let byte = index >> 3
+        return byte < bytes.count && bytes[byte] & (0x80 >> UInt8(index & 7)) != 0
+    }
 
     init(_ buffer: ByteBuffer?) {
         guard var buffer, buffer.readInteger(as: Int32.self) != nil else {
