@@ -52,53 +52,85 @@ enum SearchKeys {
         return keys
     }
 
-    /// The ranking's numbers for the products of some blocks, from the bitmaps of the keys that
-    /// `wanted` lists (those of a block that no product holds are absent).
+    /// The ranking's numbers of a search's candidates, gathered from the bitmaps of the keys
+    /// that `wanted` lists: each key's bitmap of a block sets, for the candidates of that block
+    /// whose bit it has, what the key says (a bitmap of a block that no product has is absent).
     struct Ranking {
+        /// What a key says of a product that has it.
+        private enum Meaning {
+            case overflow
+            case length(column: Int, slice: Int)
+            case holds(word: Int, column: Int)
+            case count(word: Int, column: Int, slice: Int)
+        }
+
         let words: [String]
-        /// For each block, each wanted key's bits (nil when no product of the block has it).
-        private var blocks: [Int64: [SearchBits?]] = [:]
-        private let index: [String: Int]
+        let keys: [String]
+        private let meanings: [Meaning]
+        /// Each candidate's slot, and the candidates of each block (their seqs, bits and slots).
+        private var slots: [Int64: Int] = [:]
+        private var members: [Int64: [(bit: Int, slot: Int)]] = [:]
+        /// Per slot: overflow, three lengths, then per word three "holds" flags and three counts
+        /// less one.
+        private var values: [Int32]
+        private let stride: Int
 
-        init(words: [String]) {
+        /// For the candidates `seqs`, reading the bitmaps of `keys` (a subset of `wanted(words)`).
+        init(words: [String], keys: [String], seqs: [Int64]) {
             self.words = words
-            index = Dictionary(uniqueKeysWithValues: SearchKeys.wanted(words).enumerated().map { ($1, $0) })
-        }
-
-        /// Adds a key's bits in a block (OR-ed with those already added: folded and appended ones).
-        mutating func add(key: String, block: Int64, bits: SearchBits) {
-            guard let position = index[key] else { return }
-            let empty = [SearchBits?](repeating: nil, count: index.count)
-            if let old = blocks[block]?[position] {
-                blocks[block, default: empty][position] = SearchBits(bytes: zip(old.bytes, bits.bytes).map { $0 | $1 })
-            } else {
-                blocks[block, default: empty][position] = bits
+            self.keys = keys
+            let wordIndex = Dictionary(uniqueKeysWithValues: words.enumerated().map { ($1, $0) })
+            meanings = keys.map { key -> Meaning in
+                if key == SearchKeys.overflow { return .overflow }
+                guard let hash = key.lastIndex(of: "#") else { return .overflow }
+                let word = String(key[..<hash])
+                let rest = key[key.index(after: hash)...]
+                let column = SearchKeys.columns.firstIndex(of: String(rest.prefix(1))) ?? 0
+                let slice = Int(rest.dropFirst())
+                if word.isEmpty { return .length(column: column, slice: slice ?? 0) }
+                let index = wordIndex[word] ?? 0
+                return slice.map { .count(word: index, column: column, slice: $0) } ?? .holds(word: index, column: column)
+            }
+            stride = 4 + 6 * words.count
+            values = [Int32](repeating: 0, count: stride * seqs.count)
+            for (slot, seq) in seqs.enumerated() {
+                slots[seq] = slot
+                members[seq / PostgresCatalogue.blockSize, default: []].append(
+                    (Int(seq % PostgresCatalogue.blockSize), slot))
             }
         }
 
-        /// A product's column lengths and each word's count in each column, or nil when its
-        /// numbers are not kept (`overflow`): its row must be read.
-        func numbers(seq: Int64) -> (lengths: [Int], counts: [String: [Int]])? {
-            let block = seq / PostgresCatalogue.blockSize
-            let bit = Int(seq % PostgresCatalogue.blockSize)
-            let row = blocks[block] ?? []
-            func has(_ position: Int) -> Bool { position < row.count && row[position]?.has(bit) == true }
-            func number(_ first: Int) -> Int {
-                (0..<SearchKeys.bits).reduce(0) { value, slice in has(first + slice) ? value | 1 << slice : value }
-            }
-            guard !has(0) else { return nil }
-            let lengths = (0..<3).map { number(1 + $0 * SearchKeys.bits) }
-            var counts: [String: [Int]] = [:]
-            let perWord = 3 + 3 * SearchKeys.bits
-            let first = 1 + 3 * SearchKeys.bits
-            for (offset, word) in words.enumerated() {
-                let base = first + offset * perWord
-                let title = has(base)
-                let agency = has(base + 2)
-                let inColumn = [title, has(base + 1) || (!title && !agency), agency]
-                counts[word] = (0..<3).map { column in
-                    inColumn[column] ? 1 + number(base + 3 + column * SearchKeys.bits) : 0
+        /// Applies the bitmap of the key `keys[key]` in `block`, in the bytes of a `bit(4096)`
+        /// (the first bit the highest of the first byte).
+        mutating func add(key: Int, block: Int64, bits: UnsafeRawBufferPointer) {
+            guard key >= 0 && key < meanings.count, let candidates = members[block] else { return }
+            let meaning = meanings[key]
+            for (bit, slot) in candidates {
+                let byte = bit >> 3
+                guard byte < bits.count, bits[byte] & (0x80 >> UInt8(bit & 7)) != 0 else { continue }
+                let base = slot * stride
+                switch meaning {
+                case .overflow: values[base] = 1
+                case .length(let column, let slice): values[base + 1 + column] |= 1 << slice
+                case .holds(let word, let column): values[base + 4 + word * 6 + column] = 1
+                case .count(let word, let column, let slice): values[base + 7 + word * 6 + column] |= 1 << slice
                 }
+            }
+        }
+
+        /// A candidate's column lengths and, for each word, its count in each column; nil when its
+        /// numbers are not kept (`overflow`) or it is not a candidate: its row must be read.
+        func numbers(seq: Int64) -> (lengths: [Int], counts: [[Int]])? {
+            guard let slot = slots[seq] else { return nil }
+            let base = slot * stride
+            guard values[base] == 0 else { return nil }
+            let lengths = (0..<3).map { Int(values[base + 1 + $0]) }
+            let counts = words.indices.map { word -> [Int] in
+                let flags = base + 4 + word * 6
+                let title = values[flags] != 0
+                let agency = values[flags + 2] != 0
+                let holds = [title, values[flags + 1] != 0 || (!title && !agency), agency]
+                return (0..<3).map { holds[$0] ? 1 + Int(values[flags + 3 + $0]) : 0 }
             }
             return (lengths, counts)
         }

@@ -64,18 +64,23 @@ struct SearchTermsTests {
             ["em", "em em em em em em em em em", ""],
             ["so tay", (0..<5000).map { "bai \($0)" }.joined(separator: " "), ""],
         ]
-        let words = ["tre", "em", "quyen", "vung", "khong"]
-        var ranking = SearchKeys.Ranking(words: words)
-        let wanted = Set(SearchKeys.wanted(words))
+        let words = ["em", "khong", "quyen", "tre", "vung"]
+        let wanted = SearchKeys.wanted(words)
+        let seqs: [Int64] = products.indices.map { Int64(4096 * 3 + $0 * 100 + 7) } + [4096 * 3 + 4000]
+        var ranking = SearchKeys.Ranking(words: words, keys: wanted, seqs: seqs)
+        // Each key's bitmap of block 3, as the server would send it: the products that have it.
+        var bitmaps: [String: [UInt8]] = [:]
         for (index, columns) in products.enumerated() {
-            let seq = Int64(4096 * 3 + index * 100 + 7)
-            var bits = [UInt8](repeating: 0, count: 512)
-            bits[Int(seq % 4096) >> 3] |= 0x80 >> UInt8(seq % 8)
             for key in SearchKeys.keys(columns.map(PostgresCatalogue.tokens)) {
                 #expect(key.contains("#"))
                 if key.hasPrefix("tre#") || key.hasPrefix("em#") || key.hasPrefix("#") { #expect(wanted.contains(key), "\(key)") }
-                ranking.add(key: key, block: 3, bits: SearchBits(bytes: bits))
+                let bit = Int(seqs[index] % 4096)
+                bitmaps[key, default: [UInt8](repeating: 0, count: 512)][bit >> 3] |= 0x80 >> UInt8(bit & 7)
             }
+        }
+        for (key, bits) in bitmaps {
+            guard let position = wanted.firstIndex(of: key) else { continue }
+            bits.withUnsafeBytes { ranking.add(key: position, block: 3, bits: $0) }
         }
         for (index, columns) in products.enumerated() {
             let seq = Int64(4096 * 3 + index * 100 + 7)
@@ -86,12 +91,14 @@ struct SearchTermsTests {
             }
             let numbers = try #require(ranking.numbers(seq: seq))
             #expect(numbers.lengths == tokens.map(\.count), "\(columns)")
-            for word in words where tokens.contains(where: { $0.contains(Substring(word)) }) {
-                #expect(numbers.counts[word] == tokens.map { $0.filter { $0 == word }.count }, "\(word) in \(columns)")
+            for (position, word) in words.enumerated() where tokens.contains(where: { $0.contains(Substring(word)) }) {
+                #expect(numbers.counts[position] == tokens.map { $0.filter { $0 == word }.count }, "\(word) in \(columns)")
             }
         }
         // A product of no kept numbers elsewhere in the block: none of its bits.
         #expect(ranking.numbers(seq: 4096 * 3 + 4000)?.lengths == [0, 0, 0])
+        // A product that is not a candidate has no numbers.
+        #expect(ranking.numbers(seq: 4096 * 3 + 4001) == nil)
     }
 
     @Test("a script is split at semicolons, but not inside quotes, comments or a $$ function body")
