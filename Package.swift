@@ -118,7 +118,7 @@ let package = Package(
             resources: [.embedInCode("Schema/v1-catalogue.sql"), .embedInCode("Schema/v2-search-totals.sql"),
                 .embedInCode("Schema/v3-search-totals-appended.sql"),
                 .embedInCode("Schema/v4-exhibitions.sql"), .embedInCode("Schema/v5-search-blocks.sql"),
-                .embedInCode("Schema/v6-search-keys.sql"),
+                .embedInCode("Schema/v6-search-blocks-deletions.sql"),
             ],
             swiftSettings: strict
         ),

@@ -52,8 +52,7 @@ extension PostgresCatalogue: ConsistencyChecking {
             p.shared, EXISTS (SELECT 1 FROM event e WHERE e.product_id = p.id
                 AND e.type = 'information package creation')::int AS shared_expected,
             p.title_fold, p.description_fold, p.agency_fold, p.title_tokens, p.description_tokens, p.agency_tokens,
-            array_to_string(tsvector_to_array(p.words), ' ') AS lexemes,
-            (SELECT array_to_string(k.keys, ' ') FROM search_keys k WHERE k.seq = p.seq) AS search_keys
+            array_to_string(tsvector_to_array(p.words), ' ') AS lexemes
         FROM product p
         """
 
@@ -88,8 +87,6 @@ extension PostgresCatalogue: ConsistencyChecking {
                         row.string("title_fold"), row.string("description_fold"), row.string("agency_fold"),
                         row.string("title_tokens"), row.string("description_tokens"), row.string("agency_tokens"),
                         Set(row.string("lexemes").split(separator: " ").map(String.init)).sorted().joined(separator: " "),
-                        row.text("search_keys").map { $0.split(separator: " ").sorted().joined(separator: " ") }
-                            ?? "(none)",
                     ]
                     if stored != derived.search {
                         compare(.searchText, stored.joined(separator: " | "), derived.search.joined(separator: " | "))
@@ -133,7 +130,7 @@ extension PostgresCatalogue: ConsistencyChecking {
         let current = province.map { vocabulary.currentUnit(of: $0)?.code ?? $0.code }
         let published = row.text("published").flatMap(PartialDate.init(parsing:))
         let search = searchValues(title: row.string("title"), description: row.text("description"), agency: row.text("agency"))
-        return (current, published?.firstDay, search.folded + search.counts.map(String.init) + [search.lexemes, search.keys])
+        return (current, published?.firstDay, search.folded + search.counts.map(String.init) + [search.lexemes])
     }
 
     public func rederive(
@@ -159,9 +156,6 @@ extension PostgresCatalogue: ConsistencyChecking {
                         Int(derived.search[3]) ?? 0, Int(derived.search[4]) ?? 0, Int(derived.search[5]) ?? 0,
                         derived.search[6], id.rawValue,
                     ])
-                try session.execute(
-                    "\(SearchBlocks.writeKeysSQL) SELECT ?::bigint, string_to_array(?, ' ') \(SearchBlocks.keysConflictSQL)",
-                    [row.int64("seq"), derived.search[7]])
             }
             // The search totals, from the rows as they now are, and the word bitmaps when they differ.
             try SearchTotalsDelta.recompute(session)

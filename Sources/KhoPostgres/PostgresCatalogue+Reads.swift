@@ -51,12 +51,10 @@ extension PostgresCatalogue {
     /// by kho's BM25 without IDF, title words weighing 10, agency 3 and description 1, best first,
     /// then oldest first.
     ///
-    /// The words' bitmaps (`search_block`) give the candidates, newest block first, and the
-    /// bitmaps of the words' ranking keys (`SearchKeys`, schema version 6) what ranks them, so
-    /// that only the products shown are read; where the candidates are too sparse for that to
-    /// pay (a few per block), their rows are read and counted instead. A query whose last word is
-    /// a prefix (`giao*`), or a filter other than the public flag, finds its products with the
-    /// GIN index of `words` instead.
+    /// The words' bitmaps (`search_block`) give the candidates, newest block first; their rows
+    /// are then read, checked against the query and the filter, and counted. A query whose last
+    /// word is a prefix (`giao*`), or a filter other than the public flag, finds its products with
+    /// the GIN index of `words` instead.
     func search(_ session: PostgresSession, _ query: String, filter: ProductFilter, limit: Int, offset: Int) throws
         -> (hits: [SearchHit], total: Int)
     {
@@ -69,7 +67,6 @@ extension PostgresCatalogue {
         let window = ProductPage.rankingWindow
         var candidates: [SearchCandidate] = []
         var averages: [Double]?
-        var reset: String?
         if prefixLast || !others.isEmpty {
             let counted = SearchTerms(terms, prefixLast: prefixLast)
             candidates = try Self.candidates(
@@ -77,33 +74,25 @@ extension PostgresCatalogue {
                 [Self.tsquery(terms, prefixLast: prefixLast)] + arguments, limit: window, terms: counted)
         } else {
             let words = Array(Set(terms)).sorted()
-            // Each word of the query (repeated ones too), by its place among the distinct ones.
-            let phrases = terms.map { words.firstIndex(of: $0) ?? 0 }
             let counted = SearchTerms(terms, prefixLast: false)
             // One round trip before the blocks: the planner's settings for them (below), whether an
             // appended bitmap has one of the words (then the folded and appended ones are merged;
             // else the folded ones alone, a merge of index ranges, newest first, that stops when it
-            // has enough), which of the words' ranking keys any product has, and the totals the
-            // ranking needs.
+            // has enough), and the totals the ranking needs.
             let prelude = try session.row(
                 """
                 SELECT \(Self.blockSettings.map { "set_config('\($0.name)', '\($0.value)', true)" }.joined(separator: ", ")),
                     EXISTS (SELECT 1 FROM search_block_new WHERE word = ANY (string_to_array(?, ' '))) AS appended,
-                    array_to_string(ARRAY(SELECT k FROM unnest(string_to_array(?, ' ')) k
-                        WHERE EXISTS (SELECT 1 FROM search_block WHERE word = k)
-                            OR EXISTS (SELECT 1 FROM search_block_new WHERE word = k)), ' ') AS keys,
                     \(SearchAverages.columns)
                 FROM search_totals
-                """, [words.joined(separator: " "), SearchKeys.wanted(words).joined(separator: " ")])
+                """, [words.joined(separator: " ")])
             averages = SearchAverages.averages(prelude)
             let appended = prelude?.bool("appended") ?? true
-            // The ranking keys any product has (a count's high bits seldom are).
-            let keys = (prelude?.text("keys") ?? "").split(separator: " ").map(String.init)
-            // Blocks newest first, as many as hold `wanted` candidates, then their ranking's
-            // numbers; again below the last block while fewer than the window are found (a
-            // private candidate is left out). The first round looks at a few blocks, which is
-            // enough for common words; each next one at as many as the candidates found so far say
-            // are needed.
+            // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
+            // below the last block while fewer than the window are found (a candidate can fail:
+            // a private product, or one whose words changed after its bits were read). The first
+            // round looks at a few blocks, which is enough for common words; each next one at as
+            // many as the candidates found so far say are needed.
             var below = Int64.max
             var examine = 16
             while candidates.count < window {
@@ -112,64 +101,39 @@ extension PostgresCatalogue {
                     session, words, appended: appended, below: below, examine: examine, wanted: wanted)
                 guard let last = blocks.last else { break }
                 below = last.block
-                let seqs = blocks.flatMap { $0.bits.seqs(in: $0.block) }
-                let found = seqs.count
-                // The ranking's numbers: from the keys' bitmaps of these blocks (a row per key
-                // and block) when the blocks are dense enough, else from the candidates' rows
-                // (a row each).
-                var unkept: [Int64] = []
-                if Double(found) < Double(blocks.count) * Double(keys.count) / Self.keysPerCandidateRow {
-                    unkept = seqs
-                } else {
-                    let (ranking, hidden) = try Self.ranking(
-                        session, keys: keys, words: words, blocks: blocks.map(\.block), seqs: seqs,
-                        publicOnly: filter.publicOnly)
-                    for seq in seqs {
-                        guard !hidden.contains(seq) else { continue }
-                        guard let numbers = ranking.numbers(seq: seq) else {
-                            unkept.append(seq)
-                            continue
-                        }
-                        candidates.append(
-                            SearchCandidate(
-                                seq: seq, lengths: numbers.lengths,
-                                counts: (0..<3).map { column in phrases.map { numbers.counts[$0][column] } }))
+                var seqs = ""
+                var found = 0
+                for (block, bits) in blocks {
+                    for seq in bits.seqs(in: block) {
+                        if !seqs.isEmpty { seqs += " " }
+                        seqs += String(seq)
+                        found += 1
                     }
                 }
-                // Candidates of sparse blocks, and any with a column too long for its numbers to
-                // be kept: their rows are read.
-                if !unkept.isEmpty {
-                    candidates += try Self.candidates(
-                        session, where: "p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
-                        [unkept.map(String.init).joined(separator: " ")] + arguments, terms: counted
-                    ).filter(\.matches)
-                    candidates.sort { $0.seq > $1.seq }
-                }
+                candidates += try Self.candidates(
+                    session, where: "p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
+                    [seqs] + arguments, terms: counted
+                ).filter(\.matches)
                 // Fewer blocks than asked for and fewer bits than wanted: there are no more.
                 if blocks.count < examine && found < wanted { break }
                 let perBlock = max(1.0, Double(found) / Double(blocks.count))
                 let needed = Double(window - candidates.count) / perBlock * 1.25 + 1
                 examine = min(Self.maxBlocksExamined, max(examine * 2, Int(needed.rounded(.up))))
             }
-            // The planner's settings are reset before the products are read (sent with them).
-            reset = "SELECT " + Self.blockSettings.map { "set_config('\($0.name)', NULL, true)" }.joined(separator: ", ")
+            try session.execute(
+                "SELECT " + Self.blockSettings.map { "set_config('\($0.name)', NULL, true)" }.joined(separator: ", "))
             candidates = Array(candidates.prefix(window))
         }
-        guard !candidates.isEmpty else {
-            if let reset { try session.execute(reset) }
-            return ([], 0)
-        }
+        guard !candidates.isEmpty else { return ([], 0) }
         let weights = try averages ?? SearchAverages.averages(session)
-        var ranked = candidates.map { (seq: $0.seq, rank: -$0.score(averages: weights)) }
+        var ranked = candidates.map { (seq: $0.seq, id: $0.id, rank: -$0.score(averages: weights)) }
         ranked.sort { ($0.rank, $0.seq) < ($1.rank, $1.seq) }
         let page = ranked.dropFirst(offset).prefix(limit)
-        guard !page.isEmpty else {
-            if let reset { try session.execute(reset) }
-            return ([], ranked.count)
-        }
-        let seqs = page.map(\.seq)
-        let products = Dictionary(uniqueKeysWithValues: try Self.loadPage(session, seqs: seqs, after: reset))
-        return (page.compactMap { entry in products[entry.seq].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
+        guard !page.isEmpty else { return ([], ranked.count) }
+        let ids = page.map(\.id)
+        let products = try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
+        let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
+        return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
     }
 
     /// What ranks the products of `product p` that `condition` takes, newest first, at most `limit`.
@@ -179,69 +143,12 @@ extension PostgresCatalogue {
     ) throws -> [SearchCandidate] {
         try session.rawRows(
             """
-            SELECT p.seq, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
+            SELECT p.seq, p.id, p.title_fold, p.description_fold, p.agency_fold, p.title_tokens::bigint,
                 p.description_tokens::bigint, p.agency_tokens::bigint
             FROM product p WHERE \(condition) ORDER BY p.seq DESC\(limit.map { " LIMIT \($0)" } ?? "")
             """, arguments
         ).map { try SearchCandidate($0, terms: terms) }
     }
-
-    /// The ranking's numbers of the products in `blocks` (`SearchKeys`), from the bitmaps of their
-    /// keys, folded and appended; and, for a search of public products, which of them are not.
-    /// Sent at once: the keys in one index range each (or at the blocks alone, when they are
-    /// few and far apart), the private products from their partial index.
-    static func ranking(
-        _ session: PostgresSession, keys wanted: [String], words: [String], blocks: [Int64], seqs: [Int64],
-        publicOnly: Bool
-    ) throws -> (SearchKeys.Ranking, Set<Int64>) {
-        var ranking = SearchKeys.Ranking(words: words, keys: wanted, seqs: seqs)
-        guard let low = blocks.min(), let high = blocks.max() else { return (ranking, []) }
-        let keys = wanted.joined(separator: " ")
-        let near = high - low + 1 <= Int64(blocks.count) * 4
-        let within = near ? "block BETWEEN ? AND ?" : "block = ANY (string_to_array(?, ' ')::bigint[])"
-        let range: [any SQLBindable] = near ? [low, high] : [blocks.map(String.init).joined(separator: " ")]
-        var statements: [(sql: String, arguments: [any SQLBindable])] = [
-            (
-                """
-                SELECT array_position(string_to_array(?, ' '), word::text) - 1 AS key, block, bits FROM search_block
-                WHERE word = ANY (string_to_array(?, ' ')) AND \(within)
-                UNION ALL
-                SELECT array_position(string_to_array(?, ' '), word::text) - 1, block, bits FROM search_block_new
-                WHERE word = ANY (string_to_array(?, ' ')) AND \(within)
-                """, [keys, keys] + range + [keys, keys] + range
-            )
-        ]
-        if publicOnly {
-            statements.append(
-                (
-                    "SELECT seq FROM product WHERE public = 0 AND seq BETWEEN ? AND ?",
-                    [low * blockSize, (high + 1) * blockSize - 1]
-                ))
-        }
-        let answers = try session.pipelinedRaw(statements)
-        for row in answers[0] {
-            var cells = row.makeIterator()
-            guard let key = cells.next(), let block = cells.next(), let bits = cells.next()?.bytes else { continue }
-            let index = try key.decode(Int.self)
-            let number = try block.decode(Int64.self)
-            // A bit(4096) in binary: its length (4 bytes), then its bytes.
-            bits.withUnsafeReadableBytes { bytes in
-                ranking.add(key: index, block: number, bits: UnsafeRawBufferPointer(rebasing: bytes.dropFirst(4)))
-            }
-        }
-        var hidden = Set<Int64>()
-        if publicOnly {
-            for row in answers[1] { hidden.insert(try row.makeRandomAccess()[0].decode(Int64.self)) }
-        }
-        return (ranking, hidden)
-    }
-
-    /// How many keys' bitmaps cost as much to read as one candidate's row: a bitmap is an index
-    /// entry (a descent, or the next entry of a range) and 512 bytes, a row a descent, a heap
-    /// tuple and its texts counted. With fewer candidates per block than keys / this, the rows
-    /// are read instead. (On 5,000,000 products, a bitmap took about 3 µs to read where the blocks
-    /// were far apart, a row about 6 µs.)
-    static let keysPerCandidateRow = 2.0
 
     /// Products in a block of the word bitmaps (schema version 5): as `search_block_of` counts them.
     static let blockSize: Int64 = 4096
@@ -374,48 +281,29 @@ extension PostgresCatalogue {
     static func loadProducts(
         _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String
     ) throws -> [Product] {
-        try loadSequenced(session, where: condition, arguments, suffix: suffix).map(\.product)
-    }
-
-    /// The same, each with its `seq`.
-    static func loadSequenced(
-        _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String
-    ) throws -> [(seq: Int64, product: Product)] {
         let rows = try session.rows("SELECT \(productColumns) FROM product p WHERE \(condition) \(suffix)", arguments)
         guard !rows.isEmpty else { return [] }
-        var parts = ProductParts()
-        for batch in batches(rows.map { $0.string("id") }) {
-            parts.add(try session.pipelined(partStatements(in: placeholders(batch.count), batch)))
-        }
-        return assemble(rows, parts)
-    }
-
-    /// The products of `seqs` (a page of a search's hits): their rows and their other tables'
-    /// rows, all sent at once, after the statement `first` if there is one.
-    static func loadPage(_ session: PostgresSession, seqs: [Int64], after first: String? = nil) throws -> [(
-        seq: Int64, product: Product
-    )] {
-        let list = seqs.map(String.init).joined(separator: " ")
-        let products = "(SELECT id FROM product WHERE seq = ANY (string_to_array(?, ' ')::bigint[]))"
-        var answers = try session.pipelined(
-            (first.map { [($0, [])] } ?? [])
-                + [("SELECT \(productColumns) FROM product p WHERE p.seq = ANY (string_to_array(?, ' ')::bigint[])", [list])]
-                + partStatements(in: products, [list]))
-        if first != nil { answers.removeFirst() }
-        var parts = ProductParts()
-        parts.add(Array(answers.dropFirst()))
-        return assemble(answers[0], parts)
-    }
-
-    /// A product's rows in the other tables: its languages, platforms, topics and files.
-    struct ProductParts {
+        let ids = rows.map { $0.string("id") }
         var languages: [String: [ProductLanguage]] = [:]
         var platforms: [String: [String]] = [:]
         var topics: [String: [String]] = [:]
         var files: [String: [StoredFile]] = [:]
-
-        /// From the answers to `partStatements`.
-        mutating func add(_ answers: [[SQLRow]]) {
+        for batch in batches(ids) {
+            let list = placeholders(batch.count)
+            let answers = try session.pipelined([
+                ("SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position", batch),
+                ("SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position", batch),
+                ("SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position", batch),
+                (
+                    """
+                    SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
+                    FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                    WHERE f.product_id IN \(list)
+                    ORDER BY f.product_id, f.added_at,
+                        CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
+                    """, batch
+                ),
+            ])
             for row in answers[0] {
                 languages[row.string("product_id"), default: []].append(
                     ProductLanguage(
@@ -439,32 +327,6 @@ extension PostgresCatalogue {
                         addedAt: Timestamp.date(row.string("added_at")) ?? Date(timeIntervalSince1970: 0)))
             }
         }
-    }
-
-    /// The statements that read the other tables' rows of the products whose ids `list` gives
-    /// (a parenthesised list or subquery), with its arguments.
-    static func partStatements(in list: String, _ arguments: [any SQLBindable]) -> [(
-        sql: String, arguments: [any SQLBindable]
-    )] {
-        [
-            ("SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position", arguments),
-            ("SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position", arguments),
-            ("SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position", arguments),
-            (
-                """
-                SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
-                FROM product_file f JOIN object o ON o.sha256 = f.sha256
-                WHERE f.product_id IN \(list)
-                ORDER BY f.product_id, f.added_at,
-                    CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
-                """, arguments
-            ),
-        ]
-    }
-
-    /// Products from their rows and their other tables' rows.
-    static func assemble(_ rows: [SQLRow], _ parts: ProductParts) -> [(seq: Int64, product: Product)] {
-        let (languages, platforms, topics, files) = (parts.languages, parts.platforms, parts.topics, parts.files)
         return rows.compactMap { row in
             let id = row.string("id")
             guard let productID = ProductID(parsing: id) else { return nil }
@@ -476,13 +338,12 @@ extension PostgresCatalogue {
                 produced: row.text("produced").flatMap(PartialDate.init(parsing:)),
                 published: row.text("published").flatMap(PartialDate.init(parsing:)),
                 funding: row.text("funding"), rights: row.text("rights"), isPublic: row.bool("public"))
-            let product = Product(
+            return Product(
                 id: productID, metadata: metadata, files: files[id] ?? [],
                 originRepository: row.string("origin_repository"),
                 createdAt: Timestamp.date(row.string("created_at")) ?? Date(timeIntervalSince1970: 0),
                 updatedAt: Timestamp.date(row.string("updated_at")) ?? Date(timeIntervalSince1970: 0),
                 revision: row.int("revision"))
-            return (row.int64("seq") ?? 0, product)
         }
     }
 
@@ -720,13 +581,14 @@ extension PostgresCatalogue {
             for id in ids {
                 guard let row = try session.row("SELECT title, origin_repository FROM product WHERE id = ?", [id.rawValue])
                 else { throw CatalogueError.unknownProduct(id) }
-                let tombstone = Tombstone(
-                    id: id, title: row.string("title"), originRepository: row.string("origin_repository"),
-                    removedAt: at, agent: agent, reason: reason)
-                try Self.delete(session, id)
-                try Self.insertTombstone(session, tombstone)
-                tombstones.append(tombstone)
+                tombstones.append(
+                    Tombstone(
+                        id: id, title: row.string("title"), originRepository: row.string("origin_repository"),
+                        removedAt: at, agent: agent, reason: reason))
             }
+            // In one statement, so that their words' bitmaps are cleared once (schema version 6).
+            try Self.delete(session, ids)
+            for tombstone in tombstones { try Self.insertTombstone(session, tombstone) }
             return tombstones
         }
     }
@@ -744,9 +606,18 @@ extension PostgresCatalogue {
     /// Deletes a product, if present, with everything that hangs on it (by cascade), and takes its
     /// words off the search totals. The objects stay.
     static func delete(_ session: PostgresSession, _ id: ProductID) throws {
+        try delete(session, [id])
+    }
+
+    /// Deletes products, those present, in one statement.
+    static func delete(_ session: PostgresSession, _ ids: [ProductID]) throws {
+        guard !ids.isEmpty else { return }
         session.wordsChanged.isSet = true
-        if let gone = try session.row(
-            "DELETE FROM product WHERE id = ? RETURNING title_tokens, description_tokens, agency_tokens", [id.rawValue])
+        for gone in try session.rows(
+            """
+            DELETE FROM product WHERE id = ANY (string_to_array(?, ' '))
+            RETURNING title_tokens, description_tokens, agency_tokens
+            """, [ids.map(\.rawValue).joined(separator: " ")])
         {
             session.totals.add(
                 products: -1, tokens: ["title_tokens", "description_tokens", "agency_tokens"].map { -gone.int($0) })
@@ -785,22 +656,18 @@ extension PostgresCatalogue {
 /// word of the query is in each column (a last word ending in `*` counted as a prefix).
 struct SearchCandidate {
     let seq: Int64
+    let id: String
     let lengths: [Int]
     let counts: [[Int]]
-
-    init(seq: Int64, lengths: [Int], counts: [[Int]]) {
-        self.seq = seq
-        self.lengths = lengths
-        self.counts = counts
-    }
 
     /// From a row of `PostgresCatalogue.candidates`, its texts counted in the bytes the server
     /// sent (UTF-8), without making strings of them.
     init(_ row: PostgresRow, terms: SearchTerms) throws {
         let cells = row.makeRandomAccess()
         seq = try cells[0].decode(Int64.self)
-        lengths = try (4...6).map { Int(try cells[$0].decode(Int64.self)) }
-        counts = try (1...3).map { index in
+        id = try cells[1].decode(String.self)
+        lengths = try (5...7).map { Int(try cells[$0].decode(Int64.self)) }
+        counts = try (2...4).map { index in
             guard let buffer = cells[index].bytes else { return [Int](repeating: 0, count: terms.words.count) }
             if let counts = buffer.withUnsafeReadableBytes({ terms.counts(inASCII: $0) }) { return counts }
             return terms.counts(in: try cells[index].decode(String.self))

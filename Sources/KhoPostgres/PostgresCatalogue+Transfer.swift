@@ -46,13 +46,11 @@ extension PostgresCatalogue: CatalogueTransfer {
                 do {
                     try session.execute("SELECT pg_advisory_xact_lock(?)", [Self.changeLogLock])
                     try session.script(
-                        "TRUNCATE " + CatalogueTableShape.all.map(\.name).joined(separator: ", ")
-                            + ", search_keys RESTART IDENTITY")
+                        "TRUNCATE " + CatalogueTableShape.all.map(\.name).joined(separator: ", ") + " RESTART IDENTITY")
                     // The search's bitmaps are made once from all the products, not a row at a time.
                     try session.execute("ALTER TABLE product DISABLE TRIGGER product_search_block")
                     try source { shape, rows in try Self.insert(session, shape, rows) }
                     try session.execute("ALTER TABLE product ENABLE TRIGGER product_search_block")
-                    try SearchBlocks.fillKeys(session, makingBitmaps: false)
                     try SearchBlocks.rebuild(session)
                     try SearchTotalsDelta.recompute(session)
                     for shape in CatalogueTableShape.all {

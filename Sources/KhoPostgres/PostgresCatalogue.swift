@@ -227,10 +227,9 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     ) throws -> [ExhibitionID] {
         guard !products.isEmpty || !tombstones.isEmpty || !exhibitions.isEmpty else { return [] }
         return try write { session in
-            for tombstone in tombstones {
-                try Self.delete(session, tombstone.id)
-                try Self.insertTombstone(session, tombstone)
-            }
+            // The bundle's removals in one statement (their bitmaps cleared once), then their tombstones.
+            try Self.delete(session, tombstones.map(\.id))
+            for tombstone in tombstones { try Self.insertTombstone(session, tombstone) }
             for merged in products {
                 let product = merged.product
                 let id = product.id.rawValue
@@ -480,19 +479,15 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
     }
 
     /// A product's search columns: its folded title, description and agency, their word counts,
-    /// its distinct words, space-separated, for `words`, and its ranking's keys (`SearchKeys`),
-    /// space-separated, for `search_keys`.
+    /// and its distinct words, space-separated, for `words`.
     static func searchValues(title: String, description: String?, agency: String?) -> (
-        folded: [String], counts: [Int], lexemes: String, keys: String
+        folded: [String], counts: [Int], lexemes: String
     ) {
         let folded = [
             TextFolding.fold(title), description.map(TextFolding.fold) ?? "", agency.map(TextFolding.fold) ?? "",
         ]
         let words = folded.map(tokens)
-        return (
-            folded, words.map(\.count), Set(words.joined().map(String.init)).sorted().joined(separator: " "),
-            SearchKeys.keys(words).joined(separator: " ")
-        )
+        return (folded, words.map(\.count), Set(words.joined().map(String.init)).sorted().joined(separator: " "))
     }
 
     /// The words of folded text, as the SQLite index's tokenizer (unicode61) splits it.
@@ -527,16 +522,11 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         }
         try session.execute(
             """
-            WITH written AS (
-                UPDATE product SET title_fold = ?, description_fold = ?, agency_fold = ?,
-                    title_tokens = ?, description_tokens = ?, agency_tokens = ?,
-                    words = array_to_tsvector(string_to_array(?, ' '))
-                WHERE id = ? RETURNING seq)
-            \(SearchBlocks.writeKeysSQL) SELECT seq, string_to_array(?, ' ') FROM written
-            \(SearchBlocks.keysConflictSQL)
-            """,
-            (search.folded as [any SQLBindable]) + (search.counts as [any SQLBindable])
-                + [search.lexemes, id.rawValue, search.keys])
+            UPDATE product SET title_fold = ?, description_fold = ?, agency_fold = ?,
+                title_tokens = ?, description_tokens = ?, agency_tokens = ?,
+                words = array_to_tsvector(string_to_array(?, ' '))
+            WHERE id = ?
+            """, (search.folded as [any SQLBindable]) + (search.counts as [any SQLBindable]) + [search.lexemes, id.rawValue])
     }
 
     static func insertFile(_ session: PostgresSession, _ file: NewFile, productID: ProductID, at date: Date) throws {
@@ -714,69 +704,17 @@ enum SearchBlocks {
         ON CONFLICT (word, block) DO UPDATE SET bits = search_block.bits | excluded.bits
         """
 
-    /// Every (word, block, bits) as the products' words and ranking keys give them.
+    /// Every (word, block, bits) as the products' words give them.
     static let expectedSQL = """
         SELECT lexeme AS word, search_block_of(seq) AS block, bit_or(search_block_bit(seq)) AS bits
         FROM product, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2
-        UNION ALL
-        \(keysExpectedSQL)
         """
 
-    /// The same for the ranking keys alone.
-    static let keysExpectedSQL = """
-        SELECT k AS word, search_block_of(seq) AS block, bit_or(search_block_bit(seq)) AS bits
-        FROM search_keys, unnest(keys) k GROUP BY 1, 2
-        """
-
-    /// The start of a statement that writes products' ranking keys, and its end.
-    static let writeKeysSQL = "INSERT INTO search_keys (seq, keys)"
-    static let keysConflictSQL = "ON CONFLICT (seq) DO UPDATE SET keys = excluded.keys WHERE search_keys.keys <> excluded.keys"
-
-    /// The bitmaps as the products' words and keys give them, in `search_block` alone.
+    /// The bitmaps as the products' words give them, in `search_block` alone.
     static func rebuild(_ session: PostgresSession) throws {
         try session.execute("DELETE FROM search_block_new")
         try session.execute("DELETE FROM search_block")
         try session.execute("INSERT INTO search_block (word, block, bits) " + expectedSQL)
-    }
-
-    /// The ranking keys of every product that has none (on the upgrade to schema version 6, or
-    /// after a copy), derived from its folded texts a batch at a time, then their bitmaps made
-    /// at once; the keys' trigger is off meanwhile.
-    static func fillKeys(_ session: PostgresSession, makingBitmaps: Bool = true) throws {
-        try session.execute("ALTER TABLE search_keys DISABLE TRIGGER search_keys_block")
-        var after: Int64 = -1
-        while true {
-            let rows = try session.rawRows(
-                """
-                SELECT p.seq, p.title_fold, p.description_fold, p.agency_fold FROM product p
-                WHERE p.seq > ? AND NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.seq = p.seq)
-                ORDER BY p.seq LIMIT 20000
-                """, [after])
-            guard !rows.isEmpty else { break }
-            var seqs: [String] = []
-            var keys: [String] = []
-            seqs.reserveCapacity(rows.count)
-            keys.reserveCapacity(rows.count)
-            for row in rows {
-                let cells = row.makeRandomAccess()
-                let seq = try cells[0].decode(Int64.self)
-                let words = try (1...3).map { PostgresCatalogue.tokens(try cells[$0].decode(String.self)) }
-                seqs.append(String(seq))
-                keys.append(SearchKeys.keys(words).joined(separator: " "))
-                after = seq
-            }
-            try session.execute(
-                """
-                \(writeKeysSQL) SELECT s::bigint, string_to_array(coalesce(k, ''), ' ')
-                FROM unnest(string_to_array(?, ' '), string_to_array(?, E'\\n')) AS x(s, k)
-                """, [seqs.joined(separator: " "), keys.joined(separator: "\n")])
-        }
-        try session.execute("ALTER TABLE search_keys ENABLE TRIGGER search_keys_block")
-        guard makingBitmaps else { return }
-        try session.execute("DELETE FROM search_block WHERE word LIKE '%#%'")
-        try session.execute("DELETE FROM search_block_new WHERE word LIKE '%#%'")
-        try session.execute("INSERT INTO search_block (word, block, bits) " + keysExpectedSQL)
-        try session.execute("ANALYZE search_block")
     }
 
     /// How many (word, block) bitmaps differ from those the products' words give: missing bits

@@ -6,28 +6,21 @@ import KhoCore
 /// makes two processes that open a catalogue at once apply each version once.
 enum PostgresMigrations {
     /// Every version this kho knows, oldest first.
-    static let versions: [(version: Int, name: String, sql: String, then: (@Sendable (PostgresSession) throws -> Void)?)] = [
-        (
-            1, "v1: the catalogue as SQLite's at its v12", String(decoding: PackageResources.v1_catalogue_sql, as: UTF8.self),
-            nil
-        ),
+    static let versions: [(version: Int, name: String, sql: String)] = [
+        (1, "v1: the catalogue as SQLite's at its v12", String(decoding: PackageResources.v1_catalogue_sql, as: UTF8.self)),
         (
             2, "v2: the search ranking's totals",
-            String(decoding: PackageResources.v2_search_totals_sql, as: UTF8.self), nil
+            String(decoding: PackageResources.v2_search_totals_sql, as: UTF8.self)
         ),
         (
             3, "v3: the search totals appended, not updated",
-            String(decoding: PackageResources.v3_search_totals_appended_sql, as: UTF8.self), nil
+            String(decoding: PackageResources.v3_search_totals_appended_sql, as: UTF8.self)
         ),
-        (4, "v4: exhibitions", String(decoding: PackageResources.v4_exhibitions_sql, as: UTF8.self), nil),
+        (4, "v4: exhibitions", String(decoding: PackageResources.v4_exhibitions_sql, as: UTF8.self)),
+        (5, "v5: the search's word bitmaps", String(decoding: PackageResources.v5_search_blocks_sql, as: UTF8.self)),
         (
-            5, "v5: the search's word bitmaps", String(decoding: PackageResources.v5_search_blocks_sql, as: UTF8.self),
-            nil
-        ),
-        // The products' ranking keys are derived by kho (the server has no tokenizer of kho's).
-        (
-            6, "v6: the search ranking's numbers as bitmaps",
-            String(decoding: PackageResources.v6_search_keys_sql, as: UTF8.self), { try SearchBlocks.fillKeys($0) }
+            6, "v6: deleted products' bitmaps cleared once per statement",
+            String(decoding: PackageResources.v6_search_blocks_deletions_sql, as: UTF8.self)
         ),
     ]
 
@@ -55,7 +48,6 @@ enum PostgresMigrations {
             }
             for migration in versions where !applied.contains(migration.version) {
                 try session.script(migration.sql)
-                try migration.then?(session)
                 try session.execute(
                     "INSERT INTO kho_schema(version, name, applied_at) VALUES (?, ?, ?)",
                     [migration.version, migration.name, Timestamp.string(Date())])

@@ -55,52 +55,6 @@ struct SearchTermsTests {
         #expect(SearchBits(empty).seqs(in: 1).isEmpty)
     }
 
-    @Test("a product's ranking keys, read back from their bits, give its columns' lengths and its words' counts")
-    func rankingKeys() throws {
-        let products: [[String]] = [
-            ["quyen tre em", "", "hoi bao ve quyen tre em"],
-            ["tre em tre em va quyen tre em", Array(repeating: "tre em vung cao", count: 40).joined(separator: " "), "tre em"],
-            ["", "", ""],
-            ["em", "em em em em em em em em em", ""],
-            ["so tay", (0..<5000).map { "bai \($0)" }.joined(separator: " "), ""],
-        ]
-        let words = ["em", "khong", "quyen", "tre", "vung"]
-        let wanted = SearchKeys.wanted(words)
-        let seqs: [Int64] = products.indices.map { Int64(4096 * 3 + $0 * 100 + 7) } + [4096 * 3 + 4000]
-        var ranking = SearchKeys.Ranking(words: words, keys: wanted, seqs: seqs)
-        // Each key's bitmap of block 3, as the server would send it: the products that have it.
-        var bitmaps: [String: [UInt8]] = [:]
-        for (index, columns) in products.enumerated() {
-            for key in SearchKeys.keys(columns.map(PostgresCatalogue.tokens)) {
-                #expect(key.contains("#"))
-                if key.hasPrefix("tre#") || key.hasPrefix("em#") || key.hasPrefix("#") { #expect(wanted.contains(key), "\(key)") }
-                let bit = Int(seqs[index] % 4096)
-                bitmaps[key, default: [UInt8](repeating: 0, count: 512)][bit >> 3] |= 0x80 >> UInt8(bit & 7)
-            }
-        }
-        for (key, bits) in bitmaps {
-            guard let position = wanted.firstIndex(of: key) else { continue }
-            bits.withUnsafeBytes { ranking.add(key: position, block: 3, bits: $0) }
-        }
-        for (index, columns) in products.enumerated() {
-            let seq = Int64(4096 * 3 + index * 100 + 7)
-            let tokens = columns.map(PostgresCatalogue.tokens)
-            guard tokens.allSatisfy({ $0.count < 4096 }) else {
-                #expect(ranking.numbers(seq: seq) == nil)
-                continue
-            }
-            let numbers = try #require(ranking.numbers(seq: seq))
-            #expect(numbers.lengths == tokens.map(\.count), "\(columns)")
-            for (position, word) in words.enumerated() where tokens.contains(where: { $0.contains(Substring(word)) }) {
-                #expect(numbers.counts[position] == tokens.map { $0.filter { $0 == word }.count }, "\(word) in \(columns)")
-            }
-        }
-        // A product of no kept numbers elsewhere in the block: none of its bits.
-        #expect(ranking.numbers(seq: 4096 * 3 + 4000)?.lengths == [0, 0, 0])
-        // A product that is not a candidate has no numbers.
-        #expect(ranking.numbers(seq: 4096 * 3 + 4001) == nil)
-    }
-
     @Test("a script is split at semicolons, but not inside quotes, comments or a $$ function body")
     func statements() {
         let script = """
