@@ -603,13 +603,8 @@ extension PostgresCatalogue {
         ).compactMap(tombstone)
     }
 
-    /// Deletes a product, if present, with everything that hangs on it (by cascade), and takes its
-    /// words off the search totals. The objects stay.
-    static func delete(_ session: PostgresSession, _ id: ProductID) throws {
-        try delete(session, [id])
-    }
-
-    /// Deletes products, those present, in one statement.
+    /// Deletes products, those present, in one statement, with everything that hangs on them (by
+    /// cascade), and takes their words off the search totals. The objects stay.
     static func delete(_ session: PostgresSession, _ ids: [ProductID]) throws {
         guard !ids.isEmpty else { return }
         session.wordsChanged.isSet = true

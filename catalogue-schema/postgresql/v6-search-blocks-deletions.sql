@@ -11,13 +11,12 @@
 
 CREATE FUNCTION search_block_forget() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The deleted products' bits of each (word, block), cleared in both tables by one statement.
     WITH gone AS (
         SELECT lexeme AS word, search_block_of(seq) AS block, bit_or(search_block_bit(seq)) AS bits
-        FROM deleted_products, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2)
-    UPDATE search_block s SET bits = s.bits & ~g.bits FROM gone g WHERE s.word = g.word AND s.block = g.block;
-    WITH gone AS (
-        SELECT lexeme AS word, search_block_of(seq) AS block, bit_or(search_block_bit(seq)) AS bits
-        FROM deleted_products, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2)
+        FROM deleted_products, unnest(tsvector_to_array(words)) lexeme GROUP BY 1, 2),
+    folded AS (
+        UPDATE search_block s SET bits = s.bits & ~g.bits FROM gone g WHERE s.word = g.word AND s.block = g.block)
     UPDATE search_block_new s SET bits = s.bits & ~g.bits FROM gone g WHERE s.word = g.word AND s.block = g.block;
     RETURN NULL;
 END
