@@ -119,6 +119,7 @@ let package = Package(
                 .embedInCode("Schema/v3-search-totals-appended.sql"),
                 .embedInCode("Schema/v4-exhibitions.sql"), .embedInCode("Schema/v5-search-blocks.sql"),
                 .embedInCode("Schema/v6-search-blocks-deletions.sql"),
+                .embedInCode("Schema/v7-search-blocks-function.sql"),
             ],
             swiftSettings: strict
         ),

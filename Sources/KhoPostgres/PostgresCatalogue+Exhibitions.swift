@@ -128,12 +128,8 @@ extension PostgresCatalogue {
             else { return nil }
             let ids = Array(Set(exhibition.items.map(\.product.rawValue))).sorted()
             var products: [ProductID: Product] = [:]
-            for batch in Self.batches(ids) {
-                for product in try Self.loadProducts(
-                    session, where: "p.id IN \(CatalogueSQL.placeholders(batch.count))", batch, suffix: "")
-                where audience == .staff || product.metadata.isPublic {
-                    products[product.id] = product
-                }
+            for product in try Self.loadProducts(session, ids: ids) where audience == .staff || product.metadata.isPublic {
+                products[product.id] = product
             }
             return ExhibitionView(exhibition: exhibition, products: products)
         }

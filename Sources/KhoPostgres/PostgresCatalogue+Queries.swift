@@ -23,7 +23,7 @@ extension PostgresCatalogue: CatalogueQueries {
 
     static func product(_ session: PostgresSession, _ id: ProductID, audience: Audience) throws -> Product {
         guard
-            let product = try loadProducts(session, where: "p.id = ?", [id.rawValue], suffix: "").first,
+            let product = try loadProducts(session, ids: [id.rawValue]).first,
             audience == .staff || product.metadata.isPublic
         else {
             if let tombstone = try tombstone(session, id) { throw CatalogueError.removed(tombstone) }
@@ -70,9 +70,7 @@ extension PostgresCatalogue: CatalogueQueries {
                 """, arguments + (cursorSeq.map { [$0] } ?? []))
             let shown = rows.prefix(limit)
             let ids = shown.map { $0.string("id") }
-            let loaded =
-                ids.isEmpty
-                ? [] : try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
+            let loaded = try Self.loadProducts(session, ids: ids)
             let byID = Dictionary(uniqueKeysWithValues: loaded.map { ($0.id.rawValue, $0) })
             let total = Int(try session.int("SELECT count(*) FROM product p WHERE \(condition)", arguments) ?? 0)
             let last = shown.last?.int64("seq")
@@ -156,9 +154,7 @@ extension PostgresCatalogue: CatalogueQueries {
             entries.sort { ($0.at, $0.id) < ($1.at, $1.id) }
             let shown = entries.prefix(limit)
             let ids = shown.filter { $0.tombstone == nil }.map(\.id)
-            let products =
-                ids.isEmpty
-                ? [] : try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
+            let products = try Self.loadProducts(session, ids: ids)
             let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
             let changes: [Change] = shown.compactMap { entry in
                 if let tombstone = entry.tombstone { return .removed(tombstone) }

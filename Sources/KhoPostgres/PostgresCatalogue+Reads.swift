@@ -4,19 +4,13 @@ import PostgresNIO
 
 extension PostgresCatalogue {
     public func product(_ id: ProductID) throws -> Product? {
-        try read { session in try Self.loadProducts(session, where: "p.id = ?", [id.rawValue], suffix: "").first }
+        try read { session in try Self.loadProducts(session, ids: [id.rawValue]).first }
     }
 
     public func products(_ ids: [ProductID]) throws -> [Product] {
         try read { session in
-            var byID: [ProductID: Product] = [:]
-            for batch in Self.batches(ids.map(\.rawValue)) {
-                for product in try Self.loadProducts(
-                    session, where: "p.id IN \(Self.placeholders(batch.count))", batch, suffix: "")
-                {
-                    byID[product.id] = product
-                }
-            }
+            let byID = Dictionary(
+                try Self.loadProducts(session, ids: ids.map(\.rawValue)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             return ids.compactMap { byID[$0] }
         }
     }
@@ -73,55 +67,51 @@ extension PostgresCatalogue {
                 session, where: "p.words @@ ?::tsquery AND \(condition)",
                 [Self.tsquery(terms, prefixLast: prefixLast)] + arguments, limit: window, terms: counted)
         } else {
-            let words = Array(Set(terms)).sorted()
+            let words = Array(Set(terms)).sorted().joined(separator: " ")
             let counted = SearchTerms(terms, prefixLast: false)
-            // One round trip before the blocks: the planner's settings for them (below), whether an
-            // appended bitmap has one of the words (then the folded and appended ones are merged;
-            // else the folded ones alone, a merge of index ranges, newest first, that stops when it
-            // has enough), and the totals the ranking needs.
-            let prelude = try session.row(
-                """
-                SELECT \(Self.blockSettings.map { "set_config('\($0.name)', '\($0.value)', true)" }.joined(separator: ", ")),
-                    EXISTS (SELECT 1 FROM search_block_new WHERE word = ANY (string_to_array(?, ' '))) AS appended,
-                    \(SearchAverages.columns)
-                FROM search_totals
-                """, [words.joined(separator: " ")])
-            averages = SearchAverages.averages(prelude)
-            let appended = prelude?.bool("appended") ?? true
-            // Blocks newest first, as many as hold `wanted` candidates, then their rows; again
-            // below the last block while fewer than the window are found (a candidate can fail:
-            // a private product, or one whose words changed after its bits were read). The first
-            // round looks at a few blocks, which is enough for common words; each next one at as
-            // many as the candidates found so far say are needed.
+            // The newest blocks whose bitmaps share bits, as many as hold `wanted` candidates
+            // (`search_blocks`, schema version 7), then their rows; again below the last block
+            // while fewer than the window are found (a candidate can fail: a private product, or
+            // one whose words changed after its bits were read). The first call is sent with the
+            // totals the ranking needs.
             var below = Int64.max
-            var examine = 16
             while candidates.count < window {
                 let wanted = window - candidates.count
-                let blocks = try Self.candidateBlocks(
-                    session, words, appended: appended, below: below, examine: examine, wanted: wanted)
-                guard let last = blocks.last else { break }
-                below = last.block
+                let blocksStatement: (sql: String, arguments: [any SQLBindable]) = (
+                    "SELECT block, bits FROM search_blocks(string_to_array(?, ' '), ?, ?)", [words, below, wanted]
+                )
+                let blockRows: [PostgresRow]
+                if averages == nil {
+                    let answers = try session.pipelinedRows([
+                        blocksStatement, ("SELECT \(SearchAverages.columns) FROM search_totals", []),
+                    ])
+                    blockRows = answers[0]
+                    averages = SearchAverages.averages(answers[1].first.map(PostgresSession.row))
+                } else {
+                    blockRows = try session.rawRows(blocksStatement.sql, blocksStatement.arguments)
+                }
+                var last: Int64?
                 var seqs = ""
                 var found = 0
-                for (block, bits) in blocks {
-                    for seq in bits.seqs(in: block) {
+                for row in blockRows {
+                    var cells = row.makeIterator()
+                    guard let block = try cells.next()?.decode(Int64.self), let bits = cells.next() else { continue }
+                    last = block
+                    for seq in SearchBits(bits.bytes).seqs(in: block) {
                         if !seqs.isEmpty { seqs += " " }
                         seqs += String(seq)
                         found += 1
                     }
                 }
+                guard let last else { break }
+                below = last
                 candidates += try Self.candidates(
                     session, where: "p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
                     [seqs] + arguments, terms: counted
                 ).filter(\.matches)
-                // Fewer blocks than asked for and fewer bits than wanted: there are no more.
-                if blocks.count < examine && found < wanted { break }
-                let perBlock = max(1.0, Double(found) / Double(blocks.count))
-                let needed = Double(window - candidates.count) / perBlock * 1.25 + 1
-                examine = min(Self.maxBlocksExamined, max(examine * 2, Int(needed.rounded(.up))))
+                // The blocks held fewer products than wanted: there are no more.
+                if found < wanted { break }
             }
-            try session.execute(
-                "SELECT " + Self.blockSettings.map { "set_config('\($0.name)', NULL, true)" }.joined(separator: ", "))
             candidates = Array(candidates.prefix(window))
         }
         guard !candidates.isEmpty else { return ([], 0) }
@@ -131,7 +121,7 @@ extension PostgresCatalogue {
         let page = ranked.dropFirst(offset).prefix(limit)
         guard !page.isEmpty else { return ([], ranked.count) }
         let ids = page.map(\.id)
-        let products = try Self.loadProducts(session, where: "p.id IN \(Self.placeholders(ids.count))", ids, suffix: "")
+        let products = try Self.loadProducts(session, ids: ids)
         let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
         return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
     }
@@ -152,55 +142,6 @@ extension PostgresCatalogue {
 
     /// Products in a block of the word bitmaps (schema version 5): as `search_block_of` counts them.
     static let blockSize: Int64 = 4096
-
-    /// The most blocks one round of a search's intersection looks at.
-    static let maxBlocksExamined = 2_000
-
-    /// The planner's settings for the blocks' intersection, for the rest of the transaction
-    /// until they are reset (`set_config(name, NULL, true)`):
-    /// - a merge join of the words' index ranges, newest block first, the only plan that can stop
-    ///   early. After a load the planner preferred nested loops with a lookup per block, which
-    ///   took four times as long for four words;
-    /// - no parallel workers: the reads take a few milliseconds, and workers take as long to start.
-    static let blockSettings: [(name: String, value: String)] = [
-        ("enable_nestloop", "off"), ("enable_hashjoin", "off"), ("max_parallel_workers_per_gather", "0"),
-    ]
-
-    /// The blocks below `below` where every word's bitmap has a bit in common, newest first: of the
-    /// next `examine` such blocks, as many as hold at least `wanted` products, with their bits
-    /// as the server stores them (`SearchBits`).
-    static func candidateBlocks(
-        _ session: PostgresSession, _ words: [String], appended: Bool, below: Int64, examine: Int, wanted: Int
-    ) throws -> [(block: Int64, bits: SearchBits)] {
-        let names = words.indices.map { "w\($0)" }
-        let bitmaps = names.map { name in
-            appended
-                ? """
-                \(name) AS (SELECT block, bit_or(bits) AS bits FROM (SELECT block, bits FROM search_block WHERE word = ?
-                    UNION ALL SELECT block, bits FROM search_block_new WHERE word = ?) x GROUP BY block)
-                """
-                : "\(name) AS (SELECT block, bits FROM search_block WHERE word = ?)"
-        }
-        let joins = names.dropFirst().map { " JOIN \($0) USING (block)" }.joined()
-        let both = names.map { "\($0).bits" }.joined(separator: " & ")
-        // OFFSET 0 keeps the intersection in its subquery, made once per block: flattened, the
-        // planner repeated it for each use of `bits`.
-        return try session.rawRows(
-            """
-            WITH \(bitmaps.joined(separator: ",\n"))
-            SELECT block, bits FROM (
-                SELECT block, bits, sum(n) OVER (ORDER BY block DESC) - n AS before FROM (
-                    SELECT block, bits, bit_count(bits) AS n FROM (
-                        SELECT block, \(both) AS bits FROM w0\(joins)
-                        WHERE block < ? ORDER BY block DESC OFFSET 0) a
-                    WHERE bit_count(bits) > 0 ORDER BY block DESC LIMIT \(max(1, examine))) b) c
-            WHERE before < ? ORDER BY block DESC
-            """, words.flatMap { appended ? [$0, $0] : [$0] as [any SQLBindable] } + [below, wanted]
-        ).map { row in
-            let cells = row.makeRandomAccess()
-            return (try cells[0].decode(Int64.self), SearchBits(cells[1].bytes))
-        }
-    }
 
     public func products(holding sha256s: [String]) throws -> [String: [ProductID]] {
         try read { session in
@@ -283,68 +224,26 @@ extension PostgresCatalogue {
     ) throws -> [Product] {
         let rows = try session.rows("SELECT \(productColumns) FROM product p WHERE \(condition) \(suffix)", arguments)
         guard !rows.isEmpty else { return [] }
-        let ids = rows.map { $0.string("id") }
-        var languages: [String: [ProductLanguage]] = [:]
-        var platforms: [String: [String]] = [:]
-        var topics: [String: [String]] = [:]
-        var files: [String: [StoredFile]] = [:]
+        var parts = ProductParts()
+        for batch in batches(rows.map { $0.string("id") }) {
+            try parts.add(session.pipelined(ProductParts.statements(batch)))
+        }
+        return rows.compactMap(parts.product)
+    }
+
+    /// Loads the products of these ids, those that exist, in any order: their rows and the four
+    /// other tables' sent at once, one round trip a batch.
+    static func loadProducts(_ session: PostgresSession, ids: [String]) throws -> [Product] {
+        var products: [Product] = []
         for batch in batches(ids) {
-            let list = placeholders(batch.count)
-            let answers = try session.pipelined([
-                ("SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position", batch),
-                ("SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position", batch),
-                ("SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position", batch),
-                (
-                    """
-                    SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
-                    FROM product_file f JOIN object o ON o.sha256 = f.sha256
-                    WHERE f.product_id IN \(list)
-                    ORDER BY f.product_id, f.added_at,
-                        CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
-                    """, batch
-                ),
-            ])
-            for row in answers[0] {
-                languages[row.string("product_id"), default: []].append(
-                    ProductLanguage(
-                        code: row.string("code"), role: LanguageRole(rawValue: row.string("role")) ?? .national,
-                        roleOverride: row.bool("role_override")))
-            }
-            for row in answers[1] {
-                platforms[row.string("product_id"), default: []].append(row.string("code"))
-            }
-            for row in answers[2] {
-                topics[row.string("product_id"), default: []].append(row.string("code"))
-            }
-            for row in answers[3] {
-                files[row.string("product_id"), default: []].append(
-                    StoredFile(
-                        object: ObjectInfo(
-                            sha256: row.string("sha256"), size: row.int64("size") ?? 0, mime: row.string("mime"),
-                            format: row.string("format")),
-                        role: FileRole(rawValue: row.string("role")) ?? .master,
-                        originalName: row.string("original_name"),
-                        addedAt: Timestamp.date(row.string("added_at")) ?? Date(timeIntervalSince1970: 0)))
-            }
+            let answers = try session.pipelined(
+                [("SELECT \(productColumns) FROM product p WHERE p.id IN \(placeholders(batch.count))", batch)]
+                    + ProductParts.statements(batch))
+            var parts = ProductParts()
+            parts.add(Array(answers.dropFirst()))
+            products += answers[0].compactMap(parts.product)
         }
-        return rows.compactMap { row in
-            let id = row.string("id")
-            guard let productID = ProductID(parsing: id) else { return nil }
-            let metadata = ProductMetadata(
-                title: row.string("title"), description: row.text("description"), kind: row.string("kind"),
-                languages: languages[id] ?? [], platforms: platforms[id] ?? [], topics: topics[id] ?? [],
-                contentLine: row.text("content_line"), agency: row.text("agency"),
-                province: row.text("province").flatMap(ProvinceRef.init(qualified:)),
-                produced: row.text("produced").flatMap(PartialDate.init(parsing:)),
-                published: row.text("published").flatMap(PartialDate.init(parsing:)),
-                funding: row.text("funding"), rights: row.text("rights"), isPublic: row.bool("public"))
-            return Product(
-                id: productID, metadata: metadata, files: files[id] ?? [],
-                originRepository: row.string("origin_repository"),
-                createdAt: Timestamp.date(row.string("created_at")) ?? Date(timeIntervalSince1970: 0),
-                updatedAt: Timestamp.date(row.string("updated_at")) ?? Date(timeIntervalSince1970: 0),
-                revision: row.int("revision"))
-        }
+        return products
     }
 
     // MARK: Objects and fixity
@@ -652,38 +551,71 @@ extension PostgresCatalogue {
 struct SearchCandidate {
     let seq: Int64
     let id: String
-    let lengths: [Int]
-    let counts: [[Int]]
+    /// The word counts of the title, description and agency.
+    let lengths: (Int, Int, Int)
+    /// How many times each word is in the title, then in the description, then in the agency.
+    let counts: [Int]
 
     /// From a row of `PostgresCatalogue.candidates`, its texts counted in the bytes the server
-    /// sent (UTF-8), without making strings of them.
+    /// sent (UTF-8), without making strings of them; its cells read in order, once, and its
+    /// integers read from their bytes (2,000 rows a search: postgres-nio's generic decoding
+    /// took 60 % of a search's time in kho).
     init(_ row: PostgresRow, terms: SearchTerms) throws {
-        let cells = row.makeRandomAccess()
-        seq = try cells[0].decode(Int64.self)
-        id = try cells[1].decode(String.self)
-        lengths = try (5...7).map { Int(try cells[$0].decode(Int64.self)) }
-        counts = try (2...4).map { index in
-            guard let buffer = cells[index].bytes else { return [Int](repeating: 0, count: terms.words.count) }
-            if let counts = buffer.withUnsafeReadableBytes({ terms.counts(inASCII: $0) }) { return counts }
-            return terms.counts(in: try cells[index].decode(String.self))
+        let words = terms.words.count
+        var seq: Int64 = 0
+        var id = ""
+        var lengths = (0, 0, 0)
+        var counts = [Int](repeating: 0, count: 3 * words)
+        var index = 0
+        for cell in row {
+            switch index {
+            case 0: seq = try Self.integer(cell)
+            case 1: id = cell.bytes.map { String(buffer: $0) } ?? ""
+            case 2, 3, 4:
+                guard let buffer = cell.bytes else { break }
+                let column = (index - 2) * words
+                let ascii = buffer.withUnsafeReadableBytes { terms.add(inASCII: $0, to: &counts, at: column) }
+                if !ascii { terms.add(in: String(buffer: buffer), to: &counts, at: column) }
+            case 5: lengths.0 = Int(try Self.integer(cell))
+            case 6: lengths.1 = Int(try Self.integer(cell))
+            default: lengths.2 = Int(try Self.integer(cell))
+            }
+            index += 1
         }
+        self.seq = seq
+        self.id = id
+        self.lengths = lengths
+        self.counts = counts
+    }
+
+    /// A `bigint` cell: its eight bytes when the server sent it in binary, else as postgres-nio decodes it.
+    static func integer(_ cell: PostgresCell) throws -> Int64 {
+        if cell.format == .binary, let bytes = cell.bytes, bytes.readableBytes == 8,
+            let value = bytes.getInteger(at: bytes.readerIndex, as: Int64.self)
+        {
+            return value
+        }
+        return try cell.decode(Int64.self)
     }
 
     /// Whether every word of the query is in one of its columns.
     var matches: Bool {
-        counts[0].indices.allSatisfy { phrase in counts.contains { $0[phrase] > 0 } }
+        let words = counts.count / 3
+        return (0..<words).allSatisfy { phrase in counts[phrase] > 0 || counts[words + phrase] > 0 || counts[2 * words + phrase] > 0 }
     }
 
     /// kho's BM25 without IDF: title words weigh 10, agency 3, description 1.
     func score(averages: [Double]) -> Double {
         let weights: [Double] = [10.0, 1.0, 3.0]
+        let words = counts.count / 3
         let k1 = 1.2
         let b = 0.75
         var score = 0.0
         for column in 0..<3 {
-            let counts = counts[column]
+            let counts = counts[column * words..<(column + 1) * words]
             guard counts.contains(where: { $0 > 0 }) else { continue }
-            let norm = k1 * (1 - b + b * Double(lengths[column]) / averages[column])
+            let length = column == 0 ? lengths.0 : column == 1 ? lengths.1 : lengths.2
+            let norm = k1 * (1 - b + b * Double(length) / averages[column])
             for count in counts where count > 0 {
                 let tf = Double(count)
                 score += weights[column] * (tf * (k1 + 1)) / (tf + norm)
@@ -708,9 +640,15 @@ struct SearchTerms {
 
     /// How many times each word is in ASCII text, in one pass over its bytes; nil for other text.
     func counts(inASCII text: UnsafeRawBufferPointer) -> [Int]? {
-        guard !text.contains(where: { $0 >= 0x80 }) else { return nil }
-        let isWord = PostgresCatalogue.isASCIIWordByte
         var counts = [Int](repeating: 0, count: bytes.count)
+        return add(inASCII: text, to: &counts, at: 0) ? counts : nil
+    }
+
+    /// The same, added to `counts[offset + i]` for word i; false, and nothing added, for text
+    /// that is not ASCII.
+    func add(inASCII text: UnsafeRawBufferPointer, to counts: inout [Int], at offset: Int) -> Bool {
+        guard !text.contains(where: { $0 >= 0x80 }) else { return false }
+        let isWord = PostgresCatalogue.isASCIIWordByte
         var start = 0
         while start < text.count {
             guard isWord(text[start]) else {
@@ -723,27 +661,32 @@ struct SearchTerms {
                 let prefix = prefixLast && phrase == bytes.count - 1
                 guard prefix ? term.count <= end - start : term.count == end - start else { continue }
                 var same = true
-                for offset in 0..<term.count where text[start + offset] != term[offset] {
+                for index in 0..<term.count where text[start + index] != term[index] {
                     same = false
                     break
                 }
-                if same { counts[phrase] += 1 }
+                if same { counts[offset + phrase] += 1 }
             }
             start = end
         }
-        return counts
+        return true
     }
 
     /// The same for any text.
     func counts(in text: String) -> [Int] {
         var counts = [Int](repeating: 0, count: words.count)
+        add(in: text, to: &counts, at: 0)
+        return counts
+    }
+
+    /// The same, added to `counts[offset + i]` for word i.
+    func add(in text: String, to counts: inout [Int], at offset: Int) {
         for word in PostgresCatalogue.tokens(text) {
             for (phrase, term) in words.enumerated() {
                 let prefix = prefixLast && phrase == words.count - 1
-                if prefix ? word.hasPrefix(term) : word == term { counts[phrase] += 1 }
+                if prefix ? word.hasPrefix(term) : word == term { counts[offset + phrase] += 1 }
             }
         }
-        return counts
     }
 }
 
@@ -773,5 +716,79 @@ struct SearchBits {
             }
         }
         return seqs
+    }
+}
+
+/// What makes whole products besides their rows: their languages, platforms, topics and files,
+/// gathered from the answers to `statements`, batch by batch.
+struct ProductParts {
+    private var languages: [String: [ProductLanguage]] = [:]
+    private var platforms: [String: [String]] = [:]
+    private var topics: [String: [String]] = [:]
+    private var files: [String: [StoredFile]] = [:]
+
+    /// The four statements for the products of `ids` (one batch), in the order `add` reads them.
+    static func statements(_ ids: [String]) -> [(sql: String, arguments: [any SQLBindable])] {
+        let list = PostgresCatalogue.placeholders(ids.count)
+        return [
+            ("SELECT * FROM product_language WHERE product_id IN \(list) ORDER BY product_id, position", ids),
+            ("SELECT * FROM product_platform WHERE product_id IN \(list) ORDER BY product_id, position", ids),
+            ("SELECT * FROM product_topic WHERE product_id IN \(list) ORDER BY product_id, position", ids),
+            (
+                """
+                SELECT f.product_id, f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format
+                FROM product_file f JOIN object o ON o.sha256 = f.sha256
+                WHERE f.product_id IN \(list)
+                ORDER BY f.product_id, f.added_at,
+                    CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256
+                """, ids
+            ),
+        ]
+    }
+
+    /// The answers to `statements`, in their order.
+    mutating func add(_ answers: [[SQLRow]]) {
+        for row in answers[0] {
+            languages[row.string("product_id"), default: []].append(
+                ProductLanguage(
+                    code: row.string("code"), role: LanguageRole(rawValue: row.string("role")) ?? .national,
+                    roleOverride: row.bool("role_override")))
+        }
+        for row in answers[1] {
+            platforms[row.string("product_id"), default: []].append(row.string("code"))
+        }
+        for row in answers[2] {
+            topics[row.string("product_id"), default: []].append(row.string("code"))
+        }
+        for row in answers[3] {
+            files[row.string("product_id"), default: []].append(
+                StoredFile(
+                    object: ObjectInfo(
+                        sha256: row.string("sha256"), size: row.int64("size") ?? 0, mime: row.string("mime"),
+                        format: row.string("format")),
+                    role: FileRole(rawValue: row.string("role")) ?? .master,
+                    originalName: row.string("original_name"),
+                    addedAt: Timestamp.date(row.string("added_at")) ?? Date(timeIntervalSince1970: 0)))
+        }
+    }
+
+    /// The product of a row of `PostgresCatalogue.productColumns`, with the parts added for it.
+    func product(_ row: SQLRow) -> Product? {
+        let id = row.string("id")
+        guard let productID = ProductID(parsing: id) else { return nil }
+        let metadata = ProductMetadata(
+            title: row.string("title"), description: row.text("description"), kind: row.string("kind"),
+            languages: languages[id] ?? [], platforms: platforms[id] ?? [], topics: topics[id] ?? [],
+            contentLine: row.text("content_line"), agency: row.text("agency"),
+            province: row.text("province").flatMap(ProvinceRef.init(qualified:)),
+            produced: row.text("produced").flatMap(PartialDate.init(parsing:)),
+            published: row.text("published").flatMap(PartialDate.init(parsing:)),
+            funding: row.text("funding"), rights: row.text("rights"), isPublic: row.bool("public"))
+        return Product(
+            id: productID, metadata: metadata, files: files[id] ?? [],
+            originRepository: row.string("origin_repository"),
+            createdAt: Timestamp.date(row.string("created_at")) ?? Date(timeIntervalSince1970: 0),
+            updatedAt: Timestamp.date(row.string("updated_at")) ?? Date(timeIntervalSince1970: 0),
+            revision: row.int("revision"))
     }
 }

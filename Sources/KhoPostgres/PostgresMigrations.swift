@@ -22,6 +22,10 @@ enum PostgresMigrations {
             6, "v6: deleted products' bitmaps cleared once per statement",
             String(decoding: PackageResources.v6_search_blocks_deletions_sql, as: UTF8.self)
         ),
+        (
+            7, "v7: a search's blocks found by one call",
+            String(decoding: PackageResources.v7_search_blocks_function_sql, as: UTF8.self)
+        ),
     ]
 
     static var latest: Int { versions.last?.version ?? 0 }

@@ -204,11 +204,16 @@ struct PostgresSession {
     /// order, and kho waits once (each wait for an answer is a round trip of about 0.3 ms here).
     /// Their rows, in the same order; the first failure is thrown once all have answered.
     func pipelined(_ statements: [(sql: String, arguments: [any SQLBindable])]) throws -> [[SQLRow]] {
+        try pipelinedRows(statements).map { $0.map(Self.row) }
+    }
+
+    /// The same, with the rows as the server sent them (`rawRows`).
+    func pipelinedRows(_ statements: [(sql: String, arguments: [any SQLBindable])]) throws -> [[PostgresRow]] {
         let futures = statements.map { connection.query(query($0.sql, $0.arguments), logger: logger) }
-        var results: [[SQLRow]] = []
+        var results: [[PostgresRow]] = []
         var failure: (any Error)?
         for future in futures {
-            do { results.append(try future.wait().rows.map(Self.row)) } catch {
+            do { results.append(try future.wait().rows) } catch {
                 if failure == nil { failure = PostgresPool.translate(error, location: location) }
             }
         }
