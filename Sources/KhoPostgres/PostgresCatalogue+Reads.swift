@@ -106,7 +106,8 @@ extension PostgresCatalogue {
                 guard let last else { break }
                 below = last
                 candidates += try Self.candidates(
-                    session, where: "p.seq = ANY (string_to_array(?, ' ')::bigint[]) AND \(condition)",
+                    // A subquery, so that the planner does not estimate each of 2,000 seqs (0.5 ms).
+                    session, where: "p.seq = ANY ((SELECT string_to_array(?, ' '))::bigint[]) AND \(condition)",
                     [seqs] + arguments, terms: counted
                 ).filter(\.matches)
                 // The blocks held fewer products than wanted: there are no more.
