@@ -18,6 +18,8 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable, LocalizedMe
     case notACatalogue(location: String)
     /// Anything else the server said.
     case server(location: String, message: String, sqlState: String)
+    /// An answer not in the form kho asked for.
+    case unexpectedAnswer(location: String)
 
     public var description: String { message(.english) }
 
@@ -35,6 +37,7 @@ public enum PostgresError: Error, CustomStringConvertible, Sendable, LocalizedMe
         case .notACatalogue(let location): return l("postgres.not_a_catalogue", ["location": location])
         case .server(let location, let message, let sqlState):
             return l("postgres.server", ["location": location, "message": message, "state": sqlState])
+        case .unexpectedAnswer(let location): return l("postgres.unexpected_answer", ["location": location])
         }
     }
 }

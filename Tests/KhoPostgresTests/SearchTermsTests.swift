@@ -55,6 +55,59 @@ struct SearchTermsTests {
         #expect(SearchBits(empty).seqs(in: 1).isEmpty)
     }
 
+    @Test("an array as the server sends it in binary gives its elements, NULLs and all; a cut one is refused")
+    func binaryArrays() throws {
+        func array(_ elements: [[UInt8]?], oid: UInt32) -> ByteBuffer {
+            var buffer = ByteBuffer()
+            buffer.writeInteger(Int32(1))  // dimensions
+            buffer.writeInteger(Int32(elements.contains { $0 == nil } ? 1 : 0))
+            buffer.writeInteger(oid)
+            buffer.writeInteger(Int32(elements.count))
+            buffer.writeInteger(Int32(1))  // lower bound
+            for element in elements {
+                if let element {
+                    buffer.writeInteger(Int32(element.count))
+                    buffer.writeBytes(element)
+                } else {
+                    buffer.writeInteger(Int32(-1))
+                }
+            }
+            return buffer
+        }
+        // Read from a buffer that does not start at 0, as a cell of a row does.
+        var row = ByteBuffer(bytes: [9, 9, 9])
+        row.moveReaderIndex(forwardBy: 3)
+        var texts = array([Array("quyền".utf8), nil, [], Array("tre em".utf8)], oid: 25)
+        row.writeBuffer(&texts)
+        let strings = try #require(BinaryArray(row))
+        #expect(strings.count == 4)
+        #expect(strings.strings() == ["quyền", "", "", "tre em"])
+        #expect(strings.elements[1] == nil)
+
+        func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+            withUnsafeBytes(of: value.bigEndian) { Array($0) }
+        }
+        let integers = try #require(
+            BinaryArray(array([bigEndian(Int64(5_000_123_456)), bigEndian(Int64(-2)), nil], oid: 20)))
+        #expect(integers.integers() == [5_000_123_456, -2, 0])
+        let small = try #require(BinaryArray(array([bigEndian(Int32(42)), bigEndian(Int32(7))], oid: 23)))
+        #expect(small.integers() == [42, 7])
+
+        // No dimensions: an empty array.
+        var empty = ByteBuffer()
+        empty.writeInteger(Int32(0))
+        empty.writeInteger(Int32(0))
+        empty.writeInteger(UInt32(25))
+        #expect(BinaryArray(empty)?.count == 0)
+        // Cut short, or of two dimensions: refused, not read past its end.
+        var cut = array([Array("tre em".utf8)], oid: 25)
+        cut.moveWriterIndex(to: cut.writerIndex - 2)
+        #expect(BinaryArray(cut) == nil)
+        var square = array([[1], [2]], oid: 25)
+        square.setInteger(Int32(2), at: 0)
+        #expect(BinaryArray(square) == nil)
+    }
+
     @Test("a script is split at semicolons, but not inside quotes, comments or a $$ function body")
     func statements() {
         let script = """
