@@ -128,7 +128,8 @@ extension PostgresCatalogue {
             else { return nil }
             let ids = Array(Set(exhibition.items.map(\.product.rawValue))).sorted()
             var products: [ProductID: Product] = [:]
-            for product in try Self.loadProducts(session, ids: ids) where audience == .staff || product.metadata.isPublic {
+            for product in try Self.loadProducts(session, ids: ids)
+            where audience == .staff || product.metadata.isPublic {
                 products[product.id] = product
             }
             return ExhibitionView(exhibition: exhibition, products: products)

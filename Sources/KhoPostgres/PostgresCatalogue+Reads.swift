@@ -9,8 +9,8 @@ extension PostgresCatalogue {
 
     public func products(_ ids: [ProductID]) throws -> [Product] {
         try read { session in
-            let byID = Dictionary(
-                try Self.loadProducts(session, ids: ids.map(\.rawValue)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let loaded = try Self.loadProducts(session, ids: ids.map(\.rawValue))
+            let byID = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             return ids.compactMap { byID[$0] }
         }
     }
@@ -245,8 +245,10 @@ extension PostgresCatalogue {
         var products: [Product] = []
         for batch in batches(ids) {
             let rows = try session.rows(
-                "SELECT \(productColumns), \(ProductParts.jsonColumns) FROM product p WHERE p.id IN \(placeholders(batch.count))",
-                batch)
+                """
+                SELECT \(productColumns), \(ProductParts.jsonColumns)
+                FROM product p WHERE p.id IN \(placeholders(batch.count))
+                """, batch)
             var parts = ProductParts()
             for row in rows {
                 guard parts.add(json: row) else { throw PostgresError.unexpectedAnswer(location: session.location) }
@@ -604,16 +606,17 @@ struct SearchCandidate {
             }
         }
         return seqs.indices.map { index in
-            SearchCandidate(
-                seq: seqs[index], id: ids[index],
-                lengths: (Int(lengths[0][index]), Int(lengths[1][index]), Int(lengths[2][index])), counts: counts[index])
+            let columns = (Int(lengths[0][index]), Int(lengths[1][index]), Int(lengths[2][index]))
+            return SearchCandidate(seq: seqs[index], id: ids[index], lengths: columns, counts: counts[index])
         }
     }
 
     /// Whether every word of the query is in one of its columns.
     var matches: Bool {
         let words = counts.count / 3
-        return (0..<words).allSatisfy { phrase in counts[phrase] > 0 || counts[words + phrase] > 0 || counts[2 * words + phrase] > 0 }
+        return (0..<words).allSatisfy { phrase in
+            counts[phrase] > 0 || counts[words + phrase] > 0 || counts[2 * words + phrase] > 0
+        }
     }
 
     /// kho's BM25 without IDF: title words weigh 10, agency 3, description 1.
@@ -764,7 +767,8 @@ struct ProductParts {
             FROM product_language l WHERE l.product_id = p.id)::text AS languages_json,
         (SELECT json_agg(c.code ORDER BY c.position) FROM product_platform c WHERE c.product_id = p.id)::text
             AS platforms_json,
-        (SELECT json_agg(c.code ORDER BY c.position) FROM product_topic c WHERE c.product_id = p.id)::text AS topics_json,
+        (SELECT json_agg(c.code ORDER BY c.position) FROM product_topic c WHERE c.product_id = p.id)::text
+            AS topics_json,
         (SELECT json_agg(json_build_array(f.role, f.original_name, f.added_at, o.sha256, o.size, o.mime, o.format)
             ORDER BY f.added_at, CASE f.role WHEN 'master' THEN 0 WHEN 'access' THEN 1 ELSE 2 END, f.sha256)
             FROM product_file f JOIN object o ON o.sha256 = f.sha256 WHERE f.product_id = p.id)::text AS files_json
@@ -785,8 +789,9 @@ struct ProductParts {
             if let number = value as? NSNumber { return number.int64Value }
             return Int64(value as? Int ?? 0)
         }
-        guard let languageItems = items("languages_json", fields: 3), let platformItems = items("platforms_json", fields: 1),
-            let topicItems = items("topics_json", fields: 1), let fileItems = items("files_json", fields: 7)
+        guard let languageItems = items("languages_json", fields: 3),
+            let platformItems = items("platforms_json", fields: 1), let topicItems = items("topics_json", fields: 1),
+            let fileItems = items("files_json", fields: 7)
         else { return false }
         if !languageItems.isEmpty {
             languages[id] = languageItems.map {
@@ -800,7 +805,8 @@ struct ProductParts {
         if !fileItems.isEmpty {
             files[id] = fileItems.map {
                 StoredFile(
-                    object: ObjectInfo(sha256: text($0[3]), size: integer($0[4]), mime: text($0[5]), format: text($0[6])),
+                    object: ObjectInfo(
+                        sha256: text($0[3]), size: integer($0[4]), mime: text($0[5]), format: text($0[6])),
                     role: FileRole(rawValue: text($0[0])) ?? .master, originalName: text($0[1]),
                     addedAt: Timestamp.date(text($0[2])) ?? Date(timeIntervalSince1970: 0))
             }
@@ -876,7 +882,8 @@ struct BinaryArray {
         else { return nil }
         var count = 0
         if dimensions == 1 {
-            guard let length = reader.readInteger(as: Int32.self), length >= 0, reader.readInteger(as: Int32.self) != nil
+            guard let length = reader.readInteger(as: Int32.self), length >= 0,
+                reader.readInteger(as: Int32.self) != nil
             else { return nil }
             count = Int(length)
         } else if dimensions != 0 {

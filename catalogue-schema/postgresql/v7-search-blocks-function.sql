@@ -8,9 +8,9 @@
 -- parses and plans (0.5 to 1.3 ms), and the planner's settings the intersection needs were set
 -- and reset in two statements more. The function below reads the intersection, newest block
 -- first, a row at a time, and stops at the block that reaches the count; its planner settings
--- hold only while it runs. On 5,000,000 products: "phu nu" 1.5 ms in one call, against 3 ms in
--- two rounds; "tin nguong ton giao" (1,546 products in 866 of 1,408 blocks) 8.3 ms, against
--- 9 ms in two rounds.
+-- hold only while it runs. On 5,000,000 products, a call in a warm session: "phu nu" (60 blocks)
+-- 1 to 1.5 ms, against 3 ms for the prelude and two rounds; "tin nguong ton giao" (1,546 products
+-- in 866 of 1,408 blocks) 5.3 ms, against 9 ms.
 --
 -- The settings: a merge join of the words' index ranges, newest block first, the only plan that
 -- can stop early (after a load the planner preferred nested loops with a lookup per block, four
