@@ -202,12 +202,8 @@ struct PostgresSession {
 
     /// Statements sent one after another without waiting for each answer: the server runs them in
     /// order, and kho waits once (each wait for an answer is a round trip of about 0.3 ms here).
-    /// Their rows, in the same order; the first failure is thrown once all have answered.
-    func pipelined(_ statements: [(sql: String, arguments: [any SQLBindable])]) throws -> [[SQLRow]] {
-        try pipelinedRows(statements).map { $0.map(Self.row) }
-    }
-
-    /// The same, with the rows as the server sent them (`rawRows`).
+    /// Their rows as the server sent them (`rawRows`), in the same order; the first failure is
+    /// thrown once all have answered.
     func pipelinedRows(_ statements: [(sql: String, arguments: [any SQLBindable])]) throws -> [[PostgresRow]] {
         let futures = statements.map { connection.query(query($0.sql, $0.arguments), logger: logger) }
         var results: [[PostgresRow]] = []
