@@ -72,24 +72,17 @@ extension PostgresCatalogue {
             // The newest blocks whose bitmaps share bits, as many as hold `wanted` candidates
             // (`search_blocks`, schema version 7), then their rows; again below the last block
             // while fewer than the window are found (a candidate can fail: a private product, or
-            // one whose words changed after its bits were read). The first call is sent with the
-            // totals the ranking needs.
+            // one whose words changed after its bits were read). The first call brings the totals
+            // the ranking needs on each row (one statement fewer: each is a round trip).
             var below = Int64.max
             while candidates.count < window {
                 let wanted = window - candidates.count
-                let blocksStatement: (sql: String, arguments: [any SQLBindable]) = (
-                    "SELECT block, bits FROM search_blocks(string_to_array(?, ' '), ?, ?)", [words, below, wanted]
-                )
-                let blockRows: [PostgresRow]
-                if averages == nil {
-                    let answers = try session.pipelinedRows([
-                        blocksStatement, ("SELECT \(SearchAverages.columns) FROM search_totals", []),
-                    ])
-                    blockRows = answers[0]
-                    averages = SearchAverages.averages(answers[1].first.map(PostgresSession.row))
-                } else {
-                    blockRows = try session.rawRows(blocksStatement.sql, blocksStatement.arguments)
-                }
+                let totals = averages == nil ? ", t.*" : ""
+                let join = averages == nil ? ", (SELECT \(SearchAverages.columns) FROM search_totals) t" : ""
+                let blockRows = try session.rawRows(
+                    "SELECT b.block, b.bits\(totals) FROM search_blocks(string_to_array(?, ' '), ?, ?) b\(join)",
+                    [words, below, wanted])
+                if averages == nil, let first = blockRows.first { averages = SearchAverages.averages(first) }
                 var last: Int64?
                 var seqs = ""
                 var found = 0
@@ -122,7 +115,7 @@ extension PostgresCatalogue {
         let page = ranked.dropFirst(offset).prefix(limit)
         guard !page.isEmpty else { return ([], ranked.count) }
         let ids = page.map(\.id)
-        let products = try Self.loadProducts(session, ids: ids)
+        let products = try Self.loadProducts(session, ids: ids, endingRead: true)
         let byID = Dictionary(uniqueKeysWithValues: products.map { ($0.id.rawValue, $0) })
         return (page.compactMap { entry in byID[entry.id].map { SearchHit(product: $0, rank: entry.rank) } }, ranked.count)
     }
@@ -228,17 +221,22 @@ extension PostgresCatalogue {
     /// product's parts beside its row in JSON: five statements (the rows, then the four other
     /// tables') took 3.5 ms of the server's time for a page of 20, one takes 1.
     static func loadProducts(
-        _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String
+        _ session: PostgresSession, where condition: String, _ arguments: [any SQLBindable], suffix: String,
+        endingRead: Bool = false
     ) throws -> [Product] {
-        try session.rows(
-            "SELECT \(productColumns), \(ProductRow.jsonColumns) FROM product p WHERE \(condition) \(suffix)", arguments
-        ).compactMap { try ProductRow.product($0, location: session.location) }
+        let sql = "SELECT \(productColumns), \(ProductRow.jsonColumns) FROM product p WHERE \(condition) \(suffix)"
+        return try (endingRead ? session.lastRows(sql, arguments) : session.rawRows(sql, arguments))
+            .map(PostgresSession.row).compactMap { try ProductRow.product($0, location: session.location) }
     }
 
-    /// Loads the products of these ids, those that exist, in any order.
-    static func loadProducts(_ session: PostgresSession, ids: [String]) throws -> [Product] {
-        try batches(ids).flatMap { batch in
-            try loadProducts(session, where: "p.id IN \(placeholders(batch.count))", batch, suffix: "")
+    /// Loads the products of these ids, those that exist, in any order; with `endingRead`, as the
+    /// read's last statement (`PostgresSession.lastRows`).
+    static func loadProducts(_ session: PostgresSession, ids: [String], endingRead: Bool = false) throws -> [Product] {
+        let all = batches(ids)
+        return try all.enumerated().flatMap { index, batch in
+            try loadProducts(
+                session, where: "p.id IN \(placeholders(batch.count))", batch, suffix: "",
+                endingRead: endingRead && index == all.count - 1)
         }
     }
 

@@ -88,6 +88,8 @@ struct PostgresSession {
     /// The platform bits this write transaction read or assigned, so that each costs one query a
     /// transaction instead of one a product (emptied when a write transaction begins or fails).
     let platformBits = PlatformBitCache()
+    /// The statement that ends this read (`COMMIT`), while it is still to be sent (`lastRows`, `end`).
+    let ending = PendingStatement()
 
     @discardableResult
     func execute(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int {
@@ -198,6 +200,34 @@ struct PostgresSession {
         do { return try connection.query(query(sql, arguments), logger: logger).wait() } catch {
             throw PostgresPool.translate(error, location: location)
         }
+    }
+
+    /// Sends a statement without waiting for its answer: the connection answers its statements in
+    /// order, so the next one's answer comes after this one's, and one wait covers both (`settle`
+    /// reports its failure).
+    func send(_ sql: String) -> EventLoopFuture<PostgresQueryResult> {
+        connection.query(query(sql, []), logger: logger)
+    }
+
+    /// Waits for a statement `send` sent (answered by then, when a later one was waited for).
+    func settle(_ sent: EventLoopFuture<PostgresQueryResult>) throws {
+        do { _ = try sent.wait() } catch { throw PostgresPool.translate(error, location: location) }
+    }
+
+    /// The rows of a read's last statement: sent with the statement that ends the read (its
+    /// COMMIT), when one is pending, so that both cost one wait. Anything run after it runs outside
+    /// the read's snapshot.
+    func lastRows(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> [PostgresRow] {
+        guard let end = ending.statement else { return try rawRows(sql, arguments) }
+        ending.statement = nil
+        return try pipelinedRows([(sql, arguments), (end, [])])[0]
+    }
+
+    /// Runs the statement that ends the read, unless its last statement took it along.
+    func end() throws {
+        guard let end = ending.statement else { return }
+        ending.statement = nil
+        try execute(end)
     }
 
     /// Statements sent one after another without waiting for each answer: the server runs them in
@@ -374,10 +404,9 @@ final class PostgresPool: @unchecked Sendable {
                 database: location.database, tls: tls)
         }
         configuration.options.connectTimeout = .seconds(10)
-        // No JIT compilation: it cost a report over 5,000,000 products 228 ms of its 2.05 s
-        // (bench-national), more than it saved; kho's other statements are short. Sent with the
-        // connection's start-up, not as a statement of its own.
-        configuration.options.additionalStartupParameters = [("jit", "off")]
+        // No start-up parameters of kho's own: a pooler in front of the server (PgBouncer) refuses
+        // the connection for any it does not know. The reports switch JIT off in their own
+        // transaction instead.
         do {
             return try PostgresConnection.connect(
                 on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: id, logger: logger
@@ -398,6 +427,10 @@ final class PostgresPool: @unchecked Sendable {
             switch state {
             case "40001", "40P01": return RetryableConflict(sqlState: state, location: location)
             case "3D000": return PostgresError.noDatabase(location: location)
+            // PgBouncer passes the server's "does not exist" on as a protocol violation of its own.
+            case "08P01" where message.hasPrefix("database ") && message.hasSuffix(" does not exist")
+                || message.hasPrefix("no such database"):
+                return PostgresError.noDatabase(location: location)
             case "28P01", "28000": return PostgresError.authentication(location: location, user: user, reason: message)
             default:
                 return ServerError(
@@ -434,4 +467,9 @@ final class PlatformBitCache: @unchecked Sendable {
 /// A flag a write transaction sets (a session is a value; this is shared by its copies).
 final class WriteFlag: @unchecked Sendable {
     var isSet = false
+}
+
+/// A statement a session has still to send.
+final class PendingStatement: @unchecked Sendable {
+    var statement: String?
 }

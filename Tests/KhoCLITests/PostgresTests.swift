@@ -465,4 +465,71 @@ struct PostgresTests {
         let findings = (try doctor.json() as? [String: Any])?["findings"] as? [[String: Any]] ?? []
         #expect(!findings.contains { ($0["check"] as? String) == "derived" }, "\(findings)")
     }
+
+    /// PgBouncer in front of the test server (`scripts/postgres pool`), as the README sets up the
+    /// national tier; nil when it was not started.
+    static let pooler: String? = {
+        guard let value = ProcessInfo.processInfo.environment["KHO_TEST_PGBOUNCER"], !value.isEmpty else { return nil }
+        return value.hasSuffix("/postgres") ? String(value.dropLast("/postgres".count)) : value
+    }()
+
+    @Test(
+        "through PgBouncer, as the README sets up the national tier: imports at once, reads, edits, checks",
+        .enabled(if: Self.pooler != nil, "needs PgBouncer in front of the test server (scripts/test starts one)"))
+    func throughPgBouncer() throws {
+        let ws = try Workspace()
+        var bundles: [String] = []
+        for (index, province) in ["gia-lai", "thanh-hoa"].enumerated() {
+            let repo = "province-\(index)"
+            #expect(ws.sh("kho init --repo \(repo)").status == 0)
+            for number in 0..<15 {
+                try ws.write("\(repo)-in/binh-dang-gioi-\(index * 100 + number).txt", "Bài \(number) của \(province) về bình đẳng giới.")
+            }
+            try ws.ok("ingest", "--repo", repo, "\(repo)-in", "--kind", "article", "--lang", "vi", "--province", province)
+            try ws.ok("export", "--repo", repo, "--out", "bundle-\(index).zip")
+            bundles.append("bundle-\(index).zip")
+        }
+        // The database is made through the pooler, and dropped with the workspace on the server.
+        let pooler = try #require(Self.pooler)
+        let name = "kho_test_pool_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased())"
+        let url = "\(pooler)/\(name)"
+        ws.databases.append(url)
+        try ws.ok("init", "--repo", "national-0", "--catalogue", url)
+        try ws.ok("init", "--repo", "national-1", "--catalogue", url)
+        #expect(try ws.ok("catalogue", "show", "--repo", "national-0").stdout.contains("PostgreSQL"))
+        // Two imports at once into one folder, with a reader in another, each a command of its own
+        // through the pooler.
+        let path = URL(fileURLWithPath: Workspace.binary).deletingLastPathComponent().path + ":/usr/bin:/bin"
+        let reader = ws.start(
+            ["-c", "for i in $(seq 1 10); do kho search gioi --repo national-1 >/dev/null || exit 1; kho report summary --repo national-1 --json >/dev/null || exit 1; done"],
+            environment: ["PATH": path], executable: "/bin/sh")
+        let imports = bundles.map { bundle in ws.start(["import", "--repo", "national-0", bundle]) }
+        var failures: [String] = []
+        for running in imports + [reader] {
+            running.process.waitUntilExit()
+            let result = ws.finish(running)
+            if result.status != 0 { failures.append(result.stderr) }
+        }
+        #expect(failures.isEmpty, "\(failures)")
+        // What the imports brought, read back through the pooler: searched, shown, edited, removed.
+        let hits = try ws.ok("search", "binh dang gioi 105", "--repo", "national-0", "--ids").stdout
+            .split(separator: "\n").map(String.init)
+        #expect(hits.count == 1, "\(hits)")
+        let id = try #require(hits.first)
+        #expect(try ws.ok("show", id, "--repo", "national-1").stdout.contains("thanh-hoa"))
+        try ws.ok("edit", id, "--repo", "national-1", "--title", "Bình đẳng giới ở Thanh Hóa")
+        #expect(try ws.ok("search", "thanh hoa", "--repo", "national-0", "--ids").stdout.contains(id))
+        try ws.ok("remove", id, "--repo", "national-0", "--reason", "trùng lặp")
+        let summary = try #require(try ws.ok("report", "summary", "--repo", "national-1", "--json").json() as? [String: Any])
+        #expect((summary["catalogue"] as? [String: Any])?["products"] as? Int == 29)
+        try ws.ok("verify", "--repo", "national-0")
+        let doctor = try #require(try ws.kho("doctor", "--repo", "national-0", "--json").json() as? [String: Any])
+        #expect(doctor["ok"] as? Bool == true, "\(doctor)")
+        // A database the server does not have is named as such through the pooler too.
+        try FileManager.default.copyItem(atPath: ws.root.appendingPathComponent("national-1").path, toPath: ws.root.appendingPathComponent("gone").path)
+        try "\(pooler)/kho_test_pool_none\n".write(toFile: ws.root.appendingPathComponent("gone/catalogue.url").path, atomically: true, encoding: .utf8)
+        let gone = try ws.kho("list", "--repo", "gone")
+        #expect(gone.status != 0)
+        #expect(gone.stderr.contains("the server has no such database"), "\(gone.stderr)")
+    }
 }
