@@ -74,8 +74,9 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .target(name: "KhoQR", dependencies: ["KhoCore", "CQREncode", "CPNG"], swiftSettings: strict),
-        // libvips, for exhibitions' web-sized images (Debian: libvips-dev).
-        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // libvips, for exhibitions' web-sized images (Debian: libvips42), loaded when the first
+        // image is made rather than linked (Sources/CVips/shim.h says why).
+        .systemLibrary(name: "CVips", providers: [.apt(["libvips42"])]),
         .target(name: "KhoImages", dependencies: ["KhoCore", "CVips"], swiftSettings: strict),
         // zlib's CRC-32, for the ZIP archives bundles are written as (Debian: zlib1g-dev).
         .systemLibrary(name: "CKhoZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),

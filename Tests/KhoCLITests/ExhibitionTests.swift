@@ -155,6 +155,16 @@ struct ExhibitionTests {
         #expect(vietnamese.contains("Số tỉnh, thành phố đã tổ chức triển lãm"), "\(vietnamese)")
     }
 
+    @Test("libvips is loaded when the first image is made, not by every command at its start")
+    func libvipsLoadedLate() throws {
+        // Linked, libvips and the 103 shared libraries it brings took each command about 35 ms to
+        // load before it did anything; `kho --version` loads none of them now.
+        let ws = try Workspace()
+        let loaded = ws.sh("LD_DEBUG=files kho --version 2>&1 >/dev/null | grep -c 'file=libvips'")
+        #expect(loaded.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(loaded.stdout)")
+        #expect(ws.sh("ldd \(Workspace.binary) | grep -q libvips").status != 0, "libvips is not linked")
+    }
+
     @Test("a static export runs from its folder: every language, web-sized images only, no private product, a manifest that checks")
     func staticExport() throws {
         let (ws, id, products) = try Self.exhibitionWorkspace()
