@@ -4,6 +4,7 @@ import KhoRepository
 
 struct Attach: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "attach",
         abstract: "Add a digital file to a product: a scan of a printed book, an access copy, a derivative.",
         discussion: """
             Examples:

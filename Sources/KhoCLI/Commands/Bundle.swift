@@ -7,6 +7,7 @@ import KhoRepository
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export products and their files as a bundle for the shared national database (a BagIt bag).",
         discussion: """
             The bundle is a BagIt 1.0 bag (RFC 8493) in the format of catalogue-schema/BUNDLE.md: one JSON \
@@ -199,11 +200,13 @@ struct ImportJSON: Encodable {
 
 struct Bundle: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bundle",
         abstract: "Check bundles for the shared national database, and list those exported from here.",
         subcommands: [Verify.self, List.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "The bundles this repository exported, oldest first: what `kho export --since` can follow.",
             discussion: """
                 Examples:
@@ -241,6 +244,7 @@ struct Bundle: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check a bag: is it valid BagIt (RFC 8493), and is it a kho bundle (kho's profile)?",
             discussion: """
                 Two verdicts, reported apart. BagIt: RFC 8493 alone, for a bag from any tool (a \

@@ -22,6 +22,7 @@ struct CatalogueCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print which backend holds the catalogue, where, and how much it holds.")
         @OptionGroup var repository: RepositoryOptions
         @Flag(name: .customLong("json"), help: "Print JSON.") var json = false
@@ -54,6 +55,7 @@ struct CatalogueCommand: ParsableCommand {
 
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy the catalogue to PostgreSQL or to a SQLite file, and check the copy.",
             discussion: """
                 Copies every table (products and their files, languages, platforms and topics, events, fixity \

@@ -4,6 +4,7 @@ import KhoRepository
 
 struct Config: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "config",
         abstract: "Read and change the repository's settings.",
         discussion: """
             Settings: base-url, the address public links and QR codes start with (`<base-url>/p/<id>`); \
@@ -46,7 +47,7 @@ struct Config: ParsableCommand {
     }
 
     struct Get: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a setting.")
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Print a setting.")
         @OptionGroup var repository: RepositoryOptions
         @Argument var key: String
         func run() throws {
@@ -59,7 +60,7 @@ struct Config: ParsableCommand {
     }
 
     struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a setting.")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Change a setting.")
         @OptionGroup var repository: RepositoryOptions
         @Argument var key: String
         @Argument var value: String
@@ -74,7 +75,7 @@ struct Config: ParsableCommand {
     }
 
     struct Unset: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a setting.")
+        static let configuration = CommandConfiguration(commandName: "unset", abstract: "Remove a setting.")
         @OptionGroup var repository: RepositoryOptions
         @Argument var key: String
         func run() throws {
@@ -86,7 +87,7 @@ struct Config: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print every setting.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every setting.")
         @OptionGroup var repository: RepositoryOptions
         func run() throws {
             let repo = try repository.open()

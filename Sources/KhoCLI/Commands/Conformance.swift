@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Conformance: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "conformance",
         abstract: "Check every digital file against a national digitisation profile.",
         discussion: """
             Each file is pass, fail (with the reason, e.g. "bitrate 96 kbps < 128 kbps"), unknown (a fact \

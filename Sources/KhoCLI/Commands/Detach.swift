@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Detach: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "detach",
         abstract: "Take a wrongly attached file off a product; the change is recorded as an event.",
         discussion: """
             The file is named by its SHA-256 (or a unique prefix of 8 digits or more) or by its original \

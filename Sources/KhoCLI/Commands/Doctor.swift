@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Doctor: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "doctor",
         abstract: "Check the repository's consistency, and say how to repair what is wrong.",
         discussion: """
             Checks the catalogue (SQLite's integrity check and foreign keys, the schema), the columns \

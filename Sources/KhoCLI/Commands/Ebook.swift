@@ -7,11 +7,13 @@ import KhoRepository
 
 struct Ebook: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ebook",
         abstract: "Work on e-books: add a QR page to an EPUB.",
         subcommands: [Stamp.self])
 
     struct Stamp: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stamp",
             abstract: "Make a copy of a product's EPUB with a page holding its QR code, title and link.",
             discussion: """
                 The page is registered in the package document (manifest and spine) and in the navigation \

@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Edit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "edit",
         abstract: "Change a product's metadata; the change is recorded as an event.",
         discussion: """
             Flags that set one value replace it; --add-* and --remove-* change lists; --clear empties a \

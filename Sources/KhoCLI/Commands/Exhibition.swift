@@ -76,6 +76,7 @@ struct ExhibitionCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create an exhibition (then add products to it).",
             discussion: """
                 Examples:
@@ -183,6 +184,7 @@ struct ExhibitionCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add products to an exhibition, with their captions.",
             discussion: """
                 Without --caption, a single product's caption is its title (in the language it is written in, \
@@ -222,6 +224,7 @@ struct ExhibitionCommand: ParsableCommand {
 
     struct Caption: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "caption",
             abstract: "Set an item's captions.",
             discussion: """
                 The item is its position (1 = first) or its product's id; languages not given keep their caption.
@@ -271,6 +274,7 @@ struct ExhibitionCommand: ParsableCommand {
 
     struct Move: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "move",
             abstract: "Move an item to another position (e.g. the second to the first).",
             discussion: """
                 Examples:
@@ -294,6 +298,7 @@ struct ExhibitionCommand: ParsableCommand {
 
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "publish",
             abstract: "Put an exhibition online: `kho serve` shows it at /x/<id>.",
             discussion: """
                 Only public products are shown online; an exhibition with none is not published.
@@ -317,6 +322,7 @@ struct ExhibitionCommand: ParsableCommand {
 
     struct Unpublish: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unpublish",
             abstract: "Take an exhibition offline (its record, history and static exports stay).")
         @OptionGroup var repository: RepositoryOptions
         @Argument(help: "The exhibition's id.") var id: String
@@ -330,6 +336,7 @@ struct ExhibitionCommand: ParsableCommand {
 
     struct Delete: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delete",
             abstract: "Delete an exhibition (its products stay; its history stays in the log).",
             discussion: """
                 Examples:

@@ -9,6 +9,7 @@ extension FileRole: ExpressibleByArgument {}
 
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Store files and register them as products: one file, several, a folder, or a manifest.",
         discussion: """
             Each file becomes one product, described by the flags (a file's title defaults to its name). \

@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a repository (default ./storage, or --repo DIR / $KHO_REPO).",
         discussion: """
             Creates the catalogue, the content store and a vocabulary/ folder for local extensions. Running \

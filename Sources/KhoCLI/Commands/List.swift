@@ -4,6 +4,7 @@ import KhoRepository
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List products, filtered by kind, language, platform, topic, province, agency or date.",
         discussion: """
             Filters of different kinds must all match; repeating one (or giving commas) matches any of its \

@@ -9,6 +9,7 @@ extension EventType: ExpressibleByArgument {
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "Show the event log: what happened to each product, when, and by whom.",
         discussion: """
             Event types follow PREMIS: accession, ingestion, metadata modification, fixity check, \

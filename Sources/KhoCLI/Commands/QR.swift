@@ -78,6 +78,7 @@ struct QR: ParsableCommand {
 
     struct Code: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "code",
             abstract: "Make QR codes for products: PNG, SVG or PDF.",
             discussion: """
                 Each code holds the product's public link, `<base-url>/p/<id>`, which never changes when the \
@@ -250,6 +251,7 @@ struct QR: ParsableCommand {
 extension QR {
     struct Sheet: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sheet",
             abstract: "Lay out many QR codes on A4 labels, with title, id and short link, ready to print.",
             discussion: """
                 Fifteen labels a page (3 × 5). Choose products by id or with the filters of `kho list`. An \

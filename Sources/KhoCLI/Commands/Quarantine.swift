@@ -4,6 +4,7 @@ import KhoRepository
 
 struct Quarantine: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "quarantine",
         abstract: "Move a corrupt stored file out of the store, into quarantine/.",
         discussion: """
             The file is re-hashed first: an intact one is refused unless --force. The move is recorded as \
@@ -33,6 +34,7 @@ struct Quarantine: ParsableCommand {
 
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "restore",
         abstract: "Put back missing or corrupt stored files from good copies found in other folders.",
         discussion: """
             Looks under each --from folder (another repository's objects/, an unpacked bundle, a backup) \

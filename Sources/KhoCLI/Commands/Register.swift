@@ -4,6 +4,7 @@ import KhoRepository
 
 struct Register: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "register",
         abstract: "Register a product that has no digital file yet (a printed book, a banner, a broadcast).",
         discussion: """
             The product counts as not digitised until `kho attach` adds a file.

@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Remove: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "remove",
         abstract: "Withdraw products from the catalogue, leaving a tombstone that incremental bundles carry.",
         discussion: """
             Each product's record, file links and events leave the catalogue; a tombstone (id, title, \

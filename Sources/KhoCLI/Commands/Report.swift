@@ -13,6 +13,7 @@ extension ReportGrouping: ExpressibleByArgument {}
 
 struct Report: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Audit reports: target shares, book titles, digitisation coverage, period reports.",
         discussion: """
             Every report states its scope, the definitions it counts by, when it was made, the state of \
@@ -31,13 +32,15 @@ struct Report: AsyncParsableCommand {
         defaultSubcommand: Summary.self)
 
     struct Summary: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Target shares, book titles and coverage together.")
+        static let configuration = CommandConfiguration(
+            commandName: "summary", abstract: "Target shares, book titles and coverage together.")
         @OptionGroup var options: ReportOptions
         func run() async throws { try await options.run(.summary, period: nil) }
     }
 
     struct Shares: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "shares",
             abstract: "The share of ethnic-language, foreign-language and digital products against 15-20 %.")
         @OptionGroup var options: ReportOptions
         func run() async throws { try await options.run(.shares, period: nil) }
@@ -45,6 +48,7 @@ struct Report: AsyncParsableCommand {
 
     struct Books: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "books",
             abstract: "Book titles against 1,000, and their foreign, ethnic and e-book share against 15-20 %.")
         @OptionGroup var options: ReportOptions
         func run() async throws { try await options.run(.books, period: nil) }
@@ -52,6 +56,7 @@ struct Report: AsyncParsableCommand {
 
     struct Coverage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "coverage",
             abstract: "Digitisation coverage against 100 %, with the products not digitised.")
         @OptionGroup var options: ReportOptions
         func run() async throws { try await options.run(.coverage, period: nil) }
@@ -59,6 +64,7 @@ struct Report: AsyncParsableCommand {
 
     struct Period: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "period",
             abstract: "The 6-monthly or yearly report: summary for a period and the change since the one before.")
         @Argument(
             help: ArgumentHelp("The period: 2024-H1, 2024-Q3, 2024, 2024-03, or 2023..2025.", valueName: "period"))
@@ -71,6 +77,7 @@ struct Report: AsyncParsableCommand {
 extension Report {
     struct Exhibitions: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "exhibitions",
             abstract: "Which of the 34 provinces held an exhibition, in person and online, in which languages; and abroad.",
             discussion: """
                 An exhibition counts for a period when it was open in person on a day of it (--opens to \

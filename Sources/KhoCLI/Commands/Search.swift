@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Full-text search over titles, descriptions and agencies.",
         discussion: """
             Every word must match. Matching ignores case and diacritics, NFC or NFD input, and reads 'đ' as \

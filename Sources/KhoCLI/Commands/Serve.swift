@@ -10,6 +10,7 @@ import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the repository on the web: the pages QR codes open, downloads, catalogue, dashboard, API, OAI-PMH.",
         discussion: """
             Reads the repository while other kho commands write to it, and never blocks them. Only public \

@@ -4,6 +4,7 @@ import KhoRepository
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show a product: its metadata, files and events.",
         discussion: """
             Examples:

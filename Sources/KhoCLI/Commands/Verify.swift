@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Re-hash stored files and compare them with the catalogue (fixity check).",
         discussion: """
             Reports missing files (in the catalogue, not in the store), corrupted ones (SHA-256 differs: \

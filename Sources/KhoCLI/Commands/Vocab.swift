@@ -5,6 +5,7 @@ import KhoRepository
 
 struct Vocab: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "vocab",
         abstract:
             "Show the controlled vocabularies: kinds, platforms, languages, topics, content-lines, funding, provinces.",
         discussion: """
