@@ -121,6 +121,7 @@ let package = Package(
                 .embedInCode("Schema/v4-exhibitions.sql"), .embedInCode("Schema/v5-search-blocks.sql"),
                 .embedInCode("Schema/v6-search-blocks-deletions.sql"),
                 .embedInCode("Schema/v7-search-blocks-function.sql"),
+                .embedInCode("Schema/v8-search-blocks-appended.sql"),
             ],
             swiftSettings: strict
         ),

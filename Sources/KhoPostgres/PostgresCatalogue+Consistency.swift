@@ -137,7 +137,6 @@ extension PostgresCatalogue: ConsistencyChecking {
         _ ids: [ProductID], removingStraySearchRows: Bool, vocabulary: Vocabulary, repairs: [RepairRecord]
     ) throws {
         try write { session in
-            session.wordsChanged.isSet = true
             for id in ids {
                 guard let row = try session.row(Self.derivedSQL + " WHERE p.id = ?", [id.rawValue]) else { continue }
                 let derived = Self.derived(row, vocabulary: vocabulary)

@@ -500,7 +500,6 @@ extension PostgresCatalogue {
     /// cascade), and takes their words off the search totals. The objects stay.
     static func delete(_ session: PostgresSession, _ ids: [ProductID]) throws {
         guard !ids.isEmpty else { return }
-        session.wordsChanged.isSet = true
         for gone in try session.rows(
             """
             DELETE FROM product WHERE id = ANY (string_to_array(?, ' '))

@@ -127,7 +127,6 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                 return try pool.withSession { session in
                     try session.script("BEGIN ISOLATION LEVEL SERIALIZABLE")
                     session.platformBits.bits = [:]
-                    session.wordsChanged.isSet = false
                     do {
                         try session.execute("SELECT pg_advisory_xact_lock_shared(?)", [Self.changeLogLock])
                         let result = try body(session)
@@ -138,7 +137,11 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
                         if appended, Int.random(in: 0..<256) == 0 {
                             try? SearchTotalsDelta.compact(session, lock: Self.changeLogLock, limit: 256)
                         }
-                        if session.wordsChanged.isSet { try? SearchBlocks.fold(session, lock: Self.changeLogLock) }
+                        // After every write, not only one that changed words: while others write,
+                        // the fold's lock is not to be had, and the last of them may be one that
+                        // changed none (an import's last transaction), which left earlier bits
+                        // unfolded until the next write (one statement when there are none).
+                        try? SearchBlocks.fold(session, lock: Self.changeLogLock)
                         return result
                     } catch {
                         session.platformBits.bits = [:]
@@ -532,7 +535,6 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
         throws
     {
         let search = searchValues(title: metadata.title, description: metadata.description, agency: metadata.agency)
-        session.wordsChanged.isSet = true
         if isNew {
             session.totals.add(products: 1, tokens: search.counts)
         } else if let old = try session.row(

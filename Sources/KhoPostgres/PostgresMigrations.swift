@@ -26,6 +26,10 @@ enum PostgresMigrations {
             7, "v7: a search's blocks found by one call",
             String(decoding: PackageResources.v7_search_blocks_function_sql, as: UTF8.self)
         ),
+        (
+            8, "v8: a search's unfolded bitmaps read word by word",
+            String(decoding: PackageResources.v8_search_blocks_appended_sql, as: UTF8.self)
+        ),
     ]
 
     static var latest: Int { versions.last?.version ?? 0 }

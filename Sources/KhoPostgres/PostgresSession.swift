@@ -82,9 +82,6 @@ struct PostgresSession {
     let location: String
     /// What this transaction changed in the search ranking's totals, added to them before it commits.
     let totals = SearchTotalsDelta()
-    /// Whether this write transaction changed a product's words (or deleted one), so that the
-    /// word bitmaps its trigger appended are folded after it commits.
-    let wordsChanged = WriteFlag()
     /// The platform bits this write transaction read or assigned, so that each costs one query a
     /// transaction instead of one a product (emptied when a write transaction begins or fails).
     let platformBits = PlatformBitCache()
@@ -465,12 +462,7 @@ final class PlatformBitCache: @unchecked Sendable {
     var bits: [String: Int] = [:]
 }
 
-/// A flag a write transaction sets (a session is a value; this is shared by its copies).
-final class WriteFlag: @unchecked Sendable {
-    var isSet = false
-}
-
-/// A statement a session has still to send.
+/// A statement a session has still to send (a session is a value; this is shared by its copies).
 final class PendingStatement: @unchecked Sendable {
     var statement: String?
 }

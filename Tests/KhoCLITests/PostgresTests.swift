@@ -236,6 +236,12 @@ struct PostgresTests {
                 == 0)
         #expect(try ["cam nang", "quyen", "tre em", "phong su"].map { try ws.ok("search", $0, "--json").stdout } == before)
         #expect(try healthy())
+        // A word's bits in both tables for the same blocks (schema version 8 joins them): the same
+        // answers again, with and without a limit that stops in the middle.
+        #expect(
+            try Self.psql(url, "INSERT INTO search_block_new SELECT * FROM search_block WHERE word IN ('tre', 'phong')") == 0)
+        #expect(try ["cam nang", "quyen", "tre em", "phong su"].map { try ws.ok("search", $0, "--json").stdout } == before)
+        #expect(try ws.ok("search", "tre em", "--ids", "--limit", "1").stdout.split(separator: "\n").count == 1)
         // The next write of words folds them (a title of as many words, none of the queries').
         let order = try ["cam nang", "quyen", "tre em", "phong su"].map { try ids($0) }
         try ws.ok("edit", id, "--title", "Cẩm nang hòa nhập xã hội")
@@ -290,7 +296,7 @@ struct PostgresTests {
                 == 0)
         #expect(psql("SELECT max(version) FROM kho_schema") == "4")
         #expect(try queries.map { try ws.ok("search", $0, "--json").stdout } == answers)
-        #expect(psql("SELECT max(version) FROM kho_schema") == "7")
+        #expect(psql("SELECT max(version) FROM kho_schema") == "8")
         #expect(psql("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'product_search_block%'") == "2")
         #expect(psql("SELECT count(*) > 0 FROM search_block") == "t")
         #expect(try healthy())
@@ -421,19 +427,11 @@ struct PostgresTests {
     func concurrentImports() throws {
         let ws = try Workspace()
         // Three provinces' bundles, each from a repository of its own.
-        var bundles: [String] = []
-        var expected = 0
-        for (index, province) in ["gia-lai", "thanh-hoa", "bac-giang"].enumerated() {
-            let repo = "province-\(index)"
-            #expect(ws.sh("kho init --repo \(repo)").status == 0)
-            for number in 0..<40 {
-                try ws.write("\(repo)-in/bai-\(number).txt", "Bài \(number) của \(province) về quyền con người, số \(index * 100 + number).")
-            }
-            try ws.ok("ingest", "--repo", repo, "\(repo)-in", "--kind", "article", "--lang", "vi", "--province", province)
-            try ws.ok("export", "--repo", repo, "--out", "bundle-\(index).zip")
-            bundles.append("bundle-\(index).zip")
-            expected += 40
+        let bundles = try Self.provinceBundles(ws, ["gia-lai", "thanh-hoa", "bac-giang"], articles: 40) {
+            province, index, number in
+            ("bai-\(number).txt", "Bài \(number) của \(province) về quyền con người, số \(index * 100 + number).")
         }
+        let expected = 3 * 40
         // One national catalogue; four import workers, each with its own folder, one bundle twice at once.
         let url = try Self.database(ws)
         for worker in 0..<4 { try ws.ok("init", "--repo", "national-\(worker)", "--catalogue", url) }
@@ -466,6 +464,25 @@ struct PostgresTests {
         #expect(!findings.contains { ($0["check"] as? String) == "derived" }, "\(findings)")
     }
 
+    /// A bundle from each province's own repository (`province-N`, exported to `bundle-N.zip`), of
+    /// `articles` text files, each named and written by `article(province, N, number)`.
+    static func provinceBundles(
+        _ ws: Workspace, _ provinces: [String], articles: Int,
+        article: (String, Int, Int) -> (name: String, text: String)
+    ) throws -> [String] {
+        try provinces.enumerated().map { index, province in
+            let repo = "province-\(index)"
+            #expect(ws.sh("kho init --repo \(repo)").status == 0)
+            for number in 0..<articles {
+                let (name, text) = article(province, index, number)
+                try ws.write("\(repo)-in/\(name)", text)
+            }
+            try ws.ok("ingest", "--repo", repo, "\(repo)-in", "--kind", "article", "--lang", "vi", "--province", province)
+            try ws.ok("export", "--repo", repo, "--out", "bundle-\(index).zip")
+            return "bundle-\(index).zip"
+        }
+    }
+
     /// PgBouncer in front of the test server (`scripts/postgres pool`), as the README sets up the
     /// national tier; nil when it was not started.
     static let pooler: String? = {
@@ -478,16 +495,8 @@ struct PostgresTests {
         .enabled(if: Self.pooler != nil, "needs PgBouncer in front of the test server (scripts/test starts one)"))
     func throughPgBouncer() throws {
         let ws = try Workspace()
-        var bundles: [String] = []
-        for (index, province) in ["gia-lai", "thanh-hoa"].enumerated() {
-            let repo = "province-\(index)"
-            #expect(ws.sh("kho init --repo \(repo)").status == 0)
-            for number in 0..<15 {
-                try ws.write("\(repo)-in/binh-dang-gioi-\(index * 100 + number).txt", "Bài \(number) của \(province) về bình đẳng giới.")
-            }
-            try ws.ok("ingest", "--repo", repo, "\(repo)-in", "--kind", "article", "--lang", "vi", "--province", province)
-            try ws.ok("export", "--repo", repo, "--out", "bundle-\(index).zip")
-            bundles.append("bundle-\(index).zip")
+        let bundles = try Self.provinceBundles(ws, ["gia-lai", "thanh-hoa"], articles: 15) { province, index, number in
+            ("binh-dang-gioi-\(index * 100 + number).txt", "Bài \(number) của \(province) về bình đẳng giới.")
         }
         // The database is made through the pooler, and dropped with the workspace on the server.
         let pooler = try #require(Self.pooler)
