@@ -55,7 +55,11 @@ public final class PostgresCatalogue: Catalogue, PendingObjectJournal, @unchecke
             // The role may not open `postgres`, or read pg_database: the database itself is tried.
         }
         if exists == nil {
-            do { try PostgresPool(location: location, limit: 1).check() } catch PostgresError.noDatabase { exists = false }
+            do {
+                try PostgresPool(location: location, limit: 1).check()
+            } catch PostgresError.noDatabase {
+                exists = false
+            }
         }
         if exists == false {
             try maintenance.withSession { session in

@@ -535,8 +535,9 @@ struct PostgresTests {
         let doctor = try #require(try ws.kho("doctor", "--repo", "national-0", "--json").json() as? [String: Any])
         #expect(doctor["ok"] as? Bool == true, "\(doctor)")
         // A database the server does not have is named as such through the pooler too.
-        try FileManager.default.copyItem(atPath: ws.root.appendingPathComponent("national-1").path, toPath: ws.root.appendingPathComponent("gone").path)
-        try "\(pooler)/kho_test_pool_none\n".write(toFile: ws.root.appendingPathComponent("gone/catalogue.url").path, atomically: true, encoding: .utf8)
+        let gonePath = ws.root.appendingPathComponent("gone").path
+        try FileManager.default.copyItem(atPath: ws.root.appendingPathComponent("national-1").path, toPath: gonePath)
+        try "\(pooler)/kho_test_pool_none\n".write(toFile: gonePath + "/catalogue.url", atomically: true, encoding: .utf8)
         let gone = try ws.kho("list", "--repo", "gone")
         #expect(gone.status != 0)
         #expect(gone.stderr.contains("the server has no such database"), "\(gone.stderr)")
